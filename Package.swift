@@ -1,0 +1,50 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// MARK: - Targets
+
+let package = Package(
+    name: "swift-ml-pipelines",
+    platforms: [.macOS(.v13)],
+    products: [
+        .library(name: "LinearAlgebra", targets: ["LinearAlgebra"]),
+    ],
+    targets: [
+        // MARK: System libraries
+        .systemLibrary(
+            name: "CLinearAlgebra",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]
+        ),
+
+        // MARK: SDK modules
+        .target(
+            name: "LinearAlgebra",
+            dependencies: ["CLinearAlgebra"]
+        ),
+
+        // MARK: Examples
+        .executableTarget(
+            name: "LeastSquaresExample",
+            dependencies: ["LinearAlgebra"],
+            path: "Examples/LeastSquaresExample"
+        ),
+
+        // MARK: Tests
+        .testTarget(
+            name: "LinearAlgebraTests",
+            dependencies: ["LinearAlgebra"],
+            resources: [.copy("Fixtures")]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)
+
+// MARK: - Settings shared by every Swift target
+
+for target in package.targets where target.type != .system {
+    var settings = target.swiftSettings ?? []
+    settings.append(.enableUpcomingFeature("ExistentialAny"))
+    settings.append(.enableUpcomingFeature("InternalImportsByDefault"))
+    target.swiftSettings = settings
+}
