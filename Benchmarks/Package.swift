@@ -1,0 +1,39 @@
+// swift-tools-version: 6.1
+import Foundation
+import PackageDescription
+
+// The benchmarks live in their own package so that SDK users never resolve
+// package-benchmark. The SDK is referenced by path; SwiftPM names a path dependency after
+// its folder, which differs between clones, so read that name off this file's location.
+let sdkFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().lastPathComponent
+
+let package = Package(
+    name: "swift-ml-pipelines-benchmarks",
+    platforms: [.macOS(.v13)],
+    dependencies: [
+        .package(path: "../"),
+        .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+    ],
+    targets: [
+        // MARK: Direct CBLAS access, the baseline our wrappers are measured against
+        .systemLibrary(
+            name: "CBenchmarkBLAS",
+            path: "Sources/CBenchmarkBLAS",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]
+        ),
+
+        // MARK: Suites
+        .executableTarget(
+            name: "LinearAlgebraBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "LinearAlgebra", package: sdkFolder),
+                "CBenchmarkBLAS",
+            ],
+            path: "Benchmarks/LinearAlgebraBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)
