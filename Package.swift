@@ -8,6 +8,10 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .library(name: "LinearAlgebra", targets: ["LinearAlgebra"]),
+        .library(name: "Tabular", targets: ["Tabular"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // MARK: System libraries
@@ -23,6 +27,14 @@ let package = Package(
             dependencies: ["CLinearAlgebra"]
         ),
 
+        .target(
+            name: "Tabular",
+            dependencies: [
+                "LinearAlgebra",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+
         // MARK: Examples
         .executableTarget(
             name: "LeastSquaresExample",
@@ -35,6 +47,10 @@ let package = Package(
             name: "LinearAlgebraTests",
             dependencies: ["LinearAlgebra"],
             resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "TabularTests",
+            dependencies: ["Tabular"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -1,0 +1,169 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+public import struct Foundation.URL
+
+/// Reading and writing RFC 4180 CSV.
+///
+/// ```swift
+/// let table = try CSV.read(contentsOf: URL(fileURLWithPath: "stations.csv"))
+/// try CSV.write(table, to: URL(fileURLWithPath: "copy.csv"))
+/// ```
+///
+/// Reading accepts a header row, quoted fields with doubled quotes, delimiters and line
+/// breaks inside quotes, CRLF/LF/CR line ends, UTF-8 with or without a byte-order mark,
+/// and treats an empty unquoted field as missing. Blank lines are skipped. Every problem
+/// is a ``TabularError/csv(_:)`` carrying a ``CSVError`` with file, line and column, and
+/// nothing is returned or changed.
+public enum CSV {
+    /// Reads a CSV file.
+    ///
+    /// The file is memory-mapped and released behind the scanner as it goes, so reading
+    /// needs little more memory than the table it produces.
+    ///
+    /// - Parameters:
+    ///   - url: A file URL.
+    ///   - options: Delimiter and type overrides.
+    /// - Throws: ``TabularError/csv(_:)`` with the file, line and column of the problem.
+    /// - Complexity: O(file size); one pass, plus a second text-only pass when a column
+    ///   first looked numeric or boolean and later held text.
+    public static func read(contentsOf url: URL, options: CSVOptions = CSVOptions()) throws(TabularError) -> Table {
+        let path = url.path
+        let descriptor = open(path, O_RDONLY)
+        guard descriptor >= 0 else {
+            throw .csv(CSVError(.unreadable(String(cString: strerror(errno))), file: path, line: 1, column: 1))
+        }
+        defer { close(descriptor) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else {
+            throw .csv(CSVError(.unreadable(String(cString: strerror(errno))), file: path, line: 1, column: 1))
+        }
+        let size = Int(status.st_size)
+        if size == 0 {
+            throw .csv(CSVError(.emptyFile, file: path, line: 1, column: 1))
+        }
+        guard let mapping = mmap(nil, size, PROT_READ, MAP_PRIVATE, descriptor, 0), mapping != MAP_FAILED else {
+            throw .csv(CSVError(.unreadable(String(cString: strerror(errno))), file: path, line: 1, column: 1))
+        }
+        defer { munmap(mapping, size) }
+        let bytes = UnsafeBufferPointer(start: mapping.assumingMemoryBound(to: UInt8.self), count: size)
+        let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
+        return try CSVTableReader(bytes: bytes, file: path, options: options) { offset in
+            // Drop the pages already parsed from this process's resident set.
+            let end = offset / pageSize * pageSize
+            if end > 0 { madvise(mapping, end, MADV_DONTNEED) }
+        }.read()
+    }
+
+    /// Reads CSV from bytes in memory.
+    ///
+    /// - Parameters:
+    ///   - bytes: UTF-8 CSV text.
+    ///   - name: A name for error messages (shown where a file path would be).
+    ///   - options: Delimiter and type overrides.
+    /// - Throws: ``TabularError/csv(_:)`` with the line and column of the problem.
+    public static func read(bytes: [UInt8], name: String? = nil, options: CSVOptions = CSVOptions()) throws(TabularError) -> Table {
+        try bytes.withUnsafeBufferPointer { (buffer) throws(TabularError) -> Table in
+            try CSVTableReader(bytes: buffer, file: name, options: options, release: nil).read()
+        }
+    }
+
+    /// Reads CSV from a string.
+    ///
+    /// - Throws: ``TabularError/csv(_:)`` with the line and column of the problem.
+    public static func read(string: String, name: String? = nil, options: CSVOptions = CSVOptions()) throws(TabularError) -> Table {
+        try read(bytes: Array(string.utf8), name: name, options: options)
+    }
+}
+
+/// One read of one input: header, first scan with inference, optional text rescan.
+struct CSVTableReader {
+    let bytes: UnsafeBufferPointer<UInt8>
+    let file: String?
+    let options: CSVOptions
+    /// Called with the offset up to which the input has been consumed.
+    let release: ((Int) -> Void)?
+
+    /// Releases input pages every this many bytes.
+    static let releaseInterval = 8 << 20
+
+    func read() throws(TabularError) -> Table {
+        let delimiter = try options.delimiterByte(file: file)
+        var start = 0
+        if bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF { start = 3 }
+        var scanner = CSVScanner(bytes: bytes, delimiter: delimiter, file: file, position: start)
+        var fields: [FieldSpan] = []
+        guard try scanner.nextRecord(into: &fields) else {
+            throw .csv(CSVError(.emptyFile, file: file, line: 1, column: 1))
+        }
+        let header = try readHeader(fields, scanner: scanner)
+        let builders = header.enumerated().map { index, name in
+            ColumnBuilder(name: name, forcedType: options.schema[name], file: file, column: index + 1)
+        }
+        let dataStart = (position: scanner.position, line: scanner.line)
+
+        var records = 0
+        var nextRelease = Self.releaseInterval
+        while try scanner.nextRecord(into: &fields) {
+            guard fields.count == builders.count else {
+                throw .csv(CSVError(
+                    .raggedRow(expected: builders.count, found: fields.count), file: file, line: fields[0].line,
+                    column: min(fields.count, builders.count) + 1
+                ))
+            }
+            for index in 0..<fields.count {
+                try builders[index].add(fields[index], scanner: scanner)
+            }
+            records += 1
+            if records == 1024 {
+                // Reserve for the whole file from the average record length so far, so the
+                // columns grow once instead of doubling (peak memory stays near the table's).
+                let consumed = scanner.position - dataStart.position
+                let estimate = Int(Double(bytes.count - dataStart.position) / Double(max(consumed, 1)) * 1024 * 1.05) + 16
+                for builder in builders { builder.reserveCapacity(estimate) }
+            }
+            if let release, scanner.position >= nextRelease {
+                release(scanner.position)
+                nextRelease = scanner.position + Self.releaseInterval
+            }
+        }
+
+        let rescans = builders.filter(\.needsRescan)
+        if !rescans.isEmpty {
+            for builder in rescans { builder.beginRescan() }
+            var second = CSVScanner(bytes: bytes, delimiter: delimiter, file: file, position: dataStart.position, line: dataStart.line)
+            nextRelease = dataStart.position + Self.releaseInterval
+            while try second.nextRecord(into: &fields) {
+                for builder in rescans {
+                    try builder.addText(fields[builder.column - 1], scanner: second)
+                }
+                if let release, second.position >= nextRelease {
+                    release(second.position)
+                    nextRelease = second.position + Self.releaseInterval
+                }
+            }
+        }
+        return try Table(builders.map { $0.build() })
+    }
+
+    private func readHeader(_ fields: [FieldSpan], scanner: CSVScanner) throws(TabularError) -> [String] {
+        var names: [String] = []
+        var seen = Set<String>()
+        for (index, field) in fields.enumerated() {
+            let name = try scanner.text(of: field, column: index + 1)
+            guard !name.isEmpty else {
+                throw .csv(CSVError(.emptyHeader, file: file, line: field.line, column: index + 1))
+            }
+            guard seen.insert(name).inserted else {
+                throw .csv(CSVError(.duplicateHeader(name), file: file, line: field.line, column: index + 1))
+            }
+            names.append(name)
+        }
+        for name in options.schema.keys.sorted() where !seen.contains(name) {
+            throw .csv(CSVError(.unknownSchemaColumn(name), file: file, line: fields.first?.line ?? 1, column: 1))
+        }
+        return names
+    }
+}

@@ -1,0 +1,138 @@
+/// One field of a record, as byte offsets into the input.
+struct FieldSpan {
+    /// Offset of the field's content (after an opening quote).
+    var start: Int
+    /// Offset one past the content (before a closing quote).
+    var end: Int
+    /// The 1-based line the field starts on.
+    var line: Int
+    /// The field was quoted.
+    var quoted: Bool
+    /// The quoted content holds doubled quotes (`""`) to unescape.
+    var escaped: Bool
+}
+
+/// An RFC 4180 tokenizer over a byte buffer: splits records into field spans without
+/// copying. Accepts CRLF, LF and lone CR line ends, skips blank lines, and reports
+/// unterminated quotes and stray characters after a closing quote with line and column.
+struct CSVScanner {
+    let bytes: UnsafeBufferPointer<UInt8>
+    let delimiter: UInt8
+    let file: String?
+    /// Offset of the next unread byte.
+    private(set) var position: Int
+    /// The 1-based line of `position`.
+    private(set) var line: Int
+
+    init(bytes: UnsafeBufferPointer<UInt8>, delimiter: UInt8, file: String?, position: Int = 0, line: Int = 1) {
+        self.bytes = bytes
+        self.delimiter = delimiter
+        self.file = file
+        self.position = position
+        self.line = line
+    }
+
+    /// Reads the next non-blank record into `fields`; `false` at the end of the input.
+    mutating func nextRecord(into fields: inout [FieldSpan]) throws(TabularError) -> Bool {
+        fields.removeAll(keepingCapacity: true)
+        let quote = UInt8(ascii: "\"")
+        let lf: UInt8 = 10, cr: UInt8 = 13
+        let n = bytes.count
+        guard let base = bytes.baseAddress else { return false }
+        var i = position
+        // Skip blank lines.
+        while i < n && (base[i] == lf || base[i] == cr) {
+            if base[i] == lf || i + 1 >= n || base[i + 1] != lf { line += 1 }
+            i += 1
+        }
+        guard i < n else {
+            position = i
+            return false
+        }
+        while true {
+            if i < n && base[i] == quote {
+                let fieldLine = line
+                i += 1
+                let contentStart = i
+                var escaped = false
+                while true {
+                    // Find the next quote, counting line breaks on the way.
+                    while i < n && base[i] != quote {
+                        if base[i] == lf || (base[i] == cr && (i + 1 >= n || base[i + 1] != lf)) { line += 1 }
+                        i += 1
+                    }
+                    guard i < n else {
+                        throw .csv(CSVError(.unterminatedQuote, file: file, line: fieldLine, column: fields.count + 1))
+                    }
+                    if i + 1 < n && base[i + 1] == quote {
+                        escaped = true
+                        i += 2
+                        continue
+                    }
+                    break
+                }
+                fields.append(FieldSpan(start: contentStart, end: i, line: fieldLine, quoted: true, escaped: escaped))
+                i += 1  // closing quote
+                if i >= n { break }
+                let c = base[i]
+                if c == delimiter {
+                    i += 1
+                    if i >= n { fields.append(FieldSpan(start: i, end: i, line: line, quoted: false, escaped: false)); break }
+                    continue
+                }
+                if c == lf { i += 1; line += 1; break }
+                if c == cr {
+                    i += 1
+                    if i < n && base[i] == lf { i += 1 }
+                    line += 1
+                    break
+                }
+                throw .csv(CSVError(.unexpectedCharacterAfterQuote, file: file, line: line, column: fields.count))
+            } else {
+                let start = i
+                while i < n {
+                    let c = base[i]
+                    if c == delimiter || c == lf || c == cr { break }
+                    i += 1
+                }
+                fields.append(FieldSpan(start: start, end: i, line: line, quoted: false, escaped: false))
+                if i >= n { break }
+                let c = base[i]
+                if c == delimiter {
+                    i += 1
+                    if i >= n { fields.append(FieldSpan(start: i, end: i, line: line, quoted: false, escaped: false)); break }
+                    continue
+                }
+                i += 1
+                if c == cr && i < n && base[i] == lf { i += 1 }
+                line += 1
+                break
+            }
+        }
+        position = i
+        return true
+    }
+
+    /// The field's text with doubled quotes unescaped, validated as UTF-8.
+    func text(of field: FieldSpan, column: Int) throws(TabularError) -> String {
+        let raw = UnsafeBufferPointer(rebasing: bytes[field.start..<field.end])
+        guard let string = String(validating: raw, as: UTF8.self) else {
+            throw .csv(CSVError(.invalidUTF8, file: file, line: field.line, column: column))
+        }
+        return field.escaped ? string.replacingOccurrences(of: "\"\"", with: "\"") : string
+    }
+}
+
+extension String {
+    /// `self` with every `target` replaced by `replacement` (no Foundation needed).
+    func replacingOccurrences(of target: String, with replacement: String) -> String {
+        var result = ""
+        var rest = Substring(self)
+        while let range = rest.firstRange(of: target) {
+            result += rest[..<range.lowerBound]
+            result += replacement
+            rest = rest[range.upperBound...]
+        }
+        return result + rest
+    }
+}

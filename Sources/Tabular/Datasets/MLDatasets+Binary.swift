@@ -1,0 +1,84 @@
+/// The compact binary encoding of ``MLDatasets`` (format "MLDS", version 1).
+///
+/// Little-endian throughout:
+///
+/// | field | bytes |
+/// |---|---|
+/// | magic `MLDS` | 4 |
+/// | version (1) | u16 |
+/// | generation runs since the last reset | u64 |
+/// | training table: byte length, then its "MLTB" encoding (``Table/binaryEncoded()``) | u64 + … |
+/// | testing table: byte length, then its "MLTB" encoding | u64 + … |
+/// | validation row count, then the indices into training | u64 + u64 × count |
+/// | testing identity count, then the identities, ascending (high, low) | u64 + 16 × count |
+/// | training-ledger identity count, then the identities, ascending | u64 + 16 × count |
+///
+/// Equal datasets encode to equal bytes.
+extension MLDatasets {
+    static let binaryMagic: [UInt8] = Array("MLDS".utf8)
+    static let binaryVersion: UInt16 = 1
+
+    /// The datasets in the compact binary encoding described above.
+    ///
+    /// - Complexity: O(size of the sets).
+    public func binaryEncoded() -> [UInt8] {
+        var writer = ByteWriter(capacity: (training.rowCount + testing.rowCount) * max(training.columns.count, 1) * 8 + 1024)
+        writer.writeRaw(Self.binaryMagic)
+        writer.write(Self.binaryVersion)
+        writer.write(UInt64(generations))
+        for table in [training, testing] {
+            let encoded = table.binaryEncoded()
+            writer.write(UInt64(encoded.count))
+            writer.writeRaw(encoded)
+        }
+        writer.write(UInt64(validationIndices.count))
+        writer.writeArray(validationIndices.map(UInt64.init))
+        for identities in [testingIdentities, trainingLedger] {
+            writer.write(UInt64(identities.count))
+            for identity in identities.sorted() {
+                writer.write(identity.high)
+                writer.write(identity.low)
+            }
+        }
+        return writer.bytes
+    }
+
+    /// Decodes datasets from ``binaryEncoded()``'s output.
+    ///
+    /// - Throws: ``TabularError/corruptEncoding(_:)`` for a wrong magic, an unknown
+    ///   version, truncation, validation indices outside training, or trailing bytes.
+    public init(binaryEncoded bytes: [UInt8]) throws(TabularError) {
+        var reader = ByteReader(bytes)
+        let magic = try reader.readRaw(4, "magic")
+        guard magic == Self.binaryMagic else { throw .corruptEncoding("not a dataset encoding (magic \(magic))") }
+        let version = try reader.read(UInt16.self, "version")
+        guard version == Self.binaryVersion else {
+            throw .corruptEncoding("unknown dataset encoding version \(version) (this library reads version \(Self.binaryVersion))")
+        }
+        let generations = Int(clamping: try reader.read(UInt64.self, "generation count"))
+        var tables: [Table] = []
+        for name in ["training", "testing"] {
+            let length = try reader.readCount("\(name) table length", elementSize: 1)
+            tables.append(try Table(binaryEncoded: try reader.readRaw(length, "\(name) table")))
+        }
+        let validationCount = try reader.readCount("validation count", elementSize: 8)
+        let validation = try reader.readArray(UInt64.self, count: validationCount, "validation indices").map { Int(clamping: $0) }
+        if let bad = validation.first(where: { $0 >= tables[0].rowCount }) {
+            throw .corruptEncoding("validation index \(bad) is outside the \(tables[0].rowCount) training rows")
+        }
+        var sets: [Set<RowIdentity>] = []
+        for name in ["testing identities", "training ledger"] {
+            let count = try reader.readCount("\(name) count", elementSize: 16)
+            var identities = Set<RowIdentity>(minimumCapacity: count)
+            for _ in 0..<count {
+                let high = try reader.read(UInt64.self, name)
+                let low = try reader.read(UInt64.self, name)
+                identities.insert(RowIdentity(high: high, low: low))
+            }
+            sets.append(identities)
+        }
+        guard reader.isAtEnd else { throw .corruptEncoding("\(reader.bytesLeft) unexpected bytes after the datasets") }
+        self.init(training: tables[0], testing: tables[1], validationIndices: validation, testingIdentities: sets[0],
+                  trainingLedger: sets[1], generations: generations)
+    }
+}

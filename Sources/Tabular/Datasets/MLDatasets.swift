@@ -1,0 +1,289 @@
+/// The training, testing and validation sets of a pipeline, kept across dataset
+/// generation runs by the append-only rules:
+///
+/// - A generation run empties training and validation, then splits every input row that
+///   is not already in testing between training and testing.
+/// - The testing set only grows; only ``reset()`` empties it (and the other two).
+/// - Rows never move between training and testing over time: a row that went to training
+///   once goes to training again in later runs (a ledger of training identities is kept),
+///   and a row in testing is never used for training. Only rows never seen before are
+///   split, `⌈f·n⌉` of `n` new rows to testing (``Split/heldOutCount(of:fraction:)``).
+/// - Row identity is ``RowIdentity``: from the key columns, or from the row's content when
+///   no key is declared. Rows with the same content share an identity and go together.
+/// - A run that fails (a bad row anywhere, a schema change) changes nothing.
+///
+/// The value is free of storage; ``binaryEncoded()`` gives the compact encoding stores
+/// persist.
+///
+/// ```swift
+/// var datasets = MLDatasets()
+/// let selection = FeatureSelection(label: "is_overcrowded", excluding: ["date"], keys: ["date", "station_id"])
+/// try datasets.generate(from: table, selection: selection, testFraction: 0.15, seed: 27062020,
+///                       validation: .holdout(fraction: 0.2, seed: 1))
+/// datasets.training.rowCount; datasets.testing.rowCount; datasets.validation.rowCount
+/// ```
+public struct MLDatasets: Sendable, Hashable {
+    /// How validation rows are set aside from training at generation time.
+    public enum ValidationPlan: Sendable, Hashable, Codable {
+        /// No validation set (k-fold is computed from training when models are trained).
+        case none
+        /// A seeded share of the training rows.
+        case holdout(fraction: Double, seed: UInt64)
+    }
+
+    /// What one generation run did.
+    public struct GenerationReport: Sendable, Hashable, Codable {
+        /// Input rows considered.
+        public var inputRows: Int
+        /// Rows skipped because they are already in testing.
+        public var alreadyInTesting: Int
+        /// Rows seen for the first time.
+        public var newRows: Int
+        /// Rows added to testing by this run.
+        public var addedToTesting: Int
+        /// Rows in training after the run.
+        public var trainingRows: Int
+        /// Rows in validation after the run.
+        public var validationRows: Int
+    }
+
+    /// The training rows of the last generation run.
+    public private(set) var training: Table
+    /// Every testing row ever added since the last reset.
+    public private(set) var testing: Table
+    /// Indices into ``training`` of the validation rows, ascending.
+    public private(set) var validationIndices: [Int]
+    /// The identities of the testing rows.
+    public private(set) var testingIdentities: Set<RowIdentity>
+    /// Every identity that has gone to training since the last reset.
+    public private(set) var trainingLedger: Set<RowIdentity>
+    /// The number of successful generation runs since the last reset.
+    public private(set) var generations: Int
+
+    /// Empty sets.
+    public init() {
+        self.init(training: Table(schema: Schema([])), testing: Table(schema: Schema([])), validationIndices: [],
+                  testingIdentities: [], trainingLedger: [], generations: 0)
+    }
+
+    init(training: Table, testing: Table, validationIndices: [Int], testingIdentities: Set<RowIdentity>,
+         trainingLedger: Set<RowIdentity>, generations: Int) {
+        self.training = training
+        self.testing = testing
+        self.validationIndices = validationIndices
+        self.testingIdentities = testingIdentities
+        self.trainingLedger = trainingLedger
+        self.generations = generations
+    }
+
+    /// The validation rows (a subset of training).
+    public var validation: Table {
+        (try? training.rows(at: validationIndices)) ?? Table(schema: training.schema)
+    }
+
+    /// The training rows not in validation: what models are fitted on.
+    public var trainingWithoutValidation: Table {
+        let held = Set(validationIndices)
+        return (try? training.rows(at: (0..<training.rowCount).filter { !held.contains($0) })) ?? training
+    }
+
+    /// Empties all three sets and forgets every identity. Configuration and models, which
+    /// live elsewhere, are not touched.
+    public mutating func reset() {
+        self = MLDatasets()
+    }
+
+    /// A generation run from one source, split by ratio.
+    ///
+    /// - Parameters:
+    ///   - input: The source rows.
+    ///   - selection: Label, features and keys; only these columns are kept.
+    ///   - testFraction: The share of new rows for testing, in (0, 1).
+    ///   - seed: The seed of the split of new rows.
+    ///   - validation: How validation rows are chosen from training.
+    /// - Returns: What the run did.
+    /// - Throws: ``TabularError/invalidSelection(_:)``, ``TabularError/invalidSplit(_:)``,
+    ///   ``TabularError/missingValue(feature:row:)`` for a missing label or key,
+    ///   ``TabularError/duplicateKey(key:firstRow:secondRow:)``, or
+    ///   ``TabularError/schemaMismatch(details:)``; the sets are unchanged then.
+    @discardableResult
+    public mutating func generate(
+        from input: Table, selection: FeatureSelection, testFraction: Double, seed: UInt64,
+        validation: ValidationPlan = .none
+    ) throws(TabularError) -> GenerationReport {
+        guard testFraction > 0 && testFraction < 1 else {
+            throw .invalidSplit("test fraction must be between 0 and 1 (exclusive), got \(testFraction)")
+        }
+        let prepared = try prepare(input, selection: selection)
+        var next = self
+        var report = GenerationReport(inputRows: input.rowCount, alreadyInTesting: 0, newRows: 0, addedToTesting: 0,
+                                      trainingRows: 0, validationRows: 0)
+        var trainingRows: [Int] = []
+        var newIdentities: [RowIdentity] = []
+        var rowsOfNew: [RowIdentity: [Int]] = [:]
+        for (row, identity) in prepared.identities.enumerated() {
+            if testingIdentities.contains(identity) {
+                report.alreadyInTesting += 1
+            } else if trainingLedger.contains(identity) {
+                trainingRows.append(row)
+            } else {
+                if rowsOfNew[identity] == nil { newIdentities.append(identity) }
+                rowsOfNew[identity, default: []].append(row)
+                report.newRows += 1
+            }
+        }
+        let (_, heldOut) = Split.split(count: newIdentities.count, heldOut: Split.heldOutCount(of: newIdentities.count, fraction: testFraction), seed: seed)
+        let toTesting = Set(heldOut.map { newIdentities[$0] })
+        var testingRows: [Int] = []
+        for identity in newIdentities {
+            guard let rows = rowsOfNew[identity] else { continue }
+            if toTesting.contains(identity) {
+                testingRows.append(contentsOf: rows)
+                next.testingIdentities.insert(identity)
+            } else {
+                trainingRows.append(contentsOf: rows)
+                next.trainingLedger.insert(identity)
+            }
+        }
+        trainingRows.sort()
+        testingRows.sort()
+        try next.commit(prepared.table, trainingRows: trainingRows, newTestingRows: testingRows, validation: validation)
+        report.addedToTesting = testingRows.count
+        report.trainingRows = next.training.rowCount
+        report.validationRows = next.validationIndices.count
+        self = next
+        return report
+    }
+
+    /// A generation run from two sources: no split, the testing source's rows go to
+    /// testing and the training source's to training.
+    ///
+    /// A training-source row already in testing is skipped (it stays in testing); a
+    /// testing-source row is added to testing unless it is there already (and leaves the
+    /// training ledger: the caller declared it testing data).
+    ///
+    /// - Throws: as ``generate(from:selection:testFraction:seed:validation:)``, with rows
+    ///   numbered within their own source.
+    @discardableResult
+    public mutating func generate(
+        training trainingInput: Table, testing testingInput: Table, selection: FeatureSelection,
+        validation: ValidationPlan = .none
+    ) throws(TabularError) -> GenerationReport {
+        let preparedTesting = try prepare(testingInput, selection: selection)
+        let preparedTraining = try prepare(trainingInput, selection: selection)
+        var next = self
+        var report = GenerationReport(inputRows: trainingInput.rowCount + testingInput.rowCount, alreadyInTesting: 0,
+                                      newRows: 0, addedToTesting: 0, trainingRows: 0, validationRows: 0)
+        var testingRows: [Int] = []
+        var added = Set<RowIdentity>()
+        for (row, identity) in preparedTesting.identities.enumerated() {
+            if testingIdentities.contains(identity) {
+                report.alreadyInTesting += 1
+                continue
+            }
+            if !trainingLedger.contains(identity) && !added.contains(identity) { report.newRows += 1 }
+            testingRows.append(row)
+            added.insert(identity)
+            next.testingIdentities.insert(identity)
+            next.trainingLedger.remove(identity)
+        }
+        var trainingRows: [Int] = []
+        for (row, identity) in preparedTraining.identities.enumerated() {
+            if next.testingIdentities.contains(identity) {
+                report.alreadyInTesting += 1
+                continue
+            }
+            if !trainingLedger.contains(identity) { report.newRows += 1 }
+            trainingRows.append(row)
+            next.trainingLedger.insert(identity)
+        }
+        try next.appendTesting(preparedTesting.table, rows: testingRows)
+        try next.commit(preparedTraining.table, trainingRows: trainingRows, newTestingRows: [], validation: validation)
+        report.addedToTesting = testingRows.count
+        report.trainingRows = next.training.rowCount
+        report.validationRows = next.validationIndices.count
+        self = next
+        return report
+    }
+
+    /// The input reduced to the dataset's columns, checked, with one identity per row.
+    private func prepare(_ input: Table, selection: FeatureSelection) throws(TabularError) -> (table: Table, identities: [RowIdentity]) {
+        let resolved = try selection.resolve(against: input.schema)
+        var table = try input.selecting(columns: resolved.allColumns)
+        table = try conformed(table)
+        for name in [resolved.label] + resolved.keys {
+            let column = try table.column(named: name)
+            if let row = column.missing.missingIndices.first { throw .missingValue(feature: name, row: row) }
+        }
+        let identityColumns = resolved.keys.isEmpty ? resolved.allColumns : resolved.keys
+        let identities = try RowIdentity.identities(of: table, columns: identityColumns)
+        if !resolved.keys.isEmpty {
+            var first: [RowIdentity: Int] = [:]
+            for (row, identity) in identities.enumerated() {
+                if let earlier = first.updateValue(row, forKey: identity) {
+                    let key = resolved.keys.map { "\($0)=\(table[$0]?[row].description ?? "")" }.joined(separator: ", ")
+                    throw .duplicateKey(key: "(\(key))", firstRow: earlier, secondRow: row)
+                }
+            }
+        }
+        return (table, identities)
+    }
+
+    /// Checks the input's columns against the stored sets; integer and numeric columns are
+    /// widened to numeric where they differ.
+    private func conformed(_ table: Table) throws(TabularError) -> Table {
+        let stored = testing.columns.isEmpty ? training : testing
+        guard !stored.columns.isEmpty else { return table }
+        guard Set(stored.columnNames) == Set(table.columnNames) else {
+            throw .schemaMismatch(details: "the datasets hold columns \(stored.columnNames), the input selects \(table.columnNames)")
+        }
+        var result = try table.selecting(columns: stored.columnNames)
+        for column in stored.columns {
+            guard let incoming = result[column.name] else { continue }
+            if incoming.type == column.type { continue }
+            let numericPair = Set([incoming.type, column.type]) == Set([ColumnType.integer, .numeric])
+            guard numericPair else {
+                throw .typeMismatch(column: column.name, expected: column.type, actual: incoming.type)
+            }
+            try result.setColumn(incoming.widenedToNumeric())
+        }
+        return result
+    }
+
+    /// Widens stored integer columns that the input has as numeric.
+    private mutating func widenStored(toMatch table: Table) throws(TabularError) {
+        for column in table.columns where column.type == .numeric {
+            if testing[column.name]?.type == .integer, let stored = testing[column.name] {
+                try testing.setColumn(stored.widenedToNumeric())
+            }
+        }
+    }
+
+    private mutating func appendTesting(_ table: Table, rows: [Int]) throws(TabularError) {
+        let added = try table.rows(at: rows)
+        if testing.columns.isEmpty {
+            testing = added
+        } else {
+            try widenStored(toMatch: added)
+            try testing.append(try added.selecting(columns: testing.columnNames))
+        }
+    }
+
+    private mutating func commit(
+        _ table: Table, trainingRows: [Int], newTestingRows: [Int], validation: ValidationPlan
+    ) throws(TabularError) {
+        try appendTesting(table, rows: newTestingRows)
+        training = try table.rows(at: trainingRows)
+        switch validation {
+        case .none:
+            validationIndices = []
+        case let .holdout(fraction, seed):
+            guard fraction > 0 && fraction < 1 else {
+                throw .invalidSplit("validation fraction must be between 0 and 1 (exclusive), got \(fraction)")
+            }
+            let count = training.rowCount
+            validationIndices = Split.split(count: count, heldOut: Split.heldOutCount(of: count, fraction: fraction), seed: seed).1
+        }
+        generations += 1
+    }
+}

@@ -1,0 +1,204 @@
+public import LinearAlgebra
+
+/// Turns a table's feature columns into a numeric matrix: numbers pass through, booleans
+/// become 0/1, categorical features are one-hot encoded, and missing values are refused
+/// or imputed — all fitted on training data only and then applied unchanged.
+///
+/// ```swift
+/// var options = FeatureEncoder.Options()
+/// options.missing["temperature"] = .mean
+/// options.unknownCategories = .ignore
+/// let encoder = try FeatureEncoder.fit(training, features: ["temperature", "line"], options: options)
+/// let x = try encoder.transform(testing)     // same columns, same order
+/// encoder.outputNames                        // ["temperature", "line=blue", "line=red"]
+/// ```
+public struct FeatureEncoder: Sendable, Hashable, Codable {
+    /// What to do with missing values of a feature.
+    public enum MissingPolicy: String, Sendable, Hashable, Codable, CaseIterable {
+        /// Refuse them: ``TabularError/missingValue(feature:row:)`` (the default).
+        case error
+        /// Replace them with the training mean (numeric features only).
+        case mean
+        /// Replace them with the training median (numeric features only).
+        case median
+        /// Replace them with the most frequent training value (ties: the smallest).
+        case mostFrequent
+    }
+
+    /// What to do with a category not seen during fitting.
+    public enum UnknownCategoryPolicy: String, Sendable, Hashable, Codable {
+        /// Refuse it: ``TabularError/unknownCategory(feature:category:row:)`` (the default).
+        case error
+        /// Encode it as all zeros in that feature's one-hot columns.
+        case ignore
+    }
+
+    /// Fitting options.
+    public struct Options: Sendable, Hashable, Codable {
+        /// Per-feature missing-value policy; features not named use ``defaultMissing``.
+        public var missing: [String: MissingPolicy] = [:]
+        /// The policy for features not named in ``missing``.
+        public var defaultMissing: MissingPolicy = .error
+        /// The policy for categories unseen at fit time.
+        public var unknownCategories: UnknownCategoryPolicy = .error
+
+        public init() {}
+    }
+
+    /// How one feature is encoded.
+    public enum Encoding: Sendable, Hashable, Codable {
+        /// One output column; missing values are replaced by `imputed` when set.
+        case numeric(imputed: Double?)
+        /// One output column per category, sorted; missing values become `imputed` when set.
+        case oneHot(categories: [String], imputed: String?)
+    }
+
+    /// One fitted feature.
+    public struct Feature: Sendable, Hashable, Codable {
+        /// The column name.
+        public var name: String
+        /// The column type seen at fit time.
+        public var type: ColumnType
+        /// How it is encoded.
+        public var encoding: Encoding
+    }
+
+    /// The fitted features, in output order.
+    public let features: [Feature]
+    /// The policy for unseen categories.
+    public let unknownCategories: UnknownCategoryPolicy
+
+    /// The names of the output columns: the feature's name, or `name=category` for each
+    /// one-hot column.
+    public var outputNames: [String] {
+        features.flatMap { feature -> [String] in
+            switch feature.encoding {
+            case .numeric: return [feature.name]
+            case .oneHot(let categories, _): return categories.map { "\(feature.name)=\($0)" }
+            }
+        }
+    }
+
+    /// Learns the encoding of `features` from training data.
+    ///
+    /// - Parameters:
+    ///   - table: Training data.
+    ///   - features: The feature columns, in output order.
+    ///   - options: Missing-value and unknown-category policies.
+    /// - Throws: ``TabularError/unknownColumn(_:available:)``;
+    ///   ``TabularError/invalidArgument(_:)`` for mean or median imputation of a
+    ///   categorical feature or imputation of a feature with no values.
+    /// - Complexity: O(rows × features), plus a sort per imputed median or category set.
+    public static func fit(_ table: Table, features: [String], options: Options = Options()) throws(TabularError) -> FeatureEncoder {
+        var fitted: [Feature] = []
+        for name in features {
+            let column = try table.column(named: name)
+            let policy = options.missing[name] ?? options.defaultMissing
+            fitted.append(Feature(name: name, type: column.type, encoding: try encoding(of: column, policy: policy)))
+        }
+        return FeatureEncoder(features: fitted, unknownCategories: options.unknownCategories)
+    }
+
+    private static func encoding(of column: Column, policy: MissingPolicy) throws(TabularError) -> Encoding {
+        let present = (0..<column.count).filter { !column.isMissing($0) }
+        if policy != .error && present.isEmpty {
+            throw .invalidArgument("feature '\(column.name)' has no values to impute \(policy.rawValue) from")
+        }
+        if case .categorical(let values) = column.values {
+            let categories = Set(present.map { values[$0] }).sorted(by: codePointOrder)
+            switch policy {
+            case .error: return .oneHot(categories: categories, imputed: nil)
+            case .mostFrequent: return .oneHot(categories: categories, imputed: mostFrequent(present.map { values[$0] }, by: codePointOrder))
+            case .mean, .median:
+                throw .invalidArgument("feature '\(column.name)' is categorical: impute it with mostFrequent, not \(policy.rawValue)")
+            }
+        }
+        let numbers: [Double] = present.map { column[$0].doubleValue ?? 0 }
+        switch policy {
+        case .error: return .numeric(imputed: nil)
+        case .mean: return .numeric(imputed: numbers.reduce(0, +) / Double(numbers.count))
+        case .median:
+            let sorted = numbers.sorted()
+            let middle = sorted.count / 2
+            return .numeric(imputed: sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2)
+        case .mostFrequent: return .numeric(imputed: mostFrequent(numbers, by: <))
+        }
+    }
+
+    private static func mostFrequent<T: Hashable>(_ values: [T], by areInIncreasingOrder: (T, T) -> Bool) -> T? {
+        var counts: [T: Int] = [:]
+        for value in values { counts[value, default: 0] += 1 }
+        return counts.max { a, b in a.value != b.value ? a.value < b.value : areInIncreasingOrder(b.key, a.key) }?.key
+    }
+
+    /// Encodes the features of `table` (extra columns are ignored).
+    ///
+    /// - Throws: ``TabularError/unknownColumn(_:available:)``,
+    ///   ``TabularError/typeMismatch(column:expected:actual:)`` when a feature's type
+    ///   differs from fit time (integer for numeric is accepted),
+    ///   ``TabularError/missingValue(feature:row:)`` or
+    ///   ``TabularError/unknownCategory(feature:category:row:)`` naming feature and row.
+    /// - Complexity: O(rows × output columns), one pass per feature.
+    public func transform(_ table: Table) throws(TabularError) -> Matrix {
+        let width = outputNames.count
+        var result = Matrix(rows: table.rowCount, columns: width)
+        var offset = 0
+        for feature in features {
+            let column = try table.column(named: feature.name)
+            try result.withUnsafeMutableElements { (out) throws(TabularError) in
+                try fill(&out, width: width, offset: offset, feature: feature, column: column)
+            }
+            if case .oneHot(let categories, _) = feature.encoding { offset += categories.count } else { offset += 1 }
+        }
+        return result
+    }
+
+    private func fill(
+        _ out: inout UnsafeMutableBufferPointer<Double>, width: Int, offset: Int, feature: Feature, column: Column
+    ) throws(TabularError) {
+        let rows = column.count
+        switch feature.encoding {
+        case .numeric(let imputed):
+            let compatible = column.type == feature.type || (feature.type == .numeric && column.type == .integer)
+                || (feature.type == .integer && column.type == .numeric)
+            guard compatible && column.type != .categorical else {
+                throw .typeMismatch(column: feature.name, expected: feature.type, actual: column.type)
+            }
+            for row in 0..<rows {
+                let value: Double
+                if column.isMissing(row) {
+                    guard let imputed else { throw .missingValue(feature: feature.name, row: row) }
+                    value = imputed
+                } else {
+                    switch column.values {
+                    case .numeric(let v): value = v[row]
+                    case .integer(let v): value = Double(v[row])
+                    case .boolean(let v): value = v[row] ? 1 : 0
+                    case .categorical: value = 0
+                    }
+                }
+                out[row * width + offset] = value
+            }
+        case .oneHot(let categories, let imputed):
+            guard case .categorical(let values) = column.values else {
+                throw .typeMismatch(column: feature.name, expected: .categorical, actual: column.type)
+            }
+            var positions: [String: Int] = [:]
+            for (index, category) in categories.enumerated() { positions[category] = index }
+            for row in 0..<rows {
+                let category: String
+                if column.isMissing(row) {
+                    guard let imputed else { throw .missingValue(feature: feature.name, row: row) }
+                    category = imputed
+                } else {
+                    category = values[row]
+                }
+                if let position = positions[category] {
+                    out[row * width + offset + position] = 1
+                } else if unknownCategories == .error {
+                    throw .unknownCategory(feature: feature.name, category: category, row: row)
+                }
+            }
+        }
+    }
+}

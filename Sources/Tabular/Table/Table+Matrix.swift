@@ -1,0 +1,33 @@
+public import LinearAlgebra
+
+extension Table {
+    /// The named numeric, integer or boolean columns as a row-major matrix (booleans as
+    /// 0/1), filled in one pass.
+    ///
+    /// For categorical features, encoding and imputation use ``FeatureEncoder``.
+    ///
+    /// - Parameter names: The columns, in the order of the matrix's columns.
+    /// - Throws: ``TabularError/unknownColumn(_:available:)``,
+    ///   ``TabularError/notNumeric(feature:type:)`` for a categorical column, or
+    ///   ``TabularError/missingValue(feature:row:)`` naming the first missing value.
+    /// - Complexity: O(rows × columns).
+    public func matrix(columns names: [String]) throws(TabularError) -> Matrix {
+        let selected = try names.map { (name) throws(TabularError) -> Column in try column(named: name) }
+        var result = Matrix(rows: rowCount, columns: selected.count)
+        let width = selected.count
+        for (j, column) in selected.enumerated() {
+            if let row = column.missing.missingIndices.first {
+                throw .missingValue(feature: column.name, row: row)
+            }
+            try result.withUnsafeMutableElements { (out) throws(TabularError) in
+                switch column.values {
+                case .numeric(let v): for i in 0..<v.count { out[i * width + j] = v[i] }
+                case .integer(let v): for i in 0..<v.count { out[i * width + j] = Double(v[i]) }
+                case .boolean(let v): for i in 0..<v.count { out[i * width + j] = v[i] ? 1 : 0 }
+                case .categorical: throw .notNumeric(feature: column.name, type: .categorical)
+                }
+            }
+        }
+        return result
+    }
+}
