@@ -16,6 +16,7 @@ extension Table {
         var result = Matrix(rows: rowCount, columns: selected.count)
         let width = selected.count
         for (j, column) in selected.enumerated() {
+            if column.type == .categorical { throw .notNumeric(feature: column.name, type: .categorical) }
             if let row = column.missing.missingIndices.first {
                 throw .missingValue(feature: column.name, row: row)
             }
