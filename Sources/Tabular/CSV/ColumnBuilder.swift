@@ -39,7 +39,11 @@ final class ColumnBuilder {
         }
     }
 
+    /// The row count reserved for, so arrays created on a type change get it too.
+    private var reservedRows = 0
+
     func reserveCapacity(_ rows: Int) {
+        reservedRows = rows
         switch state {
         case .numeric, .undetermined: doubles.reserveCapacity(rows)
         case .integer: integers.reserveCapacity(rows)
@@ -79,7 +83,9 @@ final class ColumnBuilder {
                 return
             }
             if forcedType == nil, let value = NumberParsing.parseDouble(p, length) {
-                doubles = integers.map(Double.init)
+                doubles = []
+                doubles.reserveCapacity(max(reservedRows, integers.count + 1))
+                doubles.append(contentsOf: integers.lazy.map(Double.init))
                 integers = []
                 state = .numeric
                 doubles.append(value)
@@ -103,12 +109,16 @@ final class ColumnBuilder {
             let placeholders = mask.count
             if let value = parseBoolean(p, length) {
                 state = .boolean
-                booleans = Array(repeating: false, count: placeholders)
+                booleans.reserveCapacity(reservedRows)
+                booleans.append(contentsOf: repeatElement(false, count: placeholders))
                 booleans.append(value)
+                doubles = []
             } else if let value = NumberParsing.parseInt(p, length) {
                 state = .integer
-                integers = Array(repeating: 0, count: placeholders)
+                integers.reserveCapacity(reservedRows)
+                integers.append(contentsOf: repeatElement(0, count: placeholders))
                 integers.append(value)
+                doubles = []
             } else if let value = NumberParsing.parseDouble(p, length) {
                 state = .numeric
                 doubles.removeAll(keepingCapacity: true)
@@ -120,8 +130,10 @@ final class ColumnBuilder {
                     state = .needsRescan
                 } else {
                     state = .categorical
-                    strings = Array(repeating: "", count: placeholders)
+                    strings.reserveCapacity(reservedRows)
+                    strings.append(contentsOf: repeatElement("", count: placeholders))
                     strings.append(text)
+                    doubles = []
                 }
             }
             mask.append(missing: false)

@@ -53,9 +53,9 @@ public struct MissingMask: Sendable, Hashable {
 
     /// The mask of the rows at `indices`, in that order.
     public func selecting(_ indices: some Collection<Int>) -> MissingMask {
+        if missingCount == 0 { return MissingMask(count: indices.count) }
         var result = MissingMask()
         result.words.reserveCapacity((indices.count + 63) / 64)
-        if missingCount == 0 { return MissingMask(count: indices.count) }
         for i in indices { result.append(missing: isMissing(i)) }
         return result
     }
