@@ -9,6 +9,7 @@ let package = Package(
     products: [
         .library(name: "LinearAlgebra", targets: ["LinearAlgebra"]),
         .library(name: "Tabular", targets: ["Tabular"]),
+        .library(name: "Scoring", targets: ["Scoring"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
@@ -35,6 +36,11 @@ let package = Package(
             ]
         ),
 
+        .target(
+            name: "Scoring",
+            dependencies: ["LinearAlgebra"]
+        ),
+
         // MARK: Examples
         .executableTarget(
             name: "LeastSquaresExample",
@@ -51,6 +57,11 @@ let package = Package(
         .testTarget(
             name: "TabularTests",
             dependencies: ["Tabular"]
+        ),
+        .testTarget(
+            name: "ScoringTests",
+            dependencies: ["Scoring"],
+            resources: [.copy("Fixtures")]
         ),
     ],
     swiftLanguageModes: [.v6]
