@@ -99,45 +99,72 @@ struct CSVTableReader {
             throw .csv(CSVError(.emptyFile, file: file, line: 1, column: 1))
         }
         let header = try readHeader(fields, scanner: scanner)
-        let builders = header.enumerated().map { index, name in
+        var builders = header.enumerated().map { index, name in
             ColumnBuilder(name: name, forcedType: options.schema[name], file: file, column: index + 1)
         }
         let dataStart = (position: scanner.position, line: scanner.line)
+        let columnCount = builders.count
+        let release = self.release
+        let totalBytes = bytes.count
+        let bytes = self.bytes
 
-        var records = 0
-        var nextRelease = Self.releaseInterval
-        while try scanner.nextRecord(into: &fields) {
-            guard fields.count == builders.count else {
-                throw .csv(CSVError(
-                    .raggedRow(expected: builders.count, found: fields.count), file: file, line: fields[0].line,
-                    column: min(fields.count, builders.count) + 1
-                ))
-            }
-            for index in 0..<fields.count {
-                try builders[index].add(fields[index], scanner: scanner)
-            }
-            records += 1
-            if records == 1024 {
-                // Reserve for the whole file from the average record length so far, so the
-                // columns grow once instead of doubling (peak memory stays near the table's).
-                let consumed = scanner.position - dataStart.position
-                let estimate = Int(Double(bytes.count - dataStart.position) / Double(max(consumed, 1)) * 1024 * 1.05) + 16
-                for builder in builders { builder.reserveCapacity(estimate) }
-            }
-            if let release, scanner.position >= nextRelease {
-                release(scanner.position)
-                nextRelease = scanner.position + Self.releaseInterval
+        // The hot loop works on the builders in place through an unsafe buffer: no
+        // reference counting or dynamic exclusivity checks per field.
+        try builders.withUnsafeMutableBufferPointer { (columns) throws(TabularError) in
+            var records = 0
+            var nextRelease = Self.releaseInterval
+            guard let base = bytes.baseAddress else { return }
+            while scanner.skipBlankLines() {
+                let recordLine = scanner.line
+                for index in 0..<columnCount {
+                    // Numeric columns first try to scan and parse the field in one pass.
+                    let position = scanner.position
+                    if columns[index].isNumeric,
+                       let (value, length) = NumberParsing.parseNumericField(base + position, limit: totalBytes - position, delimiter: delimiter)
+                    {
+                        columns[index].appendNumber(value)
+                        scanner.advance(by: length)
+                    } else {
+                        try columns[index].add(try scanner.scanField(column: index + 1), bytes: bytes)
+                    }
+                    let terminator = scanner.finishField()
+                    let isLast = index == columnCount - 1
+                    if isLast && terminator == .delimiter {
+                        var found = columnCount + 1
+                        while true {
+                            _ = try scanner.scanField(column: found)
+                            if scanner.finishField() != .delimiter { break }
+                            found += 1
+                        }
+                        throw .csv(CSVError(.raggedRow(expected: columnCount, found: found), file: file, line: recordLine, column: columnCount + 1))
+                    }
+                    if !isLast && terminator != .delimiter {
+                        throw .csv(CSVError(.raggedRow(expected: columnCount, found: index + 1), file: file, line: recordLine, column: index + 2))
+                    }
+                }
+                records += 1
+                if records == 1024 {
+                    // Reserve for the whole file from the average record length so far, so the
+                    // columns grow once instead of doubling (peak memory stays near the table's).
+                    let consumed = scanner.position - dataStart.position
+                    let estimate = Int(Double(totalBytes - dataStart.position) / Double(max(consumed, 1)) * 1024 * 1.05) + 16
+                    for index in 0..<columnCount { columns[index].reserveCapacity(estimate) }
+                }
+                if let release, scanner.position >= nextRelease {
+                    release(scanner.position)
+                    nextRelease = scanner.position + Self.releaseInterval
+                }
             }
         }
 
-        let rescans = builders.filter(\.needsRescan)
+        let rescans = builders.indices.filter { builders[$0].needsRescan }
         if !rescans.isEmpty {
-            for builder in rescans { builder.beginRescan() }
+            for index in rescans { builders[index].beginRescan() }
             var second = CSVScanner(bytes: bytes, delimiter: delimiter, file: file, position: dataStart.position, line: dataStart.line)
-            nextRelease = dataStart.position + Self.releaseInterval
+            var nextRelease = dataStart.position + Self.releaseInterval
             while try second.nextRecord(into: &fields) {
-                for builder in rescans {
-                    try builder.addText(fields[builder.column - 1], scanner: second)
+                for index in rescans {
+                    try builders[index].addText(fields[index], bytes: bytes)
                 }
                 if let release, second.position >= nextRelease {
                     release(second.position)

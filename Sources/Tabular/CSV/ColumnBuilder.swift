@@ -4,7 +4,7 @@
 /// column widens integer → numeric in place; a column that turns out to be text after
 /// holding numbers or booleans is marked for a second, text-only scan of the input (the
 /// original spellings are needed), which is rare and touches that column only.
-final class ColumnBuilder {
+struct ColumnBuilder {
     enum State {
         case undetermined, boolean, integer, numeric, categorical
         /// Text was found after non-text values: rebuilt by a second scan.
@@ -42,7 +42,7 @@ final class ColumnBuilder {
     /// The row count reserved for, so arrays created on a type change get it too.
     private var reservedRows = 0
 
-    func reserveCapacity(_ rows: Int) {
+    mutating func reserveCapacity(_ rows: Int) {
         reservedRows = rows
         switch state {
         case .numeric, .undetermined: doubles.reserveCapacity(rows)
@@ -52,11 +52,22 @@ final class ColumnBuilder {
         }
     }
 
+    /// `true` while the column is numeric: the reader then tries the fused scan-and-parse
+    /// path first.
+    var isNumeric: Bool { state == .numeric }
+
+    /// Adds a number parsed by the fused path (the column is numeric).
+    @inline(__always)
+    mutating func appendNumber(_ value: Double) {
+        doubles.append(value)
+        mask.append(missing: false)
+    }
+
     /// Adds one field.
     @inline(__always)
-    func add(_ field: FieldSpan, scanner: borrowing CSVScanner) throws(TabularError) {
+    mutating func add(_ field: FieldSpan, bytes: UnsafeBufferPointer<UInt8>) throws(TabularError) {
         let length = field.end - field.start
-        guard let base = scanner.bytes.baseAddress else { return }
+        guard let base = bytes.baseAddress else { return }
         let p = base + field.start
         if length == 0 {
             if field.quoted {
@@ -99,7 +110,7 @@ final class ColumnBuilder {
                 return
             }
         case .categorical:
-            strings.append(try scanner.text(of: field, column: column))
+            strings.append(try CSVScanner.text(of: field, in: bytes, file: file, column: column))
             mask.append(missing: false)
             return
         case .needsRescan:
@@ -125,7 +136,7 @@ final class ColumnBuilder {
                 doubles.append(contentsOf: repeatElement(0, count: placeholders))
                 doubles.append(value)
             } else {
-                let text = try scanner.text(of: field, column: column)
+                let text = try CSVScanner.text(of: field, in: bytes, file: file, column: column)
                 if quotedEmptyWhileUndetermined {
                     state = .needsRescan
                 } else {
@@ -147,7 +158,7 @@ final class ColumnBuilder {
             }
             throw .csv(CSVError(.invalidValue(value: text, columnName: name, expected: forcedType), file: file, line: field.line, column: column))
         }
-        _ = try scanner.text(of: field, column: column)  // report invalid UTF-8 where it is
+        _ = try CSVScanner.text(of: field, in: bytes, file: file, column: column)  // report invalid UTF-8 where it is
         state = .needsRescan
         doubles = []
         integers = []
@@ -156,7 +167,7 @@ final class ColumnBuilder {
     }
 
     @inline(__always)
-    private func appendMissing() {
+    private mutating func appendMissing() {
         switch state {
         case .numeric: doubles.append(0)
         case .integer: integers.append(0)
@@ -168,7 +179,7 @@ final class ColumnBuilder {
     }
 
     /// Prepares for the second scan: the column becomes categorical, rebuilt from text.
-    func beginRescan() {
+    mutating func beginRescan() {
         state = .categorical
         strings = []
         strings.reserveCapacity(mask.count)
@@ -177,13 +188,13 @@ final class ColumnBuilder {
 
     /// Adds one field during the second, text-only scan: an unquoted empty field is
     /// missing, anything else (a quoted empty field too) is text.
-    func addText(_ field: FieldSpan, scanner: borrowing CSVScanner) throws(TabularError) {
+    mutating func addText(_ field: FieldSpan, bytes: UnsafeBufferPointer<UInt8>) throws(TabularError) {
         if field.end == field.start && !field.quoted {
             strings.append("")
             mask.append(missing: true)
             return
         }
-        strings.append(try scanner.text(of: field, column: column))
+        strings.append(try CSVScanner.text(of: field, in: bytes, file: file, column: column))
         mask.append(missing: false)
     }
 

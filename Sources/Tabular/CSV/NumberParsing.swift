@@ -7,11 +7,79 @@
 /// or division rounds correctly. Everything else falls back to `Double(String)`
 /// (correctly rounded), after the text has been checked against the CSV number grammar.
 enum NumberParsing {
-    /// Exact powers of ten 10⁰…10²².
-    static let powersOfTen: [Double] = (0...22).map { exponent in
-        var value = 1.0
-        for _ in 0..<exponent { value *= 10 }
-        return value
+    /// The exact power of ten 10ᵉ for e in 0…22 (a switch, so no lazy global is touched
+    /// per number).
+    @inline(__always)
+    static func powerOfTen(_ exponent: Int) -> Double {
+        switch exponent {
+        case 0: return 1
+        case 1: return 1e1
+        case 2: return 1e2
+        case 3: return 1e3
+        case 4: return 1e4
+        case 5: return 1e5
+        case 6: return 1e6
+        case 7: return 1e7
+        case 8: return 1e8
+        case 9: return 1e9
+        case 10: return 1e10
+        case 11: return 1e11
+        case 12: return 1e12
+        case 13: return 1e13
+        case 14: return 1e14
+        case 15: return 1e15
+        case 16: return 1e16
+        case 17: return 1e17
+        case 18: return 1e18
+        case 19: return 1e19
+        case 20: return 1e20
+        case 21: return 1e21
+        default: return 1e22
+        }
+    }
+
+    /// The hot path of numeric CSV columns: parses `[+-]? digits [. digits]` (at most 19
+    /// digits, no exponent) starting at `p` and requires the byte after it to end the
+    /// field (`delimiter`, LF, CR, or the end of the input at `limit`). Returns the value
+    /// and the field's length, or `nil` for anything else (the caller then scans the field
+    /// the general way), so one pass both finds the field's end and parses it.
+    @inline(__always)
+    static func parseNumericField(_ p: UnsafePointer<UInt8>, limit: Int, delimiter: UInt8) -> (value: Double, length: Int)? {
+        var i = 0
+        var negative = false
+        if limit > 0 && (p[0] == 45 || p[0] == 43) {  // - +
+            negative = p[0] == 45
+            i = 1
+        }
+        var significand: UInt64 = 0
+        let integerStart = i
+        while i < limit {
+            let d = p[i] &- 48
+            if d > 9 { break }
+            significand = significand &* 10 &+ UInt64(d)
+            i += 1
+        }
+        var digits = i - integerStart
+        var fractionDigits = 0
+        if i < limit && p[i] == 46 {  // .
+            i += 1
+            let fractionStart = i
+            while i < limit {
+                let d = p[i] &- 48
+                if d > 9 { break }
+                significand = significand &* 10 &+ UInt64(d)
+                i += 1
+            }
+            fractionDigits = i - fractionStart
+            digits += fractionDigits
+        }
+        guard digits > 0 && digits <= 19 && fractionDigits <= 22 && significand <= (1 << 53) else { return nil }
+        if i < limit {
+            let c = p[i]
+            guard c == delimiter || c == 10 || c == 13 else { return nil }
+        }
+        let magnitude = Double(significand) / powerOfTen(fractionDigits)
+        return (negative ? -magnitude : magnitude, i)
     }
 
     /// Parses `[+-]?digits` into an `Int`, or `nil` (no digits, other characters, overflow).
@@ -112,7 +180,7 @@ enum NumberParsing {
         guard i == count else { return slowPath(p, count) }
         if significantDigits <= 19 && significand <= (1 << 53) && exponent >= -22 && exponent <= 22 {
             var value = Double(significand)
-            value = exponent < 0 ? value / powersOfTen[-exponent] : value * powersOfTen[exponent]
+            value = exponent < 0 ? value / powerOfTen(-exponent) : value * powerOfTen(exponent)
             return negative ? -value : value
         }
         if significand == 0 { return negative ? -0.0 : 0.0 }
