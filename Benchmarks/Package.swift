@@ -34,6 +34,23 @@ let package = Package(
             path: "Benchmarks/LinearAlgebraBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        .executableTarget(
+            name: "TabularBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "Tabular", package: sdkFolder),
+            ],
+            path: "Benchmarks/TabularBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+
+        // MARK: Tools
+        // Times one CSV.read of a file given as argument (used by Scripts/compare_csv_pandas.py).
+        .executableTarget(
+            name: "csv-read-timer",
+            dependencies: [.product(name: "Tabular", package: sdkFolder)],
+            path: "Sources/CSVReadTimer"
+        ),
     ],
     swiftLanguageModes: [.v6]
 )
