@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "LinearAlgebra", targets: ["LinearAlgebra"]),
         .library(name: "Tabular", targets: ["Tabular"]),
         .library(name: "Scoring", targets: ["Scoring"]),
+        .library(name: "Estimators", targets: ["Estimators"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
@@ -41,6 +42,11 @@ let package = Package(
             dependencies: ["LinearAlgebra"]
         ),
 
+        .target(
+            name: "Estimators",
+            dependencies: ["LinearAlgebra", "Scoring"]
+        ),
+
         // MARK: Examples
         .executableTarget(
             name: "LeastSquaresExample",
@@ -57,6 +63,11 @@ let package = Package(
         .testTarget(
             name: "TabularTests",
             dependencies: ["Tabular"]
+        ),
+        .testTarget(
+            name: "EstimatorsTests",
+            dependencies: ["Estimators", "Tabular"],
+            resources: [.copy("Fixtures")]
         ),
         .testTarget(
             name: "ScoringTests",

@@ -1,0 +1,121 @@
+public import LinearAlgebra
+public import Scoring
+
+/// What an estimator is fitted to.
+public enum Targets: Sendable {
+    /// Class indices in `0..<classCount` (see `Tabular.LabelEncoder`).
+    case classes([Int], classCount: Int)
+    /// Real values.
+    case values([Double])
+
+    /// The number of targets.
+    public var count: Int {
+        switch self {
+        case .classes(let c, _): return c.count
+        case .values(let v): return v.count
+        }
+    }
+}
+
+/// How the pipeline validates models, as a custom estimator may want to know.
+public enum ValidationSetting: Sendable, Hashable, Codable {
+    case none
+    case holdout(fraction: Double, seed: UInt64)
+    case kFold(folds: Int, seed: UInt64)
+}
+
+/// The pipeline's settings an estimator may read while fitting.
+public struct FitContext: Sendable {
+    /// Threads the estimator may use (forests build trees in parallel).
+    public var threads: Int
+    /// The pipeline's validation setting.
+    public var validation: ValidationSetting
+    /// The name of the pipeline's primary scoring function.
+    public var primaryScore: String?
+
+    public init(threads: Int = 1, validation: ValidationSetting = .none, primaryScore: String? = nil) {
+        self.threads = max(1, threads)
+        self.validation = validation
+        self.primaryScore = primaryScore
+    }
+}
+
+/// An estimator: a named learning algorithm with a hyper-parameter schema that fits a
+/// feature matrix and targets into a ``TrainedModel``.
+///
+/// Conform a type to register a custom estimator:
+///
+/// ```swift
+/// struct MeanRegressor: Estimator {
+///     static let name = "MeanRegressor"
+///     static let task = PredictionTask.regression
+///     static let hyperParameters = HyperParameterSchema([])
+///     init(_ parameters: HyperParameters) {}
+///     func fit(_ x: Matrix, _ y: Targets, context: FitContext) throws(EstimatorError) -> any TrainedModel { … }
+/// }
+/// var catalog = EstimatorCatalog.standard
+/// try catalog.register(MeanRegressor.self)
+/// ```
+public protocol Estimator: Sendable {
+    /// The catalog name (scikit-learn's class name for standard estimators).
+    static var name: String { get }
+    /// Classification or regression.
+    static var task: PredictionTask { get }
+    /// The hyper-parameters, with scikit-learn's names and defaults.
+    static var hyperParameters: HyperParameterSchema { get }
+
+    /// An estimator configured with checked hyper-parameters.
+    init(_ parameters: HyperParameters) throws(EstimatorError)
+
+    /// Fits the estimator.
+    ///
+    /// - Parameters:
+    ///   - x: One row per sample, one column per feature.
+    ///   - y: ``Targets/classes(_:classCount:)`` for classifiers, ``Targets/values(_:)``
+    ///     for regressors.
+    ///   - context: The pipeline's settings.
+    /// - Throws: ``EstimatorError``.
+    func fit(_ x: Matrix, _ y: Targets, context: FitContext) throws(EstimatorError) -> any TrainedModel
+}
+
+/// A fitted model.
+public protocol TrainedModel: Sendable {
+    /// The name of the estimator that produced it.
+    var estimatorName: String { get }
+    /// The number of features it was fitted on.
+    var featureCount: Int { get }
+    /// Classification or regression.
+    var task: PredictionTask { get }
+
+    /// Predictions for every row: real values for regressors, class indices (as `Double`)
+    /// for classifiers.
+    ///
+    /// - Throws: ``EstimatorError/featureCountMismatch(estimator:expected:actual:)`` or
+    ///   ``EstimatorError/nonFiniteFeature(estimator:row:column:)``.
+    func predict(_ x: Matrix) throws(EstimatorError) -> [Double]
+
+    /// The model's versioned, portable payload.
+    func payload() throws(EstimatorError) -> ModelPayload
+}
+
+/// A fitted classifier.
+public protocol TrainedClassifier: TrainedModel {
+    /// The number of classes.
+    var classCount: Int { get }
+    /// One row per sample, one column per class, rows summing to 1.
+    ///
+    /// - Throws: as ``TrainedModel/predict(_:)``.
+    func predictProbabilities(_ x: Matrix) throws(EstimatorError) -> Matrix
+}
+
+extension TrainedClassifier {
+    /// The task of a classifier.
+    public var task: PredictionTask { .classification }
+
+    /// Predicted class indices.
+    ///
+    /// - Throws: as ``TrainedModel/predict(_:)``.
+    public func predictClasses(_ x: Matrix) throws(EstimatorError) -> [Int] {
+        try predict(x).map { Int($0) }
+    }
+}

@@ -1,0 +1,55 @@
+public import LinearAlgebra
+public import Scoring
+
+/// Checks shared by every estimator before fitting and every model before predicting.
+public enum InputValidation {
+    /// Throws naming the first NaN or infinity in `x`.
+    public static func requireFinite(_ x: Matrix, estimator: String) throws(EstimatorError) {
+        let offset: Int? = x.withUnsafeElements { $0.firstIndex { !$0.isFinite } }
+        if let offset {
+            throw .nonFiniteFeature(estimator: estimator, row: offset / max(x.columns, 1), column: offset % max(x.columns, 1))
+        }
+    }
+
+    /// Checks `x` and `y` for fitting: equal row counts, at least `minimumRows` rows,
+    /// finite values, class indices in range and at least two classes present for
+    /// classifiers, values for regressors.
+    ///
+    /// - Returns: The class indices (classifiers) or values (regressors).
+    @discardableResult
+    public static func checkFit(
+        _ x: Matrix, _ y: Targets, estimator: String, task: PredictionTask, minimumRows: Int = 1
+    ) throws(EstimatorError) -> (classes: [Int], classCount: Int, values: [Double]) {
+        guard x.rows == y.count else {
+            throw .shapeMismatch(estimator: estimator, details: "X has \(x.rows) rows but y has \(y.count) values")
+        }
+        guard x.rows >= minimumRows else {
+            throw .tooFewSamples(estimator: estimator, needed: minimumRows, got: x.rows, reason: "training rows")
+        }
+        guard x.columns > 0 else { throw .shapeMismatch(estimator: estimator, details: "X has no feature columns") }
+        try requireFinite(x, estimator: estimator)
+        switch (y, task) {
+        case let (.classes(classes, classCount), .classification):
+            if let row = classes.firstIndex(where: { $0 < 0 || $0 >= classCount }) {
+                throw .invalidClass(estimator: estimator, row: row, value: classes[row], classCount: classCount)
+            }
+            guard classCount >= 2, Set(classes).count >= 2 else { throw .singleClass(estimator: estimator) }
+            return (classes, classCount, [])
+        case let (.values(values), .regression):
+            if let row = values.firstIndex(where: { !$0.isFinite }) { throw .nonFiniteTarget(estimator: estimator, row: row) }
+            return ([], 0, values)
+        case (.values, .classification):
+            throw .shapeMismatch(estimator: estimator, details: "a classifier needs class indices, got real values")
+        case (.classes, .regression):
+            throw .shapeMismatch(estimator: estimator, details: "a regressor needs real values, got class indices")
+        }
+    }
+
+    /// Checks `x` for predicting: the fitted feature count and finite values.
+    public static func checkPredict(_ x: Matrix, featureCount: Int, estimator: String) throws(EstimatorError) {
+        guard x.columns == featureCount else {
+            throw .featureCountMismatch(estimator: estimator, expected: featureCount, actual: x.columns)
+        }
+        try requireFinite(x, estimator: estimator)
+    }
+}

@@ -1,0 +1,11 @@
+/// The standard catalog's contents. Each estimator and trained-model type adds itself here.
+enum StandardEstimators {
+    static let estimators: [any Estimator.Type] = [
+        LinearRegression.self,
+        Ridge.self,
+    ]
+
+    static let models: [any PersistableModel.Type] = [
+        LinearModel.self,
+    ]
+}

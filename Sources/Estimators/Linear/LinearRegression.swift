@@ -1,0 +1,78 @@
+public import LinearAlgebra
+public import Scoring
+
+/// Ordinary least squares (scikit-learn's `LinearRegression`).
+///
+/// Centers the data when fitting an intercept, then solves the least-squares problem with
+/// ``LeastSquares/Method/automatic``: syrk + Cholesky when `XᵀX` is well conditioned, the
+/// SVD (dgelsd, minimum-norm) otherwise — the same solution scikit-learn's `lstsq` gives.
+///
+/// Hyper-parameters: `fit_intercept` (default `True`).
+public struct LinearRegression: Estimator {
+    public static let name = "LinearRegression"
+    public static let task = PredictionTask.regression
+    public static let hyperParameters = HyperParameterSchema([
+        .bool("fit_intercept", default: true, "Whether to fit an intercept (the data are centered first)."),
+    ])
+
+    public let fitIntercept: Bool
+
+    public init(_ parameters: HyperParameters) {
+        fitIntercept = parameters.bool("fit_intercept")
+    }
+
+    /// - Complexity: O(rows × features²) for the Gram matrix (one syrk), plus O(features³).
+    public func fit(_ x: Matrix, _ y: Targets, context: FitContext) throws(EstimatorError) -> any TrainedModel {
+        let (_, _, values) = try InputValidation.checkFit(x, y, estimator: Self.name, task: Self.task)
+        do throws(LinearAlgebraError) {
+            let data = try CenteredData(x, values, center: fitIntercept)
+            let coefficients = try LeastSquares.solve(data.x, data.y).coefficients
+            return LinearModel(estimatorName: Self.name, coefficients: coefficients, intercept: data.intercept(for: coefficients))
+        } catch {
+            throw .linearAlgebra(estimator: Self.name, error)
+        }
+    }
+}
+
+/// Least squares with an L2 penalty `alpha·‖w‖²` (scikit-learn's `Ridge`, Cholesky solver).
+///
+/// Solves `(XᵀX + alpha·I)·w = Xᵀy` on centered data by syrk + Cholesky; with
+/// `alpha = 0` it is ``LinearRegression``.
+///
+/// Hyper-parameters: `alpha` (default 1.0, ≥ 0), `fit_intercept` (default `True`).
+public struct Ridge: Estimator {
+    public static let name = "Ridge"
+    public static let task = PredictionTask.regression
+    public static let hyperParameters = HyperParameterSchema([
+        .double("alpha", default: 1.0, min: 0, "Strength of the L2 penalty."),
+        .bool("fit_intercept", default: true, "Whether to fit an intercept (the data are centered first)."),
+    ])
+
+    public let alpha: Double
+    public let fitIntercept: Bool
+
+    public init(_ parameters: HyperParameters) {
+        alpha = parameters.double("alpha") ?? 1
+        fitIntercept = parameters.bool("fit_intercept")
+    }
+
+    /// - Complexity: O(rows × features²) (one syrk) plus O(features³).
+    public func fit(_ x: Matrix, _ y: Targets, context: FitContext) throws(EstimatorError) -> any TrainedModel {
+        let (_, _, values) = try InputValidation.checkFit(x, y, estimator: Self.name, task: Self.task)
+        do throws(LinearAlgebraError) {
+            let data = try CenteredData(x, values, center: fitIntercept)
+            let coefficients: [Double]
+            if alpha == 0 {
+                coefficients = try LeastSquares.solve(data.x, data.y).coefficients
+            } else {
+                var gram = try BLAS.syrk(data.x)
+                for j in 0..<gram.rows { gram[j, j] += alpha }
+                let rhs = try BLAS.gemv(data.x, data.y, transpose: true)
+                coefficients = try CholeskyFactorization(gram).solve(rhs)
+            }
+            return LinearModel(estimatorName: Self.name, coefficients: coefficients, intercept: data.intercept(for: coefficients))
+        } catch {
+            throw .linearAlgebra(estimator: Self.name, error)
+        }
+    }
+}
