@@ -45,6 +45,18 @@ let package = Package(
         ),
 
         // MARK: Tools
+        // Fits one estimator on a CSV file and times fit and single-row predict
+        // (used by Scripts/compare_estimators_sklearn.py).
+        .executableTarget(
+            name: "estimator-timer",
+            dependencies: [
+                .product(name: "Estimators", package: sdkFolder),
+                .product(name: "Tabular", package: sdkFolder),
+                .product(name: "Scoring", package: sdkFolder),
+                .product(name: "LinearAlgebra", package: sdkFolder),
+            ],
+            path: "Sources/EstimatorTimer"
+        ),
         // Times one CSV.read of a file given as argument (used by Scripts/compare_csv_pandas.py).
         .executableTarget(
             name: "csv-read-timer",

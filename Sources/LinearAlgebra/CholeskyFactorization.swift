@@ -10,6 +10,8 @@ import Foundation
 public struct CholeskyFactorization: Sendable {
     /// The lower-triangular factor `L` (its strict upper triangle is zero).
     public let lower: Matrix
+    /// The 1-norm of the factored matrix, kept for ``reciprocalCondition()``.
+    private let norm: Double
 
     /// Factors `a` (LAPACK dpotrf).
     ///
@@ -25,6 +27,12 @@ public struct CholeskyFactorization: Sendable {
         try requireSymmetric(a, "Cholesky")
         let n = a.rows
         var factor = a
+        var norm = 0.0
+        for j in 0..<n {
+            var column = 0.0
+            for i in 0..<n { column += abs(a.storage[i * n + j]) }
+            norm = max(norm, column)
+        }
         if n > 0 {
             let bn = try blasInt(n, "Cholesky")
             let info = factor.storage.withUnsafeMutableBufferPointer { p in
@@ -36,6 +44,22 @@ public struct CholeskyFactorization: Sendable {
             }
         }
         self.lower = factor
+        self.norm = norm
+    }
+
+    /// An estimate of the reciprocal condition number of `A` in the 1-norm
+    /// (LAPACK dpocon): near 1 for a well-conditioned matrix, near 0 (below about 1e-16)
+    /// for a numerically singular one.
+    ///
+    /// - Complexity: O(n²).
+    public func reciprocalCondition() -> Double {
+        let n = lower.rows
+        guard n > 0, let bn = Int32(exactly: n) else { return 1 }
+        var rcond = 0.0
+        let info = lower.storage.withUnsafeBufferPointer { p in
+            LAPACKE_dpocon(rowMajor, lapackChar("L"), bn, p.baseAddress, bn, norm, &rcond)
+        }
+        return info == 0 ? rcond : 0
     }
 
     /// Solves `A·X = B` for `X` (LAPACK dpotrs).

@@ -11,6 +11,10 @@ struct SolverTests {
         #expect(maxDifference(factor.lower, try Matrix([[2, 0], [1, 2.0.squareRoot()]])) < 1e-15)
         #expect(maxDifference(try factor.solve([2, 1]), [0.5, 0]) < 1e-15)
         #expect(abs(factor.logDeterminant - _log(8)) < 1e-14)
+        // κ₁ = ‖A‖₁·‖A⁻¹‖₁ = 6 · 0.75 = 4.5; dpocon's estimate is exact for 2×2.
+        #expect(abs(factor.reciprocalCondition() - 1 / 4.5) < 1e-12)
+        let nearlySingular = try CholeskyFactorization(try Matrix([[1, 1], [1, 1 + 1e-12]]))
+        #expect(nearlySingular.reciprocalCondition() < 1e-11)
         let many = try factor.solve(try Matrix([[2, 4], [1, 2]]))
         #expect(maxDifference(many, try Matrix([[0.5, 1], [0, 0]])) < 1e-15)
     }

@@ -4,7 +4,24 @@ public import Scoring
 /// Checks shared by every estimator before fitting and every model before predicting.
 public enum InputValidation {
     /// Throws naming the first NaN or infinity in `x`.
+    ///
+    /// - Complexity: O(rows × columns): a vectorizable sum of `v · 0` (NaN exactly when
+    ///   some `v` is NaN or infinite), then a search only when that finds one.
     public static func requireFinite(_ x: Matrix, estimator: String) throws(EstimatorError) {
+        let poisoned = x.withUnsafeElements { elements -> Bool in
+            // Four independent lanes so the adds pipeline (and vectorize).
+            var lanes = SIMD4<Double>()
+            let count = elements.count, whole = count / 4 * 4
+            var index = 0
+            while index < whole {
+                lanes += SIMD4(elements[index], elements[index + 1], elements[index + 2], elements[index + 3]) * 0
+                index += 4
+            }
+            var tail = 0.0
+            while index < count { tail += elements[index] * 0; index += 1 }
+            return (lanes.sum() + tail).isNaN
+        }
+        guard poisoned else { return }
         let offset: Int? = x.withUnsafeElements { $0.firstIndex { !$0.isFinite } }
         if let offset {
             throw .nonFiniteFeature(estimator: estimator, row: offset / max(x.columns, 1), column: offset % max(x.columns, 1))

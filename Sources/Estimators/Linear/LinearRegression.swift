@@ -25,8 +25,17 @@ public struct LinearRegression: Estimator {
     public func fit(_ x: Matrix, _ y: Targets, context: FitContext) throws(EstimatorError) -> any TrainedModel {
         let (_, _, values) = try InputValidation.checkFit(x, y, estimator: Self.name, task: Self.task)
         do throws(LinearAlgebraError) {
+            // Normal equations from the blocked centered Gram matrix when well conditioned
+            // (as LeastSquares' automatic method decides); otherwise the SVD on a centered
+            // copy, which is rank-safe and gives the minimum-norm solution like lstsq.
+            let normal = try CenteredGram(x, values, center: fitIntercept)
+            if let factor = try? CholeskyFactorization(normal.gram),
+               factor.reciprocalCondition() >= LeastSquares.automaticConditionLimit {
+                let coefficients = try factor.solve(normal.rhs)
+                return LinearModel(estimatorName: Self.name, coefficients: coefficients, intercept: normal.intercept(for: coefficients))
+            }
             let data = try CenteredData(x, values, center: fitIntercept)
-            let coefficients = try LeastSquares.solve(data.x, data.y).coefficients
+            let coefficients = try LeastSquares.solve(data.x, data.y, method: .svd).coefficients
             return LinearModel(estimatorName: Self.name, coefficients: coefficients, intercept: data.intercept(for: coefficients))
         } catch {
             throw .linearAlgebra(estimator: Self.name, error)
@@ -59,18 +68,19 @@ public struct Ridge: Estimator {
     /// - Complexity: O(rows × features²) (one syrk) plus O(features³).
     public func fit(_ x: Matrix, _ y: Targets, context: FitContext) throws(EstimatorError) -> any TrainedModel {
         let (_, _, values) = try InputValidation.checkFit(x, y, estimator: Self.name, task: Self.task)
-        do throws(LinearAlgebraError) {
-            let data = try CenteredData(x, values, center: fitIntercept)
-            let coefficients: [Double]
-            if alpha == 0 {
-                coefficients = try LeastSquares.solve(data.x, data.y).coefficients
-            } else {
-                var gram = try BLAS.syrk(data.x)
-                for j in 0..<gram.rows { gram[j, j] += alpha }
-                let rhs = try BLAS.gemv(data.x, data.y, transpose: true)
-                coefficients = try CholeskyFactorization(gram).solve(rhs)
+        if alpha == 0 {
+            let parameters = try LinearRegression.hyperParameters.resolve(["fit_intercept": .bool(fitIntercept)], estimator: Self.name)
+            guard let fitted = try LinearRegression(parameters).fit(x, y, context: context) as? LinearModel else {
+                throw .fitFailed(estimator: Self.name, reason: "unexpected model type")
             }
-            return LinearModel(estimatorName: Self.name, coefficients: coefficients, intercept: data.intercept(for: coefficients))
+            return LinearModel(estimatorName: Self.name, coefficients: fitted.coefficients, intercept: fitted.intercept)
+        }
+        do throws(LinearAlgebraError) {
+            let normal = try CenteredGram(x, values, center: fitIntercept)
+            var gram = normal.gram
+            for j in 0..<gram.rows { gram[j, j] += alpha }
+            let coefficients = try CholeskyFactorization(gram).solve(normal.rhs)
+            return LinearModel(estimatorName: Self.name, coefficients: coefficients, intercept: normal.intercept(for: coefficients))
         } catch {
             throw .linearAlgebra(estimator: Self.name, error)
         }
