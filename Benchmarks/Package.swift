@@ -45,6 +45,7 @@ let package = Package(
         ),
 
         // MARK: Tools
+        .target(name: "TimerSupport", path: "Sources/TimerSupport"),
         // Fits one estimator on a CSV file and times fit and single-row predict
         // (used by Scripts/compare_estimators_sklearn.py).
         .executableTarget(
@@ -54,13 +55,14 @@ let package = Package(
                 .product(name: "Tabular", package: sdkFolder),
                 .product(name: "Scoring", package: sdkFolder),
                 .product(name: "LinearAlgebra", package: sdkFolder),
+                "TimerSupport",
             ],
             path: "Sources/EstimatorTimer"
         ),
         // Times one CSV.read of a file given as argument (used by Scripts/compare_csv_pandas.py).
         .executableTarget(
             name: "csv-read-timer",
-            dependencies: [.product(name: "Tabular", package: sdkFolder)],
+            dependencies: [.product(name: "Tabular", package: sdkFolder), "TimerSupport"],
             path: "Sources/CSVReadTimer"
         ),
     ],

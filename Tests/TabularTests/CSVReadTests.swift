@@ -1,3 +1,4 @@
+import LinearAlgebra
 import Foundation
 import Tabular
 import Testing
@@ -109,13 +110,13 @@ struct CSVReadTests {
 
     @Test("numbers parse exactly as the standard library parses them")
     func numberParsing() throws {
-        var random = RandomSourceForTests(seed: 17)
+        var random = RandomSource(seed: 17)
         var values: [String] = ["0", "-0.0", "1e-5", "1E+300", "123456789012345678901234", "0.1", "3.141592653589793",
                                 "-2.2250738585072014e-308", "4.9e-324", "1.7976931348623157e308", "+7", ".5", "5.", " 42 ",
                                 "9007199254740993", "0.30000000000000004", "nan", "-inf", "Infinity"]
         for _ in 0..<2_000 {
-            let magnitude = random.double() * 40 - 20
-            let value = (random.double() - 0.5) * pow(10, magnitude)
+            let magnitude = random.nextDouble() * 40 - 20
+            let value = (random.nextDouble() - 0.5) * pow(10, magnitude)
             values.append(String(value))
             values.append(String(format: "%.6f", value))
             values.append(String(format: "%.12e", value))
@@ -153,19 +154,4 @@ struct CSVReadTests {
         #expect(fromFile == (try readCSV(text)))
         #expect(fromFile.rowCount == 5_000)
     }
-}
-
-/// A tiny seeded generator for test data (SplitMix64), independent of the code under test.
-struct RandomSourceForTests {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func double() -> Double { Double(next() >> 11) * 0x1.0p-53 }
-    mutating func int(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
 }

@@ -1,3 +1,4 @@
+import LinearAlgebra
 import Tabular
 import Testing
 
@@ -8,7 +9,7 @@ func sourceTable(ids: [Int]) throws -> Table {
         Column(name: "id", integer: ids),
         Column(name: "x", numeric: ids.map { Double($0) * 0.5 }),
         Column(name: "color", categorical: ids.map { ["red", "green", "blue"][$0 % 3] }),
-        Column(name: "y", integer: ids.map { id in var random = RandomSourceForTests(seed: UInt64(id)); return random.int(2) }),
+        Column(name: "y", integer: ids.map { id in var random = RandomSource(seed: UInt64(id)); return random.nextInt(below: 2) }),
         Column(name: "comment", categorical: ids.map { "row \($0)" }),
     ])
 }
@@ -209,21 +210,21 @@ struct DatasetTests {
     @Test("properties over random histories: disjoint sets, testing only grows, new rows split within one row of the share",
           arguments: 0..<40)
     func properties(history: Int) throws {
-        var random = RandomSourceForTests(seed: UInt64(history) &* 7919 &+ 1)
-        let fraction = [0.1, 0.15, 0.2, 0.3, 0.5][random.int(5)]
-        let selection = random.int(2) == 0 ? keyed : unkeyed
+        var random = RandomSource(seed: UInt64(history) &* 7919 &+ 1)
+        let fraction = [0.1, 0.15, 0.2, 0.3, 0.5][random.nextInt(below: 5)]
+        let selection = random.nextInt(below: 2) == 0 ? keyed : unkeyed
         var datasets = MLDatasets()
         var everTraining = Set<Int>(), everTesting = Set<Int>()
         var upper = 0
         for step in 0..<12 {
-            if random.int(10) == 0 {
+            if random.nextInt(below: 10) == 0 {
                 datasets.reset()
                 everTraining = []
                 everTesting = []
                 continue
             }
-            upper += random.int(40)
-            let lower = random.int(max(upper / 2, 1))
+            upper += random.nextInt(below: 40)
+            let lower = random.nextInt(below: max(upper / 2, 1))
             let input = try sourceTable(ids: Array(lower..<upper))
             let testingBefore = ids(datasets.testing)
             let seen = everTraining.union(everTesting)

@@ -10,20 +10,9 @@
 // and table_bytes estimates the parsed table's memory: 8 bytes a numeric or integer value,
 // 1 a boolean, 16 a string (plus its heap storage when longer than 15 UTF-8 bytes), plus
 // the missing masks. Exits 1 with the error on stderr when the file cannot be read.
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Foundation
 import Tabular
-
-/// Seconds on the monotonic clock.
-func monotonicSeconds() -> Double {
-    var now = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &now)
-    return Double(now.tv_sec) + Double(now.tv_nsec) * 1e-9
-}
+import TimerSupport
 
 /// An estimate of the memory the table's values and masks take.
 func estimatedBytes(of table: Table) -> Int {
@@ -55,8 +44,7 @@ let table: Table
 do {
     table = try CSV.read(contentsOf: url)
 } catch {
-    FileHandle.standardError.write(Data("csv-read-timer: \(error)\n".utf8))
-    exit(1)
+    fail("csv-read-timer", "\(error)")
 }
 let seconds = monotonicSeconds() - started
 

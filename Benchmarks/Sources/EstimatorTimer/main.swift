@@ -11,26 +11,15 @@
 //   fit_seconds=… predict_one_p50_us=… train_score=…
 // where predict_one is the p50 over 2,000 single-row predictions, in-process, and
 // train_score is accuracy or r2 on the training data (a sanity check, not a parity figure).
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Estimators
 import Foundation
 import LinearAlgebra
 import Scoring
 import Tabular
-
-func monotonicSeconds() -> Double {
-    var now = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &now)
-    return Double(now.tv_sec) + Double(now.tv_nsec) * 1e-9
-}
+import TimerSupport
 
 func fail(_ message: String) -> Never {
-    FileHandle.standardError.write(Data("estimator-timer: \(message)\n".utf8))
-    exit(1)
+    TimerSupport.fail("estimator-timer", message)
 }
 
 /// Parses `name=TYPE:VALUE` pairs separated by commas, TYPE one of i (int), d (double),

@@ -119,82 +119,11 @@ struct CSVScanner {
     /// Reads the next non-blank record into `fields`; `false` at the end of the input.
     mutating func nextRecord(into fields: inout [FieldSpan]) throws(TabularError) -> Bool {
         fields.removeAll(keepingCapacity: true)
-        let quote = UInt8(ascii: "\"")
-        let lf: UInt8 = 10, cr: UInt8 = 13
-        let n = bytes.count
-        guard let base = bytes.baseAddress else { return false }
-        var i = position
-        // Skip blank lines.
-        while i < n && (base[i] == lf || base[i] == cr) {
-            if base[i] == lf || i + 1 >= n || base[i + 1] != lf { line += 1 }
-            i += 1
-        }
-        guard i < n else {
-            position = i
-            return false
-        }
+        guard skipBlankLines() else { return false }
         while true {
-            if i < n && base[i] == quote {
-                let fieldLine = line
-                i += 1
-                let contentStart = i
-                var escaped = false
-                while true {
-                    // Find the next quote, counting line breaks on the way.
-                    while i < n && base[i] != quote {
-                        if base[i] == lf || (base[i] == cr && (i + 1 >= n || base[i + 1] != lf)) { line += 1 }
-                        i += 1
-                    }
-                    guard i < n else {
-                        throw .csv(CSVError(.unterminatedQuote, file: file, line: fieldLine, column: fields.count + 1))
-                    }
-                    if i + 1 < n && base[i + 1] == quote {
-                        escaped = true
-                        i += 2
-                        continue
-                    }
-                    break
-                }
-                fields.append(FieldSpan(start: contentStart, end: i, line: fieldLine, quoted: true, escaped: escaped))
-                i += 1  // closing quote
-                if i >= n { break }
-                let c = base[i]
-                if c == delimiter {
-                    i += 1
-                    if i >= n { fields.append(FieldSpan(start: i, end: i, line: line, quoted: false, escaped: false)); break }
-                    continue
-                }
-                if c == lf { i += 1; line += 1; break }
-                if c == cr {
-                    i += 1
-                    if i < n && base[i] == lf { i += 1 }
-                    line += 1
-                    break
-                }
-                throw .csv(CSVError(.unexpectedCharacterAfterQuote, file: file, line: line, column: fields.count))
-            } else {
-                let start = i
-                while i < n {
-                    let c = base[i]
-                    if c == delimiter || c == lf || c == cr { break }
-                    i += 1
-                }
-                fields.append(FieldSpan(start: start, end: i, line: line, quoted: false, escaped: false))
-                if i >= n { break }
-                let c = base[i]
-                if c == delimiter {
-                    i += 1
-                    if i >= n { fields.append(FieldSpan(start: i, end: i, line: line, quoted: false, escaped: false)); break }
-                    continue
-                }
-                i += 1
-                if c == cr && i < n && base[i] == lf { i += 1 }
-                line += 1
-                break
-            }
+            fields.append(try scanField(column: fields.count + 1))
+            if finishField() != .delimiter { return true }
         }
-        position = i
-        return true
     }
 
     /// The field's text with doubled quotes unescaped, validated as UTF-8.
