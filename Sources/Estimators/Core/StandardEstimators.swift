@@ -3,9 +3,19 @@ enum StandardEstimators {
     static let estimators: [any Estimator.Type] = [
         LinearRegression.self,
         Ridge.self,
+        Lasso.self,
+        ElasticNet.self,
+        LogisticRegression.self,
+        KNeighborsRegressor.self,
+        KNeighborsClassifier.self,
+        GaussianNB.self,
     ]
 
     static let models: [any PersistableModel.Type] = [
         LinearModel.self,
+        LogisticModel.self,
+        KNeighborsRegressorModel.self,
+        KNeighborsClassifierModel.self,
+        GaussianNBModel.self,
     ]
 }
