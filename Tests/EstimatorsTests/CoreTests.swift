@@ -116,6 +116,22 @@ struct CoreTests {
         #expect((noIntercept as? LinearModel)?.intercept == 0)
     }
 
+    @Test("features far from zero (the blocked centering path) fit as accurately as centered ones", arguments: [1e4, 1e7])
+    func largeOffsets(offset: Double) throws {
+        let centered = randomMatrix(5_000, 4, seed: 8)
+        let shifted = Matrix(rows: 5_000, columns: 4) { i, j in centered[i, j] + offset * Double(j + 1) }
+        let truth = [1.5, -2.0, 0.25, 3.0]
+        let y = try BLAS.gemv(centered, truth).map { $0 + 7 }
+        for name in ["LinearRegression", "Ridge"] {
+            let estimator = try EstimatorCatalog.standard.makeEstimator(named: name, hyperParameters: name == "Ridge" ? ["alpha": 1e-9] : [:])
+            let reference = try #require(try estimator.fit(centered, .values(y), context: FitContext()) as? LinearModel)
+            let model = try #require(try estimator.fit(shifted, .values(y), context: FitContext()) as? LinearModel)
+            #expect(maxRelativeDifference(model.coefficients, reference.coefficients) < 1e-9, "\(name) offset \(offset)")
+            // Predicting X·w + b with |X·w| ≈ |b| ≈ offset cancels: ~ε·offset is the best possible.
+            #expect(maxRelativeDifference(try model.predict(shifted), try reference.predict(centered)) < 1e-14 * offset)
+        }
+    }
+
     @Test("bad input: NaN in X or y, mismatched rows, wrong feature count at predict, a classifier target")
     func badInput() throws {
         let estimator = try EstimatorCatalog.standard.makeEstimator(named: "LinearRegression")

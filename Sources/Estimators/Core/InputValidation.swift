@@ -32,10 +32,15 @@ public enum InputValidation {
     /// finite values, class indices in range and at least two classes present for
     /// classifiers, values for regressors.
     ///
+    /// Pass `checkFeatures: false` only when the estimator's own first pass over `x`
+    /// propagates NaN and infinity into a result it checks (then calls
+    /// ``requireFinite(_:estimator:)`` to name the culprit), saving a pass over the data.
+    ///
     /// - Returns: The class indices (classifiers) or values (regressors).
     @discardableResult
     public static func checkFit(
-        _ x: Matrix, _ y: Targets, estimator: String, task: PredictionTask, minimumRows: Int = 1
+        _ x: Matrix, _ y: Targets, estimator: String, task: PredictionTask, minimumRows: Int = 1,
+        checkFeatures: Bool = true
     ) throws(EstimatorError) -> (classes: [Int], classCount: Int, values: [Double]) {
         guard x.rows == y.count else {
             throw .shapeMismatch(estimator: estimator, details: "X has \(x.rows) rows but y has \(y.count) values")
@@ -44,7 +49,7 @@ public enum InputValidation {
             throw .tooFewSamples(estimator: estimator, needed: minimumRows, got: x.rows, reason: "training rows")
         }
         guard x.columns > 0 else { throw .shapeMismatch(estimator: estimator, details: "X has no feature columns") }
-        try requireFinite(x, estimator: estimator)
+        if checkFeatures { try requireFinite(x, estimator: estimator) }
         switch (y, task) {
         case let (.classes(classes, classCount), .classification):
             if let row = classes.firstIndex(where: { $0 < 0 || $0 >= classCount }) {

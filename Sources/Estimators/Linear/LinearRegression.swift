@@ -23,12 +23,12 @@ public struct LinearRegression: Estimator {
 
     /// - Complexity: O(rows × features²) for the Gram matrix (one syrk), plus O(features³).
     public func fit(_ x: Matrix, _ y: Targets, context: FitContext) throws(EstimatorError) -> any TrainedModel {
-        let (_, _, values) = try InputValidation.checkFit(x, y, estimator: Self.name, task: Self.task)
+        let (_, _, values) = try InputValidation.checkFit(x, y, estimator: Self.name, task: Self.task, checkFeatures: false)
+        // Normal equations from the blocked centered Gram matrix when well conditioned
+        // (as LeastSquares' automatic method decides); otherwise the SVD on a centered
+        // copy, which is rank-safe and gives the minimum-norm solution like lstsq.
+        let normal = try CenteredGram.checked(x, values, center: fitIntercept, estimator: Self.name)
         do throws(LinearAlgebraError) {
-            // Normal equations from the blocked centered Gram matrix when well conditioned
-            // (as LeastSquares' automatic method decides); otherwise the SVD on a centered
-            // copy, which is rank-safe and gives the minimum-norm solution like lstsq.
-            let normal = try CenteredGram(x, values, center: fitIntercept)
             if let factor = try? CholeskyFactorization(normal.gram),
                factor.reciprocalCondition() >= LeastSquares.automaticConditionLimit {
                 let coefficients = try factor.solve(normal.rhs)
@@ -67,7 +67,7 @@ public struct Ridge: Estimator {
 
     /// - Complexity: O(rows × features²) (one syrk) plus O(features³).
     public func fit(_ x: Matrix, _ y: Targets, context: FitContext) throws(EstimatorError) -> any TrainedModel {
-        let (_, _, values) = try InputValidation.checkFit(x, y, estimator: Self.name, task: Self.task)
+        let (_, _, values) = try InputValidation.checkFit(x, y, estimator: Self.name, task: Self.task, checkFeatures: false)
         if alpha == 0 {
             let parameters = try LinearRegression.hyperParameters.resolve(["fit_intercept": .bool(fitIntercept)], estimator: Self.name)
             guard let fitted = try LinearRegression(parameters).fit(x, y, context: context) as? LinearModel else {
@@ -75,8 +75,8 @@ public struct Ridge: Estimator {
             }
             return LinearModel(estimatorName: Self.name, coefficients: fitted.coefficients, intercept: fitted.intercept)
         }
+        let normal = try CenteredGram.checked(x, values, center: fitIntercept, estimator: Self.name)
         do throws(LinearAlgebraError) {
-            let normal = try CenteredGram(x, values, center: fitIntercept)
             var gram = normal.gram
             for j in 0..<gram.rows { gram[j, j] += alpha }
             let coefficients = try CholeskyFactorization(gram).solve(normal.rhs)
