@@ -9,6 +9,12 @@ enum StandardEstimators {
         KNeighborsRegressor.self,
         KNeighborsClassifier.self,
         GaussianNB.self,
+        DecisionTreeClassifier.self,
+        DecisionTreeRegressor.self,
+        RandomForestClassifier.self,
+        RandomForestRegressor.self,
+        GradientBoostingClassifier.self,
+        GradientBoostingRegressor.self,
     ]
 
     static let models: [any PersistableModel.Type] = [
@@ -17,5 +23,9 @@ enum StandardEstimators {
         KNeighborsRegressorModel.self,
         KNeighborsClassifierModel.self,
         GaussianNBModel.self,
+        TreeClassifierModel.self,
+        TreeRegressorModel.self,
+        BoostingClassifierModel.self,
+        BoostingRegressorModel.self,
     ]
 }
