@@ -360,6 +360,30 @@ struct TreeEstimatorTests {
         }
     }
 
+    @Test("models check their parts; overflowing targets fail the fit instead of giving infinite leaves")
+    func checkedModels() throws {
+        let leaf = DecisionTree(feature: [-1], threshold: [0], left: [-1], right: [-1], values: [0.5, 0.5], valueWidth: 2)
+        #expect(throws: EstimatorError.self) { try TreeClassifierModel(estimatorName: "DecisionTreeClassifier", featureCount: 2, classCount: 1, trees: [leaf]) }
+        #expect(throws: EstimatorError.self) { try TreeRegressorModel(estimatorName: "DecisionTreeRegressor", featureCount: 2, trees: [leaf]) }
+        #expect(throws: EstimatorError.self) { try TreeRegressorModel(estimatorName: "DecisionTreeRegressor", featureCount: 2, trees: []) }
+        let model = try TreeClassifierModel(estimatorName: "DecisionTreeClassifier", featureCount: 2, classCount: 2, trees: [leaf])
+        #expect(try model.predictProbabilities(Matrix(rows: 1, columns: 2)).elements == [0.5, 0.5])
+        // Decoding directly (not through the catalog) checks too.
+        var body = try #require(try JSONSerialization.jsonObject(with: JSONEncoder().encode(model)) as? [String: Any])
+        body["classCount"] = 3
+        #expect(throws: (any Error).self) { try JSONDecoder().decode(TreeClassifierModel.self, from: JSONSerialization.data(withJSONObject: body)) }
+
+        let x = Matrix(rows: 4, columns: 1) { i, _ in Double(i) }
+        for name in ["DecisionTreeRegressor", "RandomForestRegressor", "GradientBoostingRegressor"] {
+            let error = estimatorError { _ = try TreeTestSupport.fit(name, [:], x, .values([.greatestFiniteMagnitude, .greatestFiniteMagnitude, 1, 2])) }
+            guard case .fitFailed(let estimator, _) = error else {
+                Issue.record("\(name): expected fitFailed, got \(String(describing: error))")
+                continue
+            }
+            #expect(estimator == name)
+        }
+    }
+
     @Test("altered tree payloads are refused")
     func tamperedPayloads() throws {
         let (x, y) = TreeTestSupport.classification(rows: 120)

@@ -18,7 +18,7 @@ public struct BoostingRegressorModel: PersistableModel, Hashable {
 
     public var task: PredictionTask { .regression }
 
-    /// A model from its parts (checked by ``validate()`` when decoded).
+    /// A model from its parts, checked by ``validate()``.
     ///
     /// - Parameters:
     ///   - estimatorName: The estimator that fitted it.
@@ -26,12 +26,30 @@ public struct BoostingRegressorModel: PersistableModel, Hashable {
     ///   - learningRate: The shrinkage of every tree.
     ///   - initialPrediction: The prediction before any tree.
     ///   - trees: One regression tree per stage.
-    public init(estimatorName: String, featureCount: Int, learningRate: Double, initialPrediction: Double, trees: [DecisionTree]) {
+    /// - Throws: ``EstimatorError/invalidPayload(_:)`` for inconsistent parts.
+    public init(
+        estimatorName: String, featureCount: Int, learningRate: Double, initialPrediction: Double, trees: [DecisionTree]
+    ) throws(EstimatorError) {
         self.estimatorName = estimatorName
         self.featureCount = featureCount
         self.learningRate = learningRate
         self.initialPrediction = initialPrediction
         self.trees = trees
+        try validate()
+    }
+
+    /// Decodes and checks a model (see ``validate()``).
+    ///
+    /// - Throws: `DecodingError`, or ``EstimatorError/invalidPayload(_:)`` for an
+    ///   inconsistent model.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        try self.init(
+            estimatorName: try container.decode(String.self, forKey: .estimatorName),
+            featureCount: try container.decode(Int.self, forKey: .featureCount),
+            learningRate: try container.decode(Double.self, forKey: .learningRate),
+            initialPrediction: try container.decode(Double.self, forKey: .initialPrediction),
+            trees: try container.decode([DecisionTree].self, forKey: .trees))
     }
 
     /// The boosted prediction of every row.
@@ -71,7 +89,7 @@ public struct BoostingClassifierModel: PersistableModel, TrainedClassifier, Hash
     /// The trees, stage after stage, `initialScores.count` per stage.
     public let trees: [DecisionTree]
 
-    /// A model from its parts (checked by ``validate()`` when decoded).
+    /// A model from its parts, checked by ``validate()``.
     ///
     /// - Parameters:
     ///   - estimatorName: The estimator that fitted it.
@@ -80,15 +98,32 @@ public struct BoostingClassifierModel: PersistableModel, TrainedClassifier, Hash
     ///   - learningRate: The shrinkage of every tree.
     ///   - initialScores: The raw scores before any tree (one for two classes).
     ///   - trees: The stages' trees, stage after stage.
+    /// - Throws: ``EstimatorError/invalidPayload(_:)`` for inconsistent parts.
     public init(
         estimatorName: String, featureCount: Int, classCount: Int, learningRate: Double, initialScores: [Double], trees: [DecisionTree]
-    ) {
+    ) throws(EstimatorError) {
         self.estimatorName = estimatorName
         self.featureCount = featureCount
         self.classCount = classCount
         self.learningRate = learningRate
         self.initialScores = initialScores
         self.trees = trees
+        try validate()
+    }
+
+    /// Decodes and checks a model (see ``validate()``).
+    ///
+    /// - Throws: `DecodingError`, or ``EstimatorError/invalidPayload(_:)`` for an
+    ///   inconsistent model.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        try self.init(
+            estimatorName: try container.decode(String.self, forKey: .estimatorName),
+            featureCount: try container.decode(Int.self, forKey: .featureCount),
+            classCount: try container.decode(Int.self, forKey: .classCount),
+            learningRate: try container.decode(Double.self, forKey: .learningRate),
+            initialScores: try container.decode([Double].self, forKey: .initialScores),
+            trees: try container.decode([DecisionTree].self, forKey: .trees))
     }
 
     /// The number of trees per stage.
@@ -133,7 +168,7 @@ public struct BoostingClassifierModel: PersistableModel, TrainedClassifier, Hash
         let probabilities = try predictProbabilities(x)
         return (0..<x.rows).map { i in
             var best = 0
-            for k in 1..<classCount where probabilities[i, k] > probabilities[i, best] { best = k }
+            for k in 0..<classCount where probabilities[i, k] > probabilities[i, best] { best = k }
             return Double(best)
         }
     }

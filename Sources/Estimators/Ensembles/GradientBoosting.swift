@@ -43,8 +43,10 @@ public struct GradientBoostingRegressor: Estimator {
     ///   - x: Training features, finite.
     ///   - y: ``Targets/values(_:)``, finite.
     ///   - context: `threads` bins the features and scans large nodes' features in parallel.
-    /// - Throws: ``EstimatorError`` for mismatched shapes or non-finite values.
-    /// - Complexity: O(features × rows × log rows) to bin, then
+    /// - Throws: ``EstimatorError`` for mismatched shapes or non-finite values;
+    ///   ``EstimatorError/fitFailed(estimator:reason:)`` when targets near the largest
+    ///   double overflow the leaf values.
+    /// - Complexity: O(features × rows) to bin (a radix sort per feature), then
     ///   O(n_estimators × max_depth × rows × features).
     public func fit(_ x: Matrix, _ y: Targets, context: FitContext) throws(EstimatorError) -> any TrainedModel {
         let (_, _, values) = try InputValidation.checkFit(x, y, estimator: Self.name, task: Self.task)
@@ -53,8 +55,10 @@ public struct GradientBoostingRegressor: Estimator {
             estimatorCount: estimatorCount, learningRate: learningRate, subsample: subsample,
             limits: try settings.limits(featureCount: x.columns, estimator: Self.name), seed: seed, threads: context.threads)
         let (initial, trees) = try BoostingTrainer.regression(x, values, binned: binned, settings: boosting, estimator: Self.name)
-        return BoostingRegressorModel(
-            estimatorName: Self.name, featureCount: x.columns, learningRate: learningRate, initialPrediction: initial, trees: trees)
+        return try TreeFitting.model(Self.name) { () throws(EstimatorError) in
+            try BoostingRegressorModel(
+                estimatorName: Self.name, featureCount: x.columns, learningRate: learningRate, initialPrediction: initial, trees: trees)
+        }
     }
 }
 
@@ -104,7 +108,7 @@ public struct GradientBoostingClassifier: Estimator {
     ///     classes) or grows a stage's per-class trees (more classes) in parallel.
     /// - Throws: ``EstimatorError`` for mismatched shapes, non-finite values or bad or
     ///   single classes.
-    /// - Complexity: O(features × rows × log rows) to bin, then
+    /// - Complexity: O(features × rows) to bin (a radix sort per feature), then
     ///   O(n_estimators × trees per stage × max_depth × rows × features).
     public func fit(_ x: Matrix, _ y: Targets, context: FitContext) throws(EstimatorError) -> any TrainedModel {
         let (classes, classCount, _) = try InputValidation.checkFit(x, y, estimator: Self.name, task: Self.task)
@@ -114,9 +118,11 @@ public struct GradientBoostingClassifier: Estimator {
             limits: try settings.limits(featureCount: x.columns, estimator: Self.name), seed: seed, threads: context.threads)
         let (initial, trees) = try BoostingTrainer.classification(
             x, classes, classCount: classCount, binned: binned, settings: boosting, estimator: Self.name)
-        return BoostingClassifierModel(
-            estimatorName: Self.name, featureCount: x.columns, classCount: classCount, learningRate: learningRate,
-            initialScores: initial, trees: trees)
+        return try TreeFitting.model(Self.name) { () throws(EstimatorError) in
+            try BoostingClassifierModel(
+                estimatorName: Self.name, featureCount: x.columns, classCount: classCount, learningRate: learningRate,
+                initialScores: initial, trees: trees)
+        }
     }
 }
 

@@ -54,7 +54,7 @@ public struct RandomForestClassifier: Estimator {
     ///   - context: `threads` grows trees in parallel.
     /// - Throws: ``EstimatorError`` for mismatched shapes, non-finite values or bad or
     ///   single classes.
-    /// - Complexity: O(features × rows × log rows) to bin, then
+    /// - Complexity: O(features × rows) to bin (a radix sort per feature), then
     ///   O(trees × depth × rows × max_features) divided among the threads.
     public func fit(_ x: Matrix, _ y: Targets, context: FitContext) throws(EstimatorError) -> any TrainedModel {
         let (classes, classCount, _) = try InputValidation.checkFit(x, y, estimator: Self.name, task: Self.task)
@@ -68,7 +68,9 @@ public struct RandomForestClassifier: Estimator {
                 binned, classes: classes, classCount: classCount, criterion: criterion, limits: limits, weights: weights,
                 random: &random)
         }
-        return TreeClassifierModel(estimatorName: Self.name, featureCount: x.columns, classCount: classCount, trees: trees)
+        return try TreeFitting.model(Self.name) { () throws(EstimatorError) in
+            try TreeClassifierModel(estimatorName: Self.name, featureCount: x.columns, classCount: classCount, trees: trees)
+        }
     }
 }
 
@@ -118,8 +120,10 @@ public struct RandomForestRegressor: Estimator {
     ///   - x: Training features, finite.
     ///   - y: ``Targets/values(_:)``, finite.
     ///   - context: `threads` grows trees in parallel.
-    /// - Throws: ``EstimatorError`` for mismatched shapes or non-finite values.
-    /// - Complexity: O(features × rows × log rows) to bin, then
+    /// - Throws: ``EstimatorError`` for mismatched shapes or non-finite values;
+    ///   ``EstimatorError/fitFailed(estimator:reason:)`` when targets near the largest
+    ///   double overflow the leaf values.
+    /// - Complexity: O(features × rows) to bin (a radix sort per feature), then
     ///   O(trees × depth × rows × max_features) divided among the threads.
     public func fit(_ x: Matrix, _ y: Targets, context: FitContext) throws(EstimatorError) -> any TrainedModel {
         let (_, _, values) = try InputValidation.checkFit(x, y, estimator: Self.name, task: Self.task)
@@ -131,7 +135,9 @@ public struct RandomForestRegressor: Estimator {
             let weights = ForestParameters.rowWeights(x.rows, bootstrap: bootstrap, random: &random)
             return TreeFitting.regressionTree(binned, values: values, limits: limits, weights: weights, random: &random).tree
         }
-        return TreeRegressorModel(estimatorName: Self.name, featureCount: x.columns, trees: trees)
+        return try TreeFitting.model(Self.name) { () throws(EstimatorError) in
+            try TreeRegressorModel(estimatorName: Self.name, featureCount: x.columns, trees: trees)
+        }
     }
 }
 

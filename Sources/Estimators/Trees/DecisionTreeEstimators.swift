@@ -56,7 +56,8 @@ public struct DecisionTreeClassifier: Estimator {
     ///   - context: `threads` bins the features and scans large nodes' features in parallel.
     /// - Throws: ``EstimatorError`` for mismatched shapes, non-finite values, bad or single
     ///   classes, or `max_features` above the feature count.
-    /// - Complexity: O(features × rows × log rows) to bin, then O(depth × rows × features).
+    /// - Complexity: O(features × rows) to bin (a radix sort per feature), then
+    ///   O(depth × rows × features).
     public func fit(_ x: Matrix, _ y: Targets, context: FitContext) throws(EstimatorError) -> any TrainedModel {
         let (classes, classCount, _) = try InputValidation.checkFit(x, y, estimator: Self.name, task: Self.task)
         let limits = try TreeSettings(maxDepth, minSamplesSplit, minSamplesLeaf, maxFeatures.map(MaxFeatures.count) ?? .all)
@@ -66,7 +67,9 @@ public struct DecisionTreeClassifier: Estimator {
         let tree = TreeFitting.classificationTree(
             binned, classes: classes, classCount: classCount, criterion: ClassificationCriterion(criterion),
             limits: limits, weights: [Double](repeating: 1, count: x.rows), threads: context.threads, random: &random)
-        return TreeClassifierModel(estimatorName: Self.name, featureCount: x.columns, classCount: classCount, trees: [tree])
+        return try TreeFitting.model(Self.name) { () throws(EstimatorError) in
+            try TreeClassifierModel(estimatorName: Self.name, featureCount: x.columns, classCount: classCount, trees: [tree])
+        }
     }
 }
 
@@ -119,8 +122,11 @@ public struct DecisionTreeRegressor: Estimator {
     ///   - y: ``Targets/values(_:)``, finite.
     ///   - context: `threads` bins the features and scans large nodes' features in parallel.
     /// - Throws: ``EstimatorError`` for mismatched shapes, non-finite values or
-    ///   `max_features` above the feature count.
-    /// - Complexity: O(features × rows × log rows) to bin, then O(depth × rows × features).
+    ///   `max_features` above the feature count;
+    ///   ``EstimatorError/fitFailed(estimator:reason:)`` when targets near the largest
+    ///   double overflow the leaf values.
+    /// - Complexity: O(features × rows) to bin (a radix sort per feature), then
+    ///   O(depth × rows × features).
     public func fit(_ x: Matrix, _ y: Targets, context: FitContext) throws(EstimatorError) -> any TrainedModel {
         let (_, _, values) = try InputValidation.checkFit(x, y, estimator: Self.name, task: Self.task)
         let limits = try TreeSettings(maxDepth, minSamplesSplit, minSamplesLeaf, maxFeatures.map(MaxFeatures.count) ?? .all)
@@ -130,6 +136,8 @@ public struct DecisionTreeRegressor: Estimator {
         let tree = TreeFitting.regressionTree(
             binned, values: values, limits: limits, weights: [Double](repeating: 1, count: x.rows), threads: context.threads,
             random: &random)
-        return TreeRegressorModel(estimatorName: Self.name, featureCount: x.columns, trees: [tree.tree])
+        return try TreeFitting.model(Self.name) { () throws(EstimatorError) in
+            try TreeRegressorModel(estimatorName: Self.name, featureCount: x.columns, trees: [tree.tree])
+        }
     }
 }

@@ -33,7 +33,7 @@ struct BinnedFeatures: Sendable {
     /// - Parameters:
     ///   - x: The training features (finite values).
     ///   - threads: Threads to bin features on.
-    /// - Complexity: O(features × rows × log rows), divided among the threads.
+    /// - Complexity: O(features × rows), divided among the threads.
     init(_ x: Matrix, threads: Int) {
         let rows = x.rows, columns = x.columns
         let transposed = x.transposed()  // one contiguous column per row

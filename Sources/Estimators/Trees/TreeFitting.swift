@@ -38,4 +38,16 @@ enum TreeFitting {
         return TreeGrower(binned: binned, criterion: SquaredErrorCriterion(), limits: limits, threads: threads)
             .grow(weights: weights, targets: values, random: &random)
     }
+
+    /// The model `make` assembles from fitted trees; one that fails its own checks (e.g.
+    /// non-finite leaf values from targets near the largest double) is a failed fit.
+    ///
+    /// - Throws: ``EstimatorError/fitFailed(estimator:reason:)``.
+    static func model<Model>(_ estimator: String, _ make: () throws(EstimatorError) -> Model) throws(EstimatorError) -> Model {
+        do {
+            return try make()
+        } catch {
+            throw .fitFailed(estimator: estimator, reason: "the fitted model is invalid (\(error))")
+        }
+    }
 }

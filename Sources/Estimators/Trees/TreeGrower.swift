@@ -200,9 +200,10 @@ final class TreeGrower<Criterion: SplitCriterion>: @unchecked Sendable {
         depth < limits.maxDepth && rows >= limits.minSamplesSplit && rows >= 2 * limits.minSamplesLeaf
     }
 
-    /// Whether a node scans from a histogram set: every feature is drawn and it is large.
+    /// Whether a node scans from a histogram set: every feature is drawn, the node is
+    /// large, and a set takes at most 16 MB (it does not with thousands of classes).
     private func keepsHistograms(rows: Int) -> Bool {
-        limits.maxFeatures >= binned.featureCount && rows >= histogramSetRows
+        limits.maxFeatures >= binned.featureCount && rows >= histogramSetRows && setSize <= 1 << 21
     }
 
     /// The children's histogram sets after a split: the smaller child's filled from its

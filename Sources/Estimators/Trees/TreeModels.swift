@@ -12,18 +12,33 @@ public struct TreeClassifierModel: PersistableModel, TrainedClassifier, Hashable
     /// The trees; each node holds `classCount` class probabilities.
     public let trees: [DecisionTree]
 
-    /// A model from its parts (checked by ``validate()`` when decoded).
+    /// A model from its parts, checked by ``validate()``.
     ///
     /// - Parameters:
     ///   - estimatorName: The estimator that grew the trees.
     ///   - featureCount: The number of features.
     ///   - classCount: The number of classes: the values per tree node.
     ///   - trees: One tree or more, averaged.
-    public init(estimatorName: String, featureCount: Int, classCount: Int, trees: [DecisionTree]) {
+    /// - Throws: ``EstimatorError/invalidPayload(_:)`` for inconsistent parts.
+    public init(estimatorName: String, featureCount: Int, classCount: Int, trees: [DecisionTree]) throws(EstimatorError) {
         self.estimatorName = estimatorName
         self.featureCount = featureCount
         self.classCount = classCount
         self.trees = trees
+        try validate()
+    }
+
+    /// Decodes and checks a model (see ``validate()``).
+    ///
+    /// - Throws: `DecodingError`, or ``EstimatorError/invalidPayload(_:)`` for an
+    ///   inconsistent model.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        try self.init(
+            estimatorName: try container.decode(String.self, forKey: .estimatorName),
+            featureCount: try container.decode(Int.self, forKey: .featureCount),
+            classCount: try container.decode(Int.self, forKey: .classCount),
+            trees: try container.decode([DecisionTree].self, forKey: .trees))
     }
 
     /// The mean of the trees' leaf probabilities, one row per sample.
@@ -44,7 +59,7 @@ public struct TreeClassifierModel: PersistableModel, TrainedClassifier, Hashable
         let probabilities = try predictProbabilities(x)
         return (0..<x.rows).map { i in
             var best = 0
-            for k in 1..<classCount where probabilities[i, k] > probabilities[i, best] { best = k }
+            for k in 0..<classCount where probabilities[i, k] > probabilities[i, best] { best = k }
             return Double(best)
         }
     }
@@ -77,16 +92,30 @@ public struct TreeRegressorModel: PersistableModel, Hashable {
 
     public var task: PredictionTask { .regression }
 
-    /// A model from its parts (checked by ``validate()`` when decoded).
+    /// A model from its parts, checked by ``validate()``.
     ///
     /// - Parameters:
     ///   - estimatorName: The estimator that grew the trees.
     ///   - featureCount: The number of features.
     ///   - trees: One tree or more, averaged; one value per node.
-    public init(estimatorName: String, featureCount: Int, trees: [DecisionTree]) {
+    /// - Throws: ``EstimatorError/invalidPayload(_:)`` for inconsistent parts.
+    public init(estimatorName: String, featureCount: Int, trees: [DecisionTree]) throws(EstimatorError) {
         self.estimatorName = estimatorName
         self.featureCount = featureCount
         self.trees = trees
+        try validate()
+    }
+
+    /// Decodes and checks a model (see ``validate()``).
+    ///
+    /// - Throws: `DecodingError`, or ``EstimatorError/invalidPayload(_:)`` for an
+    ///   inconsistent model.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        try self.init(
+            estimatorName: try container.decode(String.self, forKey: .estimatorName),
+            featureCount: try container.decode(Int.self, forKey: .featureCount),
+            trees: try container.decode([DecisionTree].self, forKey: .trees))
     }
 
     /// The mean of the trees' leaf values for every row.
