@@ -278,12 +278,13 @@ struct LinearEstimatorTests {
     func coordinateDescentGap() throws {
         let x = randomMatrix(80, 6, seed: 4)
         let y = try BLAS.gemv(x, [3, 0, -1, 0, 0, 2]).enumerated().map { $1 + 0.1 * Double($0 % 7) }
-        let result = try CoordinateDescent.elasticNet(x, y, l1: 8, l2: 4, maxIterations: 1000, tolerance: 1e-12)
+        let columns = CoordinateDescent.columns(of: x, subtracting: [Double](repeating: 0, count: 6))
+        let result = try CoordinateDescent.elasticNet(columns: columns, y, l1: 8, l2: 4, maxIterations: 1000, tolerance: 1e-12)
         #expect(result.converged && result.gap <= result.threshold)
-        let (gap, _, _) = try CoordinateDescent.dualityGap(x, y, result.coefficients,
+        let (gap, _, _) = try CoordinateDescent.dualityGap(columns: columns, y, result.coefficients,
                                                            zip(y, try BLAS.gemv(x, result.coefficients)).map { $0 - $1 }, l1: 8, l2: 4)
         #expect(gap <= 1e-12 * (try BLAS.dot(y, y)))
-        let capped = try CoordinateDescent.elasticNet(x, y, l1: 8, l2: 4, maxIterations: 1, tolerance: 0)
+        let capped = try CoordinateDescent.elasticNet(columns: columns, y, l1: 8, l2: 4, maxIterations: 1, tolerance: 0)
         #expect(!capped.converged && capped.iterations == 1)
     }
 

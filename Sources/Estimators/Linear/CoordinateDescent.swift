@@ -41,12 +41,9 @@ enum CoordinateDescent {
     /// - Throws: ``LinearAlgebraError`` from BLAS (shapes are consistent by construction).
     /// - Complexity: O(rows × features) per sweep, plus one gemv per gap check.
     static func elasticNet(
-        _ x: Matrix, _ y: [Double], l1: Double, l2: Double, maxIterations: Int, tolerance: Double
+        columns: [[Double]], _ y: [Double], l1: Double, l2: Double, maxIterations: Int, tolerance: Double
     ) throws(LinearAlgebraError) -> Result {
-        let featureCount = x.columns
-        // Columns copied once so that each coordinate update is a contiguous dot and axpy.
-        let transposed = x.transposed()
-        let columns = (0..<featureCount).map { Array(transposed.row($0)) }
+        let featureCount = columns.count
         var norms = [Double](repeating: 0, count: featureCount)
         for j in 0..<featureCount { norms[j] = try BLAS.dot(columns[j], columns[j]) }
 
@@ -55,7 +52,7 @@ enum CoordinateDescent {
         let threshold = tolerance * (try BLAS.dot(y, y))
         let screening = l1 != 0
 
-        var (gap, dualNorm, xta) = try dualityGap(x, y, w, residual, l1: l1, l2: l2)
+        var (gap, dualNorm, xta) = try dualityGap(columns: columns, y, w, residual, l1: l1, l2: l2)
         if gap <= threshold {
             return Result(coefficients: w, gap: gap, threshold: threshold, iterations: 0, converged: true)
         }
@@ -94,7 +91,7 @@ enum CoordinateDescent {
                 wMax = Swift.max(wMax, abs(updated))
             }
             if wMax == 0 || dwMax / wMax <= tolerance || iteration == maxIterations - 1 {
-                (gap, dualNorm, xta) = try dualityGap(x, y, w, residual, l1: l1, l2: l2)
+                (gap, dualNorm, xta) = try dualityGap(columns: columns, y, w, residual, l1: l1, l2: l2)
                 if gap <= threshold {
                     converged = true
                     break
@@ -136,27 +133,50 @@ enum CoordinateDescent {
     /// (formulation A); with `l1 = 0 < l2` the unconstrained ridge dual (formulation B);
     /// with `l1 = l2 = 0` the squared norm of the gradient `XᵀR`.
     ///
-    /// - Complexity: O(rows × features), one gemv.
+    /// - Complexity: O(rows × features), one contiguous dot per column.
     static func dualityGap(
-        _ x: Matrix, _ y: [Double], _ w: [Double], _ residual: [Double], l1: Double, l2: Double
+        columns: [[Double]], _ y: [Double], _ w: [Double], _ residual: [Double], l1: Double, l2: Double
     ) throws(LinearAlgebraError) -> (gap: Double, dualNorm: Double, xta: [Double]) {
         let wNorm2 = l2 > 0 ? try BLAS.dot(w, w) : 0
         let rNorm2 = try BLAS.dot(residual, residual)
         let ry = (l1 == 0 && l2 == 0) ? 0 : try BLAS.dot(residual, y)
+        var xtr = [Double](repeating: 0, count: columns.count)
+        for j in columns.indices { xtr[j] = try BLAS.dot(columns[j], residual) }
         if l1 == 0 {
-            let xtr = try BLAS.gemv(x, residual, transpose: true)
             let dualNorm = try BLAS.dot(xtr, xtr)
             if l2 == 0 { return (dualNorm, dualNorm, xtr) }
             let gap = rNorm2 + 0.5 * l2 * wNorm2 - ry + 1 / (2 * l2) * dualNorm
             return (gap, dualNorm, xtr)
         }
-        var xta = w
-        try BLAS.gemv(x, residual, transpose: true, alpha: 1, beta: -l2, into: &xta)
+        let xta = zip(xtr, w).map { $0 - l2 * $1 }
         let dualNorm = xta.reduce(0) { Swift.max($0, abs($1)) }
         let wL1 = w.reduce(0) { $0 + abs($1) }
         let primal = 0.5 * (rNorm2 + l2 * wNorm2) + l1 * wL1
         let scale = dualNorm > l1 ? l1 / dualNorm : 1
         let dual = -0.5 * (scale * scale) * (rNorm2 + l2 * wNorm2) + scale * ry
         return (primal - dual, dualNorm, xta)
+    }
+
+    /// The columns of `x`, each contiguous, with `means` subtracted: one blocked pass
+    /// (transposing and centering together), so that coordinate updates are contiguous
+    /// dots and axpys and no centered row-major copy is needed.
+    ///
+    /// - Complexity: O(rows × features).
+    static func columns(of x: Matrix, subtracting means: [Double]) -> [[Double]] {
+        let rows = x.rows, width = x.columns
+        var columns = [[Double]](repeating: [Double](repeating: 0, count: rows), count: width)
+        let blockRows = 256  // a block of rows stays in cache while its columns are written
+        x.withUnsafeElements { source in
+            for start in stride(from: 0, to: rows, by: blockRows) {
+                let end = min(start + blockRows, rows)
+                for j in 0..<width {
+                    let mean = means[j]
+                    columns[j].withUnsafeMutableBufferPointer { target in
+                        for i in start..<end { target[i] = source[i * width + j] - mean }
+                    }
+                }
+            }
+        }
+        return columns
     }
 }

@@ -132,13 +132,17 @@ private func fitElasticNet(
     let (_, _, values) = try InputValidation.checkFit(x, y, estimator: estimator, task: .regression)
     let model: LinearModel
     do throws(LinearAlgebraError) {
-        let data = try CenteredData(x, values, center: fitIntercept)
         let n = Double(x.rows)
+        let xMean = fitIntercept
+            ? try BLAS.gemv(x, [Double](repeating: 1 / n, count: x.rows), transpose: true)
+            : [Double](repeating: 0, count: x.columns)
+        let yMean = fitIntercept ? values.reduce(0, +) / n : 0
         let result = try CoordinateDescent.elasticNet(
-            data.x, data.y, l1: alpha * l1Ratio * n, l2: alpha * (1 - l1Ratio) * n,
+            columns: CoordinateDescent.columns(of: x, subtracting: xMean), values.map { $0 - yMean },
+            l1: alpha * l1Ratio * n, l2: alpha * (1 - l1Ratio) * n,
             maxIterations: maxIterations, tolerance: tolerance)
-        model = LinearModel(estimatorName: estimator, coefficients: result.coefficients,
-                            intercept: data.intercept(for: result.coefficients))
+        let intercept = yMean - zip(xMean, result.coefficients).reduce(0) { $0 + $1.0 * $1.1 }
+        model = LinearModel(estimatorName: estimator, coefficients: result.coefficients, intercept: intercept)
     } catch {
         throw .linearAlgebra(estimator: estimator, error)
     }
