@@ -40,7 +40,7 @@ public struct GaussianNB: Estimator {
     ///   - y: ``Targets/classes(_:classCount:)`` with at least two distinct classes.
     ///   - context: The pipeline's settings (unused).
     /// - Returns: A ``GaussianNBModel``.
-    /// - Throws: ``EstimatorError`` for invalid input (see ``InputValidation/checkFit(_:_:estimator:task:minimumRows:)``),
+    /// - Throws: ``EstimatorError`` for invalid input (see ``InputValidation/checkFit(_:_:estimator:task:minimumRows:checkFeatures:)``),
     ///   or ``EstimatorError/fitFailed(estimator:reason:)`` when a smoothed variance is
     ///   still 0 (every feature constant, or `var_smoothing = 0` and a feature constant
     ///   within a class) or a statistic overflows.

@@ -61,7 +61,7 @@ public struct ElasticNet: Estimator {
     ///   - x: One row per sample, one column per feature.
     ///   - y: ``Targets/values(_:)``.
     ///   - context: The pipeline's settings (unused).
-    /// - Throws: ``EstimatorError`` for invalid input (see ``InputValidation/checkFit(_:_:estimator:task:minimumRows:)``),
+    /// - Throws: ``EstimatorError`` for invalid input (see ``InputValidation/checkFit(_:_:estimator:task:minimumRows:checkFeatures:)``),
     ///   or ``EstimatorError/fitFailed(estimator:reason:)`` when the coefficients overflow.
     /// - Complexity: O(rows × features) per sweep, at most `max_iter` sweeps.
     public func fit(_ x: Matrix, _ y: Targets, context: FitContext) throws(EstimatorError) -> any TrainedModel {
@@ -115,7 +115,7 @@ public struct Lasso: Estimator {
     ///   - x: One row per sample, one column per feature.
     ///   - y: ``Targets/values(_:)``.
     ///   - context: The pipeline's settings (unused).
-    /// - Throws: ``EstimatorError`` for invalid input (see ``InputValidation/checkFit(_:_:estimator:task:minimumRows:)``),
+    /// - Throws: ``EstimatorError`` for invalid input (see ``InputValidation/checkFit(_:_:estimator:task:minimumRows:checkFeatures:)``),
     ///   or ``EstimatorError/fitFailed(estimator:reason:)`` when the coefficients overflow.
     /// - Complexity: O(rows × features) per sweep, at most `max_iter` sweeps.
     public func fit(_ x: Matrix, _ y: Targets, context: FitContext) throws(EstimatorError) -> any TrainedModel {

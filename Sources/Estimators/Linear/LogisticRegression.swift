@@ -58,7 +58,7 @@ public struct LogisticRegression: Estimator {
     ///   - y: ``Targets/classes(_:classCount:)`` with at least two distinct classes.
     ///   - context: The pipeline's settings (unused).
     /// - Returns: A ``LogisticModel``.
-    /// - Throws: ``EstimatorError`` for invalid input (see ``InputValidation/checkFit(_:_:estimator:task:minimumRows:)``),
+    /// - Throws: ``EstimatorError`` for invalid input (see ``InputValidation/checkFit(_:_:estimator:task:minimumRows:checkFeatures:)``),
     ///   or ``EstimatorError/fitFailed(estimator:reason:)`` when the optimizer produces
     ///   non-finite parameters.
     /// - Complexity: O(rows × features × classes) per loss-and-gradient evaluation (two

@@ -9,7 +9,7 @@ private let neighborParameters: [HyperParameterSpec] = [
     .double("p", default: 2, min: 2, max: 2, "Minkowski power: only 2 (the Euclidean distance) is implemented."),
 ]
 
-/// Checks the fitting data of a neighbours estimator: ``InputValidation/checkFit(_:_:estimator:task:minimumRows:)``
+/// Checks the fitting data of a neighbours estimator: ``InputValidation/checkFit(_:_:estimator:task:minimumRows:checkFeatures:)``
 /// and at least `n_neighbors` training rows.
 private func checkNeighborFit(
     _ x: Matrix, _ y: Targets, estimator: String, task: PredictionTask, neighbors: Int
@@ -58,7 +58,7 @@ public struct KNeighborsRegressor: Estimator {
     ///   - y: ``Targets/values(_:)``.
     ///   - context: The pipeline's settings (unused).
     /// - Returns: A ``KNeighborsRegressorModel``.
-    /// - Throws: ``EstimatorError`` for invalid input (see ``InputValidation/checkFit(_:_:estimator:task:minimumRows:)``),
+    /// - Throws: ``EstimatorError`` for invalid input (see ``InputValidation/checkFit(_:_:estimator:task:minimumRows:checkFeatures:)``),
     ///   ``EstimatorError/tooFewSamples(estimator:needed:got:reason:)`` with fewer rows than `n_neighbors`.
     /// - Complexity: O(rows × features) (validation and a copy).
     public func fit(_ x: Matrix, _ y: Targets, context: FitContext) throws(EstimatorError) -> any TrainedModel {
@@ -106,7 +106,7 @@ public struct KNeighborsClassifier: Estimator {
     ///   - y: ``Targets/classes(_:classCount:)`` with at least two distinct classes.
     ///   - context: The pipeline's settings (unused).
     /// - Returns: A ``KNeighborsClassifierModel``.
-    /// - Throws: ``EstimatorError`` for invalid input (see ``InputValidation/checkFit(_:_:estimator:task:minimumRows:)``),
+    /// - Throws: ``EstimatorError`` for invalid input (see ``InputValidation/checkFit(_:_:estimator:task:minimumRows:checkFeatures:)``),
     ///   ``EstimatorError/tooFewSamples(estimator:needed:got:reason:)`` with fewer rows than `n_neighbors`.
     /// - Complexity: O(rows × features) (validation and a copy).
     public func fit(_ x: Matrix, _ y: Targets, context: FitContext) throws(EstimatorError) -> any TrainedModel {
