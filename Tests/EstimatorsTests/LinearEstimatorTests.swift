@@ -5,24 +5,6 @@ import Testing
 
 // MARK: - The scikit-learn reference fixture (shared with NeighborsBayesTests)
 
-/// A hyper-parameter as written by the Python script: a JSON bool, number or string.
-struct ReferenceParameter: Decodable, Sendable {
-    let value: HyperParameterValue
-
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if let flag = try? container.decode(Bool.self) {
-            value = .bool(flag)
-        } else if let integer = try? container.decode(Int.self) {
-            value = .int(integer)
-        } else if let real = try? container.decode(Double.self) {
-            value = .double(real)
-        } else {
-            value = .string(try container.decode(String.self))
-        }
-    }
-}
-
 /// One case of `Fixtures/linear_neighbors_reference.json`
 /// (`Scripts/reference/linear_neighbors_reference.py`).
 struct ReferenceCase: Decodable, Sendable, CustomTestStringConvertible {

@@ -55,3 +55,21 @@ func randomMatrix(_ rows: Int, _ columns: Int, seed: UInt64) -> Matrix {
     var random = RandomSource(seed: seed)
     return Matrix(rows: rows, columns: columns) { _, _ in random.normal() }
 }
+
+/// A hyper-parameter as the reference scripts write it: a JSON bool, number or string.
+struct ReferenceParameter: Decodable, Sendable {
+    let value: HyperParameterValue
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if let flag = try? container.decode(Bool.self) {
+            value = .bool(flag)
+        } else if let integer = try? container.decode(Int.self) {
+            value = .int(integer)
+        } else if let real = try? container.decode(Double.self) {
+            value = .double(real)
+        } else {
+            value = .string(try container.decode(String.self))
+        }
+    }
+}

@@ -7,29 +7,11 @@ import Testing
 
 /// `Fixtures/trees_reference.json`, written by `Scripts/reference/trees_reference.py`.
 struct TreesReference: Decodable, Sendable {
-    /// A hyper-parameter as JSON: a bool, integer, real or string.
-    struct Value: Decodable, Sendable {
-        let value: HyperParameterValue
-
-        init(from decoder: any Decoder) throws {
-            let container = try decoder.singleValueContainer()
-            if let flag = try? container.decode(Bool.self) {
-                value = .bool(flag)
-            } else if let integer = try? container.decode(Int.self) {
-                value = .int(integer)
-            } else if let real = try? container.decode(Double.self) {
-                value = .double(real)
-            } else {
-                value = .string(try container.decode(String.self))
-            }
-        }
-    }
-
     /// scikit-learn's test score of one estimator on one data set.
     struct ScoreCase: Decodable, Sendable, CustomTestStringConvertible {
         let dataset: String
         let estimator: String
-        let hyperParameters: [String: Value]
+        let hyperParameters: [String: ReferenceParameter]
         let metric: String
         let score: Double
 
@@ -50,7 +32,7 @@ struct TreesReference: Decodable, Sendable {
 
         let name: String
         let estimator: String
-        let hyperParameters: [String: Value]
+        let hyperParameters: [String: ReferenceParameter]
         let dataset: String?
         let x: [[Double]]?
         let y: [Double]?

@@ -26,25 +26,26 @@ public struct DecisionTreeClassifier: Estimator {
 
     /// 'gini', 'entropy' or 'log_loss'.
     public let criterion: String
+    /// The tree's size limits and feature sampling, as read from the hyper-parameters.
+    let settings: TreeSettings
     /// `max_depth`, `nil` for None.
-    public let maxDepth: Int?
+    public var maxDepth: Int? { settings.maxDepth }
     /// `min_samples_split`.
-    public let minSamplesSplit: Int
+    public var minSamplesSplit: Int { settings.minSamplesSplit }
     /// `min_samples_leaf`.
-    public let minSamplesLeaf: Int
+    public var minSamplesLeaf: Int { settings.minSamplesLeaf }
     /// `max_features`, `nil` for all features.
-    public let maxFeatures: Int?
+    public var maxFeatures: Int? {
+        if case .count(let count) = settings.maxFeatures { return count }
+        return nil
+    }
     /// The seed (`random_state`, 0 for None).
     public let seed: Int
 
     /// Reads hyper-parameters checked against ``hyperParameters``.
     public init(_ parameters: HyperParameters) {
-        let settings = TreeSettings(parameters)
         criterion = parameters.string("criterion") ?? "gini"
-        maxDepth = settings.maxDepth
-        minSamplesSplit = settings.minSamplesSplit
-        minSamplesLeaf = settings.minSamplesLeaf
-        maxFeatures = parameters.int("max_features")
+        settings = TreeSettings(parameters)
         seed = TreeParameters.seed(parameters)
     }
 
@@ -60,8 +61,7 @@ public struct DecisionTreeClassifier: Estimator {
     ///   O(depth × rows × features).
     public func fit(_ x: Matrix, _ y: Targets, context: FitContext) throws(EstimatorError) -> any TrainedModel {
         let (classes, classCount, _) = try InputValidation.checkFit(x, y, estimator: Self.name, task: Self.task)
-        let limits = try TreeSettings(maxDepth, minSamplesSplit, minSamplesLeaf, maxFeatures.map(MaxFeatures.count) ?? .all)
-            .limits(featureCount: x.columns, estimator: Self.name)
+        let limits = try settings.limits(featureCount: x.columns, estimator: Self.name)
         let binned = BinnedFeatures(x, threads: context.threads)
         var random = RandomSource(seed: seed)
         let tree = TreeFitting.classificationTree(
@@ -94,24 +94,25 @@ public struct DecisionTreeRegressor: Estimator {
         TreeParameters.randomState,
     ])
 
+    /// The tree's size limits and feature sampling, as read from the hyper-parameters.
+    let settings: TreeSettings
     /// `max_depth`, `nil` for None.
-    public let maxDepth: Int?
+    public var maxDepth: Int? { settings.maxDepth }
     /// `min_samples_split`.
-    public let minSamplesSplit: Int
+    public var minSamplesSplit: Int { settings.minSamplesSplit }
     /// `min_samples_leaf`.
-    public let minSamplesLeaf: Int
+    public var minSamplesLeaf: Int { settings.minSamplesLeaf }
     /// `max_features`, `nil` for all features.
-    public let maxFeatures: Int?
+    public var maxFeatures: Int? {
+        if case .count(let count) = settings.maxFeatures { return count }
+        return nil
+    }
     /// The seed (`random_state`, 0 for None).
     public let seed: Int
 
     /// Reads hyper-parameters checked against ``hyperParameters``.
     public init(_ parameters: HyperParameters) {
-        let settings = TreeSettings(parameters)
-        maxDepth = settings.maxDepth
-        minSamplesSplit = settings.minSamplesSplit
-        minSamplesLeaf = settings.minSamplesLeaf
-        maxFeatures = parameters.int("max_features")
+        settings = TreeSettings(parameters)
         seed = TreeParameters.seed(parameters)
     }
 
@@ -129,8 +130,7 @@ public struct DecisionTreeRegressor: Estimator {
     ///   O(depth × rows × features).
     public func fit(_ x: Matrix, _ y: Targets, context: FitContext) throws(EstimatorError) -> any TrainedModel {
         let (_, _, values) = try InputValidation.checkFit(x, y, estimator: Self.name, task: Self.task)
-        let limits = try TreeSettings(maxDepth, minSamplesSplit, minSamplesLeaf, maxFeatures.map(MaxFeatures.count) ?? .all)
-            .limits(featureCount: x.columns, estimator: Self.name)
+        let limits = try settings.limits(featureCount: x.columns, estimator: Self.name)
         let binned = BinnedFeatures(x, threads: context.threads)
         var random = RandomSource(seed: seed)
         let tree = TreeFitting.regressionTree(

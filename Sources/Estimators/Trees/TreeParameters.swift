@@ -81,13 +81,6 @@ struct TreeSettings: Sendable, Hashable {
     var minSamplesLeaf: Int
     var maxFeatures: MaxFeatures
 
-    init(_ maxDepth: Int?, _ minSamplesSplit: Int, _ minSamplesLeaf: Int, _ maxFeatures: MaxFeatures) {
-        self.maxDepth = maxDepth
-        self.minSamplesSplit = minSamplesSplit
-        self.minSamplesLeaf = minSamplesLeaf
-        self.maxFeatures = maxFeatures
-    }
-
     init(_ parameters: HyperParameters) {
         maxDepth = parameters.int("max_depth")
         minSamplesSplit = parameters.int("min_samples_split") ?? 2
