@@ -32,11 +32,24 @@ public struct FitContext: Sendable {
     public var validation: ValidationSetting
     /// The name of the pipeline's primary scoring function.
     public var primaryScore: String?
+    /// A flag the runner cancels to stop the fit (see ``checkCancellation(_:)``).
+    public var cancellation: FitCancellation?
 
-    public init(threads: Int = 1, validation: ValidationSetting = .none, primaryScore: String? = nil) {
+    /// The settings of one fit.
+    ///
+    /// - Parameters:
+    ///   - threads: Threads the estimator may use (at least 1).
+    ///   - validation: The pipeline's validation setting.
+    ///   - primaryScore: The name of the pipeline's primary scoring function.
+    ///   - cancellation: A flag that stops the fit when cancelled.
+    public init(
+        threads: Int = 1, validation: ValidationSetting = .none, primaryScore: String? = nil,
+        cancellation: FitCancellation? = nil
+    ) {
         self.threads = max(1, threads)
         self.validation = validation
         self.primaryScore = primaryScore
+        self.cancellation = cancellation
     }
 }
 

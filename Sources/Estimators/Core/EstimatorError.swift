@@ -31,6 +31,8 @@ public enum EstimatorError: Error, Equatable, Sendable {
     case invalidPayload(String)
     /// An estimator with this name is already registered.
     case duplicateEstimator(String)
+    /// The fit was stopped through its ``FitCancellation`` or its task's cancellation.
+    case cancelled(estimator: String)
 }
 
 extension EstimatorError: CustomStringConvertible {
@@ -56,6 +58,7 @@ extension EstimatorError: CustomStringConvertible {
         case let .fitFailed(estimator, reason): return "\(estimator): \(reason)"
         case .invalidPayload(let reason): return "invalid model payload: \(reason)"
         case .duplicateEstimator(let name): return "an estimator named '\(name)' is already registered"
+        case .cancelled(let estimator): return "\(estimator): the fit was cancelled"
         }
     }
 }

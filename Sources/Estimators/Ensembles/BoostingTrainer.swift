@@ -9,6 +9,8 @@ struct BoostingSettings: Sendable {
     var limits: TreeLimits
     var seed: Int
     var threads: Int
+    /// Checked before every stage.
+    var cancellation: FitCancellation?
 }
 
 /// Fits boosting stages as scikit-learn's `BaseGradientBoosting._fit_stages`: each stage
@@ -31,6 +33,7 @@ enum BoostingTrainer {
         var random = RandomSource(seed: settings.seed)
         var trees: [DecisionTree] = []
         for stage in 0..<settings.estimatorCount {
+            if settings.cancellation?.isCancelled == true { throw .cancelled(estimator: estimator) }
             let weights = try inBagWeights(y.count, settings.subsample, random: &random, estimator: estimator)
             let residuals = zip(y, raw).map { $0 - $1 }
             var treeRandom = RandomSource(seed: settings.seed).derived(stream: UInt64(stage))
@@ -69,6 +72,7 @@ enum BoostingTrainer {
         var random = RandomSource(seed: settings.seed)
         var trees: [DecisionTree] = []
         for stage in 0..<settings.estimatorCount {
+            if settings.cancellation?.isCancelled == true { throw .cancelled(estimator: estimator) }
             let weights = try inBagWeights(rows, settings.subsample, random: &random, estimator: estimator)
             let probabilities = stageProbabilities(raw, rows: rows, perStage: perStage)
             let stageTrees = ParallelWork.map(perStage, threads: settings.threads) { k in

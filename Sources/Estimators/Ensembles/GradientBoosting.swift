@@ -53,7 +53,8 @@ public struct GradientBoostingRegressor: Estimator {
         let binned = BinnedFeatures(x, threads: context.threads)
         let boosting = BoostingSettings(
             estimatorCount: estimatorCount, learningRate: learningRate, subsample: subsample,
-            limits: try settings.limits(featureCount: x.columns, estimator: Self.name), seed: seed, threads: context.threads)
+            limits: try settings.limits(featureCount: x.columns, estimator: Self.name), seed: seed, threads: context.threads,
+            cancellation: context.cancellation)
         let (initial, trees) = try BoostingTrainer.regression(x, values, binned: binned, settings: boosting, estimator: Self.name)
         return try TreeFitting.model(Self.name) { () throws(EstimatorError) in
             try BoostingRegressorModel(
@@ -115,7 +116,8 @@ public struct GradientBoostingClassifier: Estimator {
         let binned = BinnedFeatures(x, threads: context.threads)
         let boosting = BoostingSettings(
             estimatorCount: estimatorCount, learningRate: learningRate, subsample: subsample,
-            limits: try settings.limits(featureCount: x.columns, estimator: Self.name), seed: seed, threads: context.threads)
+            limits: try settings.limits(featureCount: x.columns, estimator: Self.name), seed: seed, threads: context.threads,
+            cancellation: context.cancellation)
         let (initial, trees) = try BoostingTrainer.classification(
             x, classes, classCount: classCount, binned: binned, settings: boosting, estimator: Self.name)
         return try TreeFitting.model(Self.name) { () throws(EstimatorError) in

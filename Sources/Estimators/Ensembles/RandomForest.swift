@@ -61,13 +61,17 @@ public struct RandomForestClassifier: Estimator {
         let limits = try settings.limits(featureCount: x.columns, estimator: Self.name)
         let binned = BinnedFeatures(x, threads: context.threads)
         let criterion = ClassificationCriterion(criterion), bootstrap = bootstrap, seed = seed
-        let trees = ParallelWork.map(estimatorCount, threads: context.threads) { index in
+        let cancellation = context.cancellation
+        let grown = ParallelWork.map(estimatorCount, threads: context.threads) { index -> DecisionTree? in
+            if cancellation?.isCancelled == true { return nil }
             var random = RandomSource(seed: seed).derived(stream: UInt64(index))
             let weights = ForestParameters.rowWeights(x.rows, bootstrap: bootstrap, random: &random)
             return TreeFitting.classificationTree(
                 binned, classes: classes, classCount: classCount, criterion: criterion, limits: limits, weights: weights,
                 random: &random)
         }
+        try context.checkCancellation(Self.name)
+        let trees = grown.compactMap { $0 }
         return try TreeFitting.model(Self.name) { () throws(EstimatorError) in
             try TreeClassifierModel(estimatorName: Self.name, featureCount: x.columns, classCount: classCount, trees: trees)
         }
@@ -130,11 +134,15 @@ public struct RandomForestRegressor: Estimator {
         let limits = try settings.limits(featureCount: x.columns, estimator: Self.name)
         let binned = BinnedFeatures(x, threads: context.threads)
         let bootstrap = bootstrap, seed = seed
-        let trees = ParallelWork.map(estimatorCount, threads: context.threads) { index in
+        let cancellation = context.cancellation
+        let grown = ParallelWork.map(estimatorCount, threads: context.threads) { index -> DecisionTree? in
+            if cancellation?.isCancelled == true { return nil }
             var random = RandomSource(seed: seed).derived(stream: UInt64(index))
             let weights = ForestParameters.rowWeights(x.rows, bootstrap: bootstrap, random: &random)
             return TreeFitting.regressionTree(binned, values: values, limits: limits, weights: weights, random: &random).tree
         }
+        try context.checkCancellation(Self.name)
+        let trees = grown.compactMap { $0 }
         return try TreeFitting.model(Self.name) { () throws(EstimatorError) in
             try TreeRegressorModel(estimatorName: Self.name, featureCount: x.columns, trees: trees)
         }

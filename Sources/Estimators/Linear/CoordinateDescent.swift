@@ -27,6 +27,8 @@ enum CoordinateDescent {
         var iterations: Int
         /// Whether the gap fell below the threshold.
         var converged: Bool
+        /// Whether `isCancelled` stopped the descent.
+        var cancelled = false
     }
 
     /// Runs the descent from `w = 0`.
@@ -41,7 +43,8 @@ enum CoordinateDescent {
     /// - Throws: ``LinearAlgebraError`` from BLAS (shapes are consistent by construction).
     /// - Complexity: O(rows × features) per sweep, plus one gemv per gap check.
     static func elasticNet(
-        columns: [[Double]], _ y: [Double], l1: Double, l2: Double, maxIterations: Int, tolerance: Double
+        columns: [[Double]], _ y: [Double], l1: Double, l2: Double, maxIterations: Int, tolerance: Double,
+        isCancelled: () -> Bool = { false }
     ) throws(LinearAlgebraError) -> Result {
         let featureCount = columns.count
         var norms = [Double](repeating: 0, count: featureCount)
@@ -78,6 +81,9 @@ enum CoordinateDescent {
         var converged = false
         var iterations = 0
         for iteration in 0..<maxIterations {
+            if isCancelled() {
+                return Result(coefficients: w, gap: gap, threshold: threshold, iterations: iterations, converged: false, cancelled: true)
+            }
             iterations = iteration + 1
             var wMax = 0.0, dwMax = 0.0
             for j in active {

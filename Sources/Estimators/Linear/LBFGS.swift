@@ -18,6 +18,8 @@ struct LBFGS {
         case maxIterations
         /// The line search found no acceptable step even along `−∇f`.
         case lineSearchFailed
+        /// `isCancelled` returned true between iterations.
+        case cancelled
     }
 
     /// The minimizer's outcome.
@@ -37,6 +39,8 @@ struct LBFGS {
     var functionTolerance = 64 * Double.ulpOfOne
     var memory = 10
     var maxLineSearchEvaluations = 50
+    /// Checked before every iteration; `true` stops the minimizer with ``Status/cancelled``.
+    var isCancelled: () -> Bool = { false }
 
     /// Minimizes `objective` from `start`.
     ///
@@ -51,6 +55,7 @@ struct LBFGS {
         var pairs: [(s: [Double], y: [Double], rho: Double)] = []
         var iterations = 0
         while iterations < maxIterations {
+            if isCancelled() { return Result(x: x, value: f, gradient: g, iterations: iterations, status: .cancelled) }
             var direction = try searchDirection(g, pairs)
             var slope = try BLAS.dot(g, direction)
             if !(slope < 0) {

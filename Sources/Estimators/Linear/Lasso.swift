@@ -66,7 +66,7 @@ public struct ElasticNet: Estimator {
     /// - Complexity: O(rows × features) per sweep, at most `max_iter` sweeps.
     public func fit(_ x: Matrix, _ y: Targets, context: FitContext) throws(EstimatorError) -> any TrainedModel {
         try fitElasticNet(x, y, estimator: Self.name, alpha: alpha, l1Ratio: l1Ratio, fitIntercept: fitIntercept,
-                          maxIterations: maxIterations, tolerance: tolerance)
+                          maxIterations: maxIterations, tolerance: tolerance, context: context)
     }
 }
 
@@ -120,17 +120,18 @@ public struct Lasso: Estimator {
     /// - Complexity: O(rows × features) per sweep, at most `max_iter` sweeps.
     public func fit(_ x: Matrix, _ y: Targets, context: FitContext) throws(EstimatorError) -> any TrainedModel {
         try fitElasticNet(x, y, estimator: Self.name, alpha: alpha, l1Ratio: 1, fitIntercept: fitIntercept,
-                          maxIterations: maxIterations, tolerance: tolerance)
+                          maxIterations: maxIterations, tolerance: tolerance, context: context)
     }
 }
 
 /// The shared fit of ``Lasso`` and ``ElasticNet``: validate, center, descend, un-center.
 private func fitElasticNet(
     _ x: Matrix, _ y: Targets, estimator: String, alpha: Double, l1Ratio: Double, fitIntercept: Bool,
-    maxIterations: Int, tolerance: Double
+    maxIterations: Int, tolerance: Double, context: FitContext
 ) throws(EstimatorError) -> LinearModel {
     let (_, _, values) = try InputValidation.checkFit(x, y, estimator: estimator, task: .regression)
     let model: LinearModel
+    var cancelled = false
     do throws(LinearAlgebraError) {
         let n = Double(x.rows)
         let xMean = fitIntercept
@@ -140,12 +141,14 @@ private func fitElasticNet(
         let result = try CoordinateDescent.elasticNet(
             columns: CoordinateDescent.columns(of: x, subtracting: xMean), values.map { $0 - yMean },
             l1: alpha * l1Ratio * n, l2: alpha * (1 - l1Ratio) * n,
-            maxIterations: maxIterations, tolerance: tolerance)
+            maxIterations: maxIterations, tolerance: tolerance, isCancelled: { context.isCancelled })
+        cancelled = result.cancelled
         let intercept = yMean - zip(xMean, result.coefficients).reduce(0) { $0 + $1.0 * $1.1 }
         model = LinearModel(estimatorName: estimator, coefficients: result.coefficients, intercept: intercept)
     } catch {
         throw .linearAlgebra(estimator: estimator, error)
     }
+    if cancelled { throw .cancelled(estimator: estimator) }
     guard model.coefficients.allSatisfy(\.isFinite), model.intercept.isFinite else {
         throw .fitFailed(estimator: estimator, reason: "coordinate descent gave non-finite coefficients: the data may need scaling")
     }

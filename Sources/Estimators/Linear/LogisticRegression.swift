@@ -71,7 +71,8 @@ public struct LogisticRegression: Estimator {
         let loss = LogisticLoss(
             x: x, labels: labels.map { position[$0] }, classes: present.count, fitIntercept: fitIntercept,
             l2: 1 / (c * Double(x.rows)))
-        let solver = LBFGS(maxIterations: maxIterations, gradientTolerance: tolerance)
+        var solver = LBFGS(maxIterations: maxIterations, gradientTolerance: tolerance)
+        solver.isCancelled = { context.isCancelled }
         let result: LBFGS.Result
         do throws(LinearAlgebraError) {
             result = try solver.minimize(from: [Double](repeating: 0, count: loss.parameterCount)) {
@@ -80,6 +81,7 @@ public struct LogisticRegression: Estimator {
         } catch {
             throw .linearAlgebra(estimator: Self.name, error)
         }
+        if result.status == .cancelled { throw .cancelled(estimator: Self.name) }
         let (coefficients, intercepts) = loss.split(result.x)
         do {
             return try LogisticModel(estimatorName: Self.name, featureCount: x.columns, classCount: classCount,
