@@ -11,9 +11,12 @@ let package = Package(
         .library(name: "Tabular", targets: ["Tabular"]),
         .library(name: "Scoring", targets: ["Scoring"]),
         .library(name: "Estimators", targets: ["Estimators"]),
+        .library(name: "Pipelines", targets: ["Pipelines"]),
+        .library(name: "PipelinesTesting", targets: ["PipelinesTesting"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // MARK: System libraries
@@ -47,6 +50,20 @@ let package = Package(
             dependencies: ["LinearAlgebra", "Scoring"]
         ),
 
+        .target(
+            name: "Pipelines",
+            dependencies: [
+                "LinearAlgebra", "Tabular", "Scoring", "Estimators",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
+        .target(
+            name: "PipelinesTesting",
+            dependencies: ["Pipelines", "Tabular", "Estimators"]
+        ),
+
         // MARK: Examples
         .executableTarget(
             name: "LeastSquaresExample",
@@ -67,6 +84,11 @@ let package = Package(
         .testTarget(
             name: "EstimatorsTests",
             dependencies: ["Estimators", "Tabular"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "PipelinesTests",
+            dependencies: ["Pipelines", "PipelinesTesting", "Tabular", "Estimators", "Scoring", "LinearAlgebra"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(

@@ -64,7 +64,7 @@ public struct ScoringCatalog: Sendable {
     private static func standardFunctions() -> [ScoringFunction] {
         typealias M = ClassificationMetrics
         func labels(_ name: String, _ metric: @escaping @Sendable ([Int], [Int], Int) throws(ScoringError) -> Double) -> ScoringFunction {
-            ScoringFunction(name: name, task: .classification, direction: .greaterIsBetter) { (input) throws(ScoringError) -> Double in
+            ScoringFunction(name: name, task: .classification, direction: .greaterIsBetter, range: 0...1) { (input) throws(ScoringError) -> Double in
                 guard case let .classification(truth, predicted, _, classCount) = input else { throw .wrongTask(score: name, expected: .classification) }
                 return try metric(truth, predicted, classCount)
             }
@@ -80,13 +80,19 @@ public struct ScoringCatalog: Sendable {
             _ name: String, _ direction: ScoreDirection,
             _ metric: @escaping @Sendable ([Int], LinearAlgebra.Matrix) throws(ScoringError) -> Double
         ) -> ScoringFunction {
-            ScoringFunction(name: name, task: .classification, direction: direction, needsProbabilities: true) { (input) throws(ScoringError) -> Double in
+            ScoringFunction(
+                name: name, task: .classification, direction: direction, needsProbabilities: true,
+                range: direction == .greaterIsBetter ? 0...1 : 0...Double.infinity
+            ) { (input) throws(ScoringError) -> Double in
                 guard case let .classification(truth, _, probabilities?, _) = input else { throw .needsProbabilities(score: name) }
                 return try metric(truth, probabilities)
             }
         }
         func regression(_ name: String, _ direction: ScoreDirection, _ metric: @escaping @Sendable ([Double], [Double]) -> Double) -> ScoringFunction {
-            ScoringFunction(name: name, task: .regression, direction: direction) { (input) throws(ScoringError) -> Double in
+            ScoringFunction(
+                name: name, task: .regression, direction: direction,
+                range: direction == .greaterIsBetter ? -Double.infinity...1 : 0...Double.infinity
+            ) { (input) throws(ScoringError) -> Double in
                 guard case let .regression(truth, predicted) = input else { throw .wrongTask(score: name, expected: .regression) }
                 return metric(truth, predicted)
             }

@@ -45,16 +45,21 @@ public struct ScoringFunction: Sendable {
     public let direction: ScoreDirection
     /// Whether the function reads class probabilities instead of predicted classes.
     public let needsProbabilities: Bool
+    /// The values the score can take, which bound a meaningful threshold: `0...1` for
+    /// accuracy, precision, recall, F1 and ROC AUC; `-∞...1` for r2 and explained
+    /// variance; `0...∞` for losses and errors.
+    public let range: ClosedRange<Double>
     private let body: @Sendable (ScoringInput) throws(ScoringError) -> Double
 
     init(
         name: String, task: PredictionTask, direction: ScoreDirection, needsProbabilities: Bool = false,
-        body: @escaping @Sendable (ScoringInput) throws(ScoringError) -> Double
+        range: ClosedRange<Double>, body: @escaping @Sendable (ScoringInput) throws(ScoringError) -> Double
     ) {
         self.name = name
         self.task = task
         self.direction = direction
         self.needsProbabilities = needsProbabilities
+        self.range = range
         self.body = body
     }
 
@@ -66,13 +71,16 @@ public struct ScoringFunction: Sendable {
     ///   - name: A name unique among the pipeline's scoring functions.
     ///   - task: The task it scores.
     ///   - direction: Which way it improves.
+    ///   - range: The values the score can take (bounds thresholds); any finite value by
+    ///     default.
     ///   - body: The function; what it throws is reported as
     ///     ``ScoringError/customFailed(score:message:)``.
     public static func custom(
         name: String, task: PredictionTask, direction: ScoreDirection,
+        range: ClosedRange<Double> = -Double.infinity...Double.infinity,
         _ body: @escaping @Sendable (_ truth: [Double], _ predicted: [Double]) throws -> Double
     ) -> ScoringFunction {
-        ScoringFunction(name: name, task: task, direction: direction) { (input) throws(ScoringError) -> Double in
+        ScoringFunction(name: name, task: task, direction: direction, range: range) { (input) throws(ScoringError) -> Double in
             let (truth, predicted): ([Double], [Double])
             switch input {
             case let .regression(t, p): (truth, predicted) = (t, p)

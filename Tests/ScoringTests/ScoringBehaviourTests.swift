@@ -69,4 +69,16 @@ struct ScoringBehaviourTests {
         }
         #expect(throws: ScoringError.unknownScore("nope", available: catalog.names)) { _ = try catalog.function(named: "nope") }
     }
+
+    @Test("ranges bound thresholds: 0...1 for class metrics, up to 1 for r2, from 0 for errors")
+    func ranges() throws {
+        let catalog = ScoringCatalog.standard
+        #expect(try catalog.function(named: "accuracy").range == 0...1)
+        #expect(try catalog.function(named: "roc_auc").range == 0...1)
+        #expect(try catalog.function(named: "log_loss").range == 0...Double.infinity)
+        #expect(try catalog.function(named: "r2").range == -Double.infinity...1)
+        #expect(try catalog.function(named: "mean_absolute_error").range == 0...Double.infinity)
+        let custom = ScoringFunction.custom(name: "c", task: .regression, direction: .lowerIsBetter) { _, _ in 0 }
+        #expect(custom.range == -Double.infinity...Double.infinity)
+    }
 }

@@ -1,4 +1,8 @@
 /// A hyper-parameter value.
+///
+/// Encoded exactly, with its type, so that a stored `1.0` never comes back as the
+/// integer `1`: `{"int": 5}`, `{"double": 0.5}`, `{"string": "gini"}`, `{"bool": true}`,
+/// or `null` for ``none``.
 public enum HyperParameterValue: Sendable, Hashable, Codable, CustomStringConvertible {
     case int(Int)
     case double(Double)
@@ -14,6 +18,45 @@ public enum HyperParameterValue: Sendable, Hashable, Codable, CustomStringConver
         case .string(let v): return "'\(v)'"
         case .bool(let v): return v ? "True" : "False"
         case .none: return "None"
+        }
+    }
+}
+
+extension HyperParameterValue {
+    private enum CodingKeys: String, CodingKey { case int, double, string, bool }
+
+    public init(from decoder: any Decoder) throws {
+        if let single = try? decoder.singleValueContainer(), single.decodeNil() {
+            self = .none
+            return
+        }
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        guard container.allKeys.count == 1, let key = container.allKeys.first else {
+            throw DecodingError.dataCorrupted(.init(
+                codingPath: decoder.codingPath,
+                debugDescription: "a hyper-parameter value is null or an object with one key: int, double, string or bool"))
+        }
+        switch key {
+        case .int: self = .int(try container.decode(Int.self, forKey: key))
+        case .double: self = .double(try container.decode(Double.self, forKey: key))
+        case .string: self = .string(try container.decode(String.self, forKey: key))
+        case .bool: self = .bool(try container.decode(Bool.self, forKey: key))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        if case .none = self {
+            var single = encoder.singleValueContainer()
+            try single.encodeNil()
+            return
+        }
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        switch self {
+        case .int(let v): try container.encode(v, forKey: .int)
+        case .double(let v): try container.encode(v, forKey: .double)
+        case .string(let v): try container.encode(v, forKey: .string)
+        case .bool(let v): try container.encode(v, forKey: .bool)
+        case .none: break
         }
     }
 }

@@ -1,0 +1,207 @@
+public import Estimators
+public import Scoring
+public import Tabular
+
+/// What validation knows about a source: its columns and row count.
+public struct SourceSummary: Sendable, Hashable {
+    /// The columns and their types.
+    public var schema: Schema
+    /// The number of rows.
+    public var rowCount: Int
+
+    /// A source summary.
+    public init(schema: Schema, rowCount: Int) {
+        self.schema = schema
+        self.rowCount = rowCount
+    }
+}
+
+/// Finds **every** problem of a configuration at once, so a user fixes them in one go.
+///
+/// ```swift
+/// let problems = ConfigurationValidator(estimators: .standard, scores: .standard)
+///     .problems(in: config, training: summary, testing: nil)
+/// ```
+public struct ConfigurationValidator: Sendable {
+    /// The estimators a configuration may name.
+    public var estimators: EstimatorCatalog
+    /// The scoring functions a configuration may name.
+    public var scores: ScoringCatalog
+
+    /// A validator over these catalogs.
+    public init(estimators: EstimatorCatalog, scores: ScoringCatalog) {
+        self.estimators = estimators
+        self.scores = scores
+    }
+
+    /// Every problem of `configuration`.
+    ///
+    /// - Parameters:
+    ///   - configuration: The configuration to check.
+    ///   - training: The training source's summary, when it could be read (a read
+    ///     failure is the caller's problem to report at `dataset.training`).
+    ///   - testing: The testing source's summary, if separate and readable.
+    /// - Returns: Invalid and incomplete problems, in step order.
+    /// - Complexity: O(columns + scores + tuning values).
+    public func problems(
+        in configuration: PipelineConfiguration, training: SourceSummary?, testing: SourceSummary?
+    ) -> [ConfigurationProblem] {
+        var problems: [ConfigurationProblem] = []
+        let estimator = estimatorType(configuration.training, &problems)
+        datasetProblems(configuration.dataset, training: training, testing: testing, task: estimator?.task, &problems)
+        trainingProblems(configuration.training, task: estimator?.task, trainingRows: trainingRows(configuration.dataset, training), &problems)
+        tuningProblems(configuration.tuning, estimator: estimator, &problems)
+        otherProblems(configuration, &problems)
+        return problems
+    }
+
+    /// Rows that reach training: the training source, less the testing share of a split.
+    private func trainingRows(_ dataset: DatasetStep, _ training: SourceSummary?) -> Int? {
+        guard let training else { return nil }
+        guard dataset.testing == nil else { return training.rowCount }
+        let fraction = dataset.split.testFraction
+        guard fraction > 0 && fraction < 1 else { return training.rowCount }
+        return training.rowCount - Split.heldOutCount(of: training.rowCount, fraction: fraction)
+    }
+
+    private func estimatorType(_ training: TrainingStep, _ problems: inout [ConfigurationProblem]) -> (any Estimator.Type)? {
+        guard let name = training.estimator else {
+            problems.append(ConfigurationProblem("training.estimator", "no estimator is chosen", severity: .incomplete))
+            return nil
+        }
+        do {
+            return try estimators.estimatorType(named: name)
+        } catch {
+            problems.append(ConfigurationProblem("training.estimator", "\(error)"))
+            return nil
+        }
+    }
+
+    private func datasetProblems(
+        _ dataset: DatasetStep, training: SourceSummary?, testing: SourceSummary?, task: PredictionTask?,
+        _ problems: inout [ConfigurationProblem]
+    ) {
+        if dataset.training == nil {
+            problems.append(ConfigurationProblem("dataset.training", "no data source is chosen", severity: .incomplete))
+        }
+        if dataset.testing == nil {
+            let fraction = dataset.split.testFraction
+            if !(fraction > 0 && fraction < 1) {
+                problems.append(ConfigurationProblem("dataset.split.testFraction", "must be between 0 and 1 (exclusive), got \(fraction)"))
+            }
+        }
+        guard let label = dataset.label else {
+            problems.append(ConfigurationProblem("dataset.label", "no label column is chosen", severity: .incomplete))
+            return
+        }
+        guard let schema = training?.schema else { return }
+        let columns = Set(schema.columns.map(\.name))
+        func check(_ name: String, at path: String, role: String) {
+            if !columns.contains(name) {
+                problems.append(ConfigurationProblem(path, "\(role) '\(name)' is not a column of the source (columns: \(schema.columns.map(\.name).joined(separator: ", ")))"))
+            }
+        }
+        check(label, at: "dataset.label", role: "label")
+        for (i, key) in dataset.keys.enumerated() { check(key, at: "dataset.keys[\(i)]", role: "key") }
+        var chosen: [String]
+        switch dataset.features {
+        case .columns(let names):
+            var seen = Set<String>()
+            for (i, name) in names.enumerated() {
+                check(name, at: "dataset.features[\(i)]", role: "feature")
+                if name == label { problems.append(ConfigurationProblem("dataset.features[\(i)]", "the label '\(label)' cannot also be a feature")) }
+                if !seen.insert(name).inserted { problems.append(ConfigurationProblem("dataset.features[\(i)]", "feature '\(name)' is listed twice")) }
+            }
+            chosen = names
+        case .all(let excluded):
+            for (i, name) in excluded.enumerated() { check(name, at: "dataset.exclude[\(i)]", role: "excluded column") }
+            let left = Set([label] + dataset.keys + excluded)
+            chosen = schema.columns.map(\.name).filter { !left.contains($0) }
+        }
+        if chosen.isEmpty { problems.append(ConfigurationProblem("dataset.features", "no feature columns are left")) }
+        if task == .regression, let type = schema[label], type == .categorical {
+            problems.append(ConfigurationProblem("dataset.label", "a regressor needs a numeric label; '\(label)' holds text"))
+        }
+        if let testing {
+            let testingColumns = Set(testing.schema.columns.map(\.name))
+            for name in [label] + dataset.keys + chosen where columns.contains(name) && !testingColumns.contains(name) {
+                problems.append(ConfigurationProblem("dataset.testing", "column '\(name)' is missing from the testing source"))
+            }
+        }
+    }
+
+    private func trainingProblems(_ training: TrainingStep, task: PredictionTask?, trainingRows: Int?, _ problems: inout [ConfigurationProblem]) {
+        switch training.validation {
+        case .none: break
+        case .holdout(let fraction, _):
+            if !(fraction > 0 && fraction < 1) {
+                problems.append(ConfigurationProblem("training.validation.fraction", "must be between 0 and 1 (exclusive), got \(fraction)"))
+            }
+        case .kFold(let folds, _):
+            if folds < 2 {
+                problems.append(ConfigurationProblem("training.validation.folds", "k-fold needs at least 2 folds, got \(folds)"))
+            } else if let trainingRows, folds > trainingRows {
+                problems.append(ConfigurationProblem("training.validation.folds", "\(folds) folds but only \(trainingRows) training rows"))
+            }
+        }
+        var names = Set<String>()
+        for (i, setting) in training.scores.enumerated() {
+            let path = "training.scores[\(i)]"
+            if !names.insert(setting.name).inserted { problems.append(ConfigurationProblem("\(path).name", "'\(setting.name)' is listed twice")) }
+            let function: ScoringFunction
+            do {
+                function = try scores.function(named: setting.name)
+            } catch {
+                problems.append(ConfigurationProblem("\(path).name", "\(error)"))
+                continue
+            }
+            if let task, function.task != task {
+                problems.append(ConfigurationProblem("\(path).name", "'\(setting.name)' scores \(function.task), but the estimator does \(task)"))
+            }
+            if let threshold = setting.threshold, !function.range.contains(threshold) || !threshold.isFinite {
+                problems.append(ConfigurationProblem(
+                    "\(path).threshold", "\(threshold) is outside the range of \(setting.name) (\(function.range.lowerBound)...\(function.range.upperBound))"))
+            }
+        }
+        if training.scores.filter(\.primary).count > 1 {
+            problems.append(ConfigurationProblem("training.scores", "only one scoring function can be primary"))
+        }
+    }
+
+    private func tuningProblems(_ tuning: TuningStep, estimator: (any Estimator.Type)?, _ problems: inout [ConfigurationProblem]) {
+        let schema = estimator?.hyperParameters
+        for name in tuning.values.keys.sorted() {
+            guard let setting = tuning.values[name] else { continue }
+            let path = "tuning.\(name)"
+            if case .multiple(let values) = setting, values.isEmpty {
+                problems.append(ConfigurationProblem(path, "a grid needs at least one value"))
+            }
+            guard let schema, let estimator else { continue }
+            guard let spec = schema[name] else {
+                problems.append(ConfigurationProblem(
+                    path, "\(estimator.name) has no hyper-parameter '\(name)' (known: \(schema.parameters.map(\.name).joined(separator: ", ")))"))
+                continue
+            }
+            for (i, value) in setting.values.enumerated() {
+                if case .failure(let problem) = spec.check(value) {
+                    let at = if case .multiple = setting { "\(path)[\(i)]" } else { path }
+                    problems.append(ConfigurationProblem(at, problem.message))
+                }
+            }
+        }
+    }
+
+    private func otherProblems(_ configuration: PipelineConfiguration, _ problems: inout [ConfigurationProblem]) {
+        if let window = configuration.selection.autoDeploy?.window, !(window > 0 && window.isFinite) {
+            problems.append(ConfigurationProblem("selection.autoDeploy.window", "must be a positive number of seconds, got \(window)"))
+        }
+        for job in JobKind.allCases {
+            if let timeout = configuration.preferences.timeouts[job], !(timeout > 0 && timeout.isFinite) {
+                problems.append(ConfigurationProblem("preferences.timeouts.\(job.rawValue)", "must be a positive number of seconds, got \(timeout)"))
+            }
+            if let threads = configuration.preferences.threads[job], threads < 1 {
+                problems.append(ConfigurationProblem("preferences.threads.\(job.rawValue)", "must be at least 1, got \(threads)"))
+            }
+        }
+    }
+}

@@ -1,0 +1,111 @@
+import Foundation
+public import Tabular
+
+/// Where a pipeline's rows come from.
+public enum DataSource: Sendable, Hashable, Codable, CustomStringConvertible {
+    /// A CSV file, read again on every dataset generation run (so rows appended to the
+    /// file reach the datasets). A relative path is resolved against the workspace's
+    /// base directory.
+    case csv(path: String)
+    /// A table held by the configuration itself. Replace it (a new configuration
+    /// version) to feed new rows.
+    case table(Table)
+
+    private enum CodingKeys: String, CodingKey { case csv, table }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        if let path = try container.decodeIfPresent(String.self, forKey: .csv) {
+            self = .csv(path: path)
+        } else {
+            let encoded = try container.decode(Data.self, forKey: .table)
+            do {
+                self = .table(try Table(binaryEncoded: Array(encoded)))
+            } catch {
+                throw DecodingError.dataCorruptedError(forKey: .table, in: container, debugDescription: "\(error)")
+            }
+        }
+    }
+
+    /// `{"csv": "data/train.csv"}`, or `{"table": "<base64 of the MLTB encoding>"}`.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        switch self {
+        case .csv(let path): try container.encode(path, forKey: .csv)
+        case .table(let table): try container.encode(Data(table.binaryEncoded()), forKey: .table)
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .csv(let path): return "CSV file \(path)"
+        case .table(let table): return "in-memory table (\(table.rowCount) rows × \(table.columns.count) columns)"
+        }
+    }
+}
+
+/// Which columns are features.
+public enum FeatureChoice: Sendable, Hashable, Codable {
+    /// Every column except the label, the keys and these ("add all").
+    case all(excluding: [String])
+    /// Exactly these columns, in this order.
+    case columns([String])
+}
+
+/// A seeded random split of one source into training and testing.
+public struct RandomSplit: Sendable, Hashable, Codable {
+    /// The share of new rows that go to testing, in (0, 1).
+    public var testFraction: Double
+    /// The seed of the split.
+    public var seed: UInt64
+
+    /// A random split.
+    public init(testFraction: Double, seed: UInt64 = 0) {
+        self.testFraction = testFraction
+        self.seed = seed
+    }
+}
+
+/// Step 1: inputs, split, label, features and keys.
+///
+/// ```swift
+/// config.dataset = DatasetStep(training: .csv(path: "train.csv"), split: RandomSplit(testFraction: 0.15, seed: 27062020),
+///                              label: "is_overcrowded", features: .all(excluding: ["date"]), keys: ["date", "station_id"])
+/// ```
+public struct DatasetStep: Sendable, Hashable, Codable {
+    /// The training source (or the one source to split).
+    public var training: DataSource?
+    /// A separate testing source; nil splits ``training`` by ``split``.
+    public var testing: DataSource?
+    /// How one source is split (ignored with a separate testing source).
+    public var split: RandomSplit
+    /// The label column (Y).
+    public var label: String?
+    /// The feature columns (X).
+    public var features: FeatureChoice
+    /// Columns that identify a row (its identity across generation runs; copied next to
+    /// batch predictions). Empty: rows are identified by their content.
+    public var keys: [String]
+
+    /// A dataset step.
+    public init(
+        training: DataSource? = nil, testing: DataSource? = nil, split: RandomSplit = RandomSplit(testFraction: 0.2),
+        label: String? = nil, features: FeatureChoice = .all(excluding: []), keys: [String] = []
+    ) {
+        self.training = training
+        self.testing = testing
+        self.split = split
+        self.label = label
+        self.features = features
+        self.keys = keys
+    }
+
+    /// The `Tabular` selection this step describes, once the label is set.
+    public var selection: FeatureSelection? {
+        guard let label else { return nil }
+        switch features {
+        case .all(let excluded): return FeatureSelection(label: label, excluding: excluded, keys: keys)
+        case .columns(let names): return FeatureSelection(label: label, features: names, keys: keys)
+        }
+    }
+}

@@ -1,0 +1,52 @@
+import Foundation
+import Tabular
+
+/// Job 1: reads the inputs and applies the append-only rules of `MLDatasets`, then stores
+/// the new snapshot. A failure leaves the stored datasets as they were.
+enum DatasetGenerationJob {
+    static func run(_ context: JobContext) async throws(PipelineError) -> String {
+        let dataset = context.configuration.configuration.dataset
+        guard let trainingSource = dataset.training, let selection = dataset.selection else {
+            throw .notReady(job: .datasetGeneration, reason: "the dataset step has no source or no label")
+        }
+        let previous = try await storage { try await context.store.datasets(of: context.pipeline.id) }
+        let validation: MLDatasets.ValidationPlan
+        if case .holdout(let fraction, let seed) = context.configuration.configuration.training.validation {
+            validation = .holdout(fraction: fraction, seed: seed)
+        } else {
+            validation = .none
+        }
+        let base = context.baseDirectory
+        let (datasets, report) = try await offload { () throws(PipelineError) -> (MLDatasets, MLDatasets.GenerationReport) in
+            var datasets = MLDatasets()
+            if let previous {
+                do throws(TabularError) { datasets = try MLDatasets(binaryEncoded: Array(previous.encoded)) } catch { throw .data(error) }
+            }
+            let training = try SourceLoader.load(trainingSource, baseDirectory: base)
+            let testing = try dataset.testing.map { (source) throws(PipelineError) -> Table in
+                try SourceLoader.load(source, baseDirectory: base)
+            }
+            do throws(TabularError) {
+                let report: MLDatasets.GenerationReport
+                if let testing {
+                    report = try datasets.generate(training: training, testing: testing, selection: selection, validation: validation)
+                } else {
+                    report = try datasets.generate(
+                        from: training, selection: selection, testFraction: dataset.split.testFraction, seed: dataset.split.seed,
+                        validation: validation)
+                }
+                return (datasets, report)
+            } catch {
+                throw .data(error)
+            }
+        }
+        try context.checkCancellation(.datasetGeneration)
+        let snapshot = DatasetSnapshot(
+            pipelineID: context.pipeline.id, generation: (previous?.generation ?? 0) + 1,
+            encoded: Data(datasets.binaryEncoded()), savedAt: context.clock.now)
+        try await storage { try await context.store.saveDatasets(snapshot) }
+        return "generation \(snapshot.generation): \(report.newRows) new of \(report.inputRows) input rows, "
+            + "\(report.addedToTesting) added to testing; training \(report.trainingRows) rows (validation \(report.validationRows)), "
+            + "testing \(datasets.testing.rowCount) rows"
+    }
+}

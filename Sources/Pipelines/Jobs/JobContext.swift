@@ -1,0 +1,48 @@
+import Dispatch
+import Estimators
+import Foundation
+import Logging
+import Scoring
+
+/// What a job needs: the store, the catalogs, the pipeline and its configuration, and
+/// the run's progress and cancellation channels.
+struct JobContext: Sendable {
+    let store: any PipelineStorage
+    let estimators: EstimatorCatalog
+    let scores: ScoringCatalog
+    let clock: any WallClock
+    let logger: Logger
+    let baseDirectory: URL
+    let pipeline: PipelineRecord
+    let configuration: ConfigurationRecord
+    let runID: RunID
+    let threads: Int
+    let cancellation: FitCancellation
+    let emit: @Sendable (RunEvent) -> Void
+
+    /// The job's `FitContext` for estimators.
+    func fitContext(primaryScore: String?) -> FitContext {
+        FitContext(threads: threads, validation: configuration.configuration.training.validation, primaryScore: primaryScore,
+                   cancellation: cancellation)
+    }
+
+    /// Stops the job when it was cancelled (timeout or host).
+    func checkCancellation(_ job: JobKind) throws(PipelineError) {
+        if cancellation.isCancelled || Task.isCancelled { throw .cancelled(job: job) }
+    }
+}
+
+/// Runs CPU-bound work on a Dispatch thread, so fitting never blocks the cooperative
+/// thread pool that timers, stores and the host's tasks share.
+func offload<T: Sendable>(_ work: @escaping @Sendable () throws(PipelineError) -> T) async throws(PipelineError) -> T {
+    let result: Result<T, PipelineError> = await withCheckedContinuation { continuation in
+        DispatchQueue.global().async {
+            do throws(PipelineError) {
+                continuation.resume(returning: .success(try work()))
+            } catch {
+                continuation.resume(returning: .failure(error))
+            }
+        }
+    }
+    return try result.get()
+}

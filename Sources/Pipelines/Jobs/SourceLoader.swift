@@ -1,0 +1,26 @@
+import Foundation
+import Tabular
+
+/// Reads a ``DataSource`` into a table.
+enum SourceLoader {
+    /// The source's rows; a relative CSV path is resolved against `baseDirectory`.
+    ///
+    /// - Throws: ``PipelineError/data(_:)`` with the CSV error (file, line, column).
+    static func load(_ source: DataSource, baseDirectory: URL) throws(PipelineError) -> Table {
+        switch source {
+        case .table(let table):
+            return table
+        case .csv(let path):
+            do {
+                return try CSV.read(contentsOf: url(of: path, baseDirectory: baseDirectory))
+            } catch {
+                throw .data(error)
+            }
+        }
+    }
+
+    /// The file URL of a CSV path.
+    static func url(of path: String, baseDirectory: URL) -> URL {
+        path.hasPrefix("/") ? URL(fileURLWithPath: path) : baseDirectory.appendingPathComponent(path)
+    }
+}

@@ -1,0 +1,133 @@
+import Estimators
+import Foundation
+import LinearAlgebra
+import Scoring
+import Tabular
+
+/// Job 3: scores untested models with every scoring function on the testing set; a model
+/// failing any threshold is marked rejected and its artifact removed.
+enum TestingJob {
+    static func run(_ context: JobContext) async throws(PipelineError) -> String {
+        let pipelineID = context.pipeline.id
+        let untested = try await storage {
+            try await context.store.models(matching: ModelFilter(pipelineID: pipelineID, statuses: [.saved]))
+        }
+        guard !untested.isEmpty else { return "no untested model" }
+        guard let snapshot = try await storage({ try await context.store.datasets(of: pipelineID) }) else {
+            throw .notReady(job: .testing, reason: "no datasets yet: run dataset generation first")
+        }
+        let testing = try await offload { () throws(PipelineError) -> Table in
+            do throws(TabularError) { return try MLDatasets(binaryEncoded: Array(snapshot.encoded)).testing } catch { throw .data(error) }
+        }
+        guard testing.rowCount > 0 else { throw .notReady(job: .testing, reason: "the testing set is empty") }
+        var lines: [String] = []
+        for model in untested {
+            try context.checkCancellation(.testing)
+            let tested = try await test(model, on: testing, training: context.configuration.configuration.training, context: context)
+            lines.append("\(model.id): \(tested.status.rawValue)")
+        }
+        return "tested \(untested.count) model(s): " + lines.joined(separator: "; ")
+    }
+
+    /// Scores one model on `testing` with the pipeline's scoring functions, stores the
+    /// scores and the verdict, and returns the updated record.
+    ///
+    /// - Throws: ``PipelineError`` when the model has no artifact, the testing rows do
+    ///   not fit its features, or a score fails.
+    static func test(
+        _ model: ModelRecord, on testing: Table, training: TrainingStep, context: JobContext
+    ) async throws(PipelineError) -> ModelRecord {
+        guard let artifact = try await storage({ try await context.store.artifact(of: model.id) }) else {
+            throw .invalidArtifact(model: model.id, reason: "it has no artifact (rejected or imported without one)")
+        }
+        let settings = TrainingJob.effectiveScores(training, task: model.task)
+        var functions: [ScoringFunction] = []
+        for setting in settings {
+            do { functions.append(try context.scores.function(named: setting.name)) } catch { throw .scoring(error) }
+        }
+        let catalog = context.estimators
+        let scoring = functions
+        let values = try await offload { () throws(PipelineError) -> [Double] in
+            let loaded = try ModelBundle.load(artifact, model: model.id, catalog: catalog)
+            let x: Matrix
+            do throws(TabularError) { x = try loaded.bundle.featureEncoder.transform(testing) } catch { throw .data(error) }
+            let truth: Truth
+            do throws(TabularError) {
+                let column = try testing.column(named: loaded.bundle.schema.label)
+                if let labels = loaded.bundle.labelEncoder {
+                    truth = .classes(try labels.encode(column), count: labels.classes.count)
+                } else {
+                    truth = .values(try TrainingData.numericValues(column))
+                }
+            } catch {
+                throw .data(error)
+            }
+            return try Evaluation.score(scoring, of: loaded.model, x: x, truth: truth)
+        }
+        var updated = model
+        var failed: [String] = []
+        for (setting, (function, value)) in zip(settings, zip(functions, values)) {
+            updated.testingScores[setting.name] = value
+            if let threshold = setting.threshold, !function.passes(value, threshold: threshold) {
+                failed.append("\(setting.name) \(value) vs threshold \(threshold)")
+            }
+        }
+        updated.status = failed.isEmpty ? .tested : .rejected
+        updated.testedAt = context.clock.now
+        if !failed.isEmpty { context.logger.info("model \(model.id) rejected: \(failed.joined(separator: ", "))") }
+        let remove = !failed.isEmpty
+        let record = updated
+        try await storage { try await context.store.updateModel(record, removingArtifact: remove) }
+        return updated
+    }
+}
+
+/// Job 4: deploys by the selection criterion (nothing to do with manual selection).
+enum DeploymentJob {
+    static func run(_ context: JobContext) async throws(PipelineError) -> String {
+        let configuration = context.configuration.configuration
+        guard let criterion = configuration.selection.autoDeploy else { return "manual selection: nothing deployed automatically" }
+        let pipelineID = context.pipeline.id
+        let since = context.clock.now.addingTimeInterval(-criterion.window)
+        let candidates = try await storage {
+            try await context.store.models(matching: ModelFilter(pipelineID: pipelineID, statuses: [.tested]))
+        }.filter { $0.createdAt >= since }
+        let chosen: ModelRecord?
+        switch criterion {
+        case .bestTestingScore:
+            guard let task = candidates.first?.task else { return "no tested model within the window" }
+            guard let primaryName = TrainingJob.effectiveScores(configuration.training, task: task).first(where: \.primary)?.name else {
+                return "no primary score"
+            }
+            let function: ScoringFunction
+            do { function = try context.scores.function(named: primaryName) } catch { throw .scoring(error) }
+            chosen = candidates.filter { $0.testingScores[primaryName] != nil }.reduce(nil) { (best: ModelRecord?, model) in
+                guard let best, let bestScore = best.testingScores[primaryName], let score = model.testingScores[primaryName] else { return model }
+                // Ties go to the newer model (candidates are oldest first).
+                return function.isBetter(bestScore, than: score) ? best : model
+            }
+        case .bestPredictionTime:
+            chosen = candidates.filter { $0.meanPredictionSeconds != nil }.reduce(nil) { (best: ModelRecord?, model) in
+                guard let best, let bestTime = best.meanPredictionSeconds, let time = model.meanPredictionSeconds else { return model }
+                return bestTime < time ? best : model
+            }
+        }
+        guard let chosen else { return "no tested model within the window" }
+        let scope = DeploymentScope.pipeline(pipelineID)
+        for _ in 0..<3 {
+            let current = try await storage { try await context.store.deployment(in: scope) }?.modelID
+            if current == chosen.id { return "model \(chosen.id) is already deployed" }
+            do {
+                _ = try await context.store.deploy(chosen.id, in: scope, expecting: current)
+                return "deployed model \(chosen.id)"
+            } catch StoreError.deploymentConflict {
+                continue  // someone deployed meanwhile: re-read and decide again
+            } catch let error as StoreError {
+                throw .store(error)
+            } catch {
+                throw .backend("\(error)")
+            }
+        }
+        throw .store(.deploymentConflict(scope: scope, expected: nil, found: nil))
+    }
+}

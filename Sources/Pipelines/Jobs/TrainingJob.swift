@@ -1,0 +1,247 @@
+import Estimators
+import Foundation
+import LinearAlgebra
+import Scoring
+import Tabular
+
+/// Job 2: fits every tuning combination on training minus validation, scores it with the
+/// primary score on validation (k-fold: averaged over folds), and saves only the best
+/// combination's model — and only if it passes the primary threshold. Every
+/// combination's scores are returned for the tuning view.
+enum TrainingJob {
+    struct Outcome: Sendable {
+        var summary: String
+        var combinations: [CombinationScore]
+        var savedModel: ModelID?
+    }
+
+    /// The best combination so far and its model.
+    private struct Best: Sendable {
+        var index: Int
+        var score: Double
+        var model: (any TrainedModel)?
+        var hyperParameters: [String: HyperParameterValue]
+        var seconds: Double
+    }
+
+    static func run(_ context: JobContext) async throws(PipelineError) -> Outcome {
+        let configuration = context.configuration.configuration
+        guard let snapshot = try await storage({ try await context.store.datasets(of: context.pipeline.id) }) else {
+            throw .notReady(job: .training, reason: "no datasets yet: run dataset generation first")
+        }
+        guard let estimatorName = configuration.training.estimator, let selection = configuration.dataset.selection else {
+            throw .notReady(job: .training, reason: "the configuration has no estimator or no label")
+        }
+        let estimatorType: any Estimator.Type
+        do { estimatorType = try context.estimators.estimatorType(named: estimatorName) } catch { throw .estimator(error) }
+        let settings = effectiveScores(configuration.training, task: estimatorType.task)
+        guard let primarySetting = settings.first(where: \.primary) else {
+            throw .notReady(job: .training, reason: "no primary scoring function")
+        }
+        let primary: ScoringFunction
+        do { primary = try context.scores.function(named: primarySetting.name) } catch { throw .scoring(error) }
+        let validation = configuration.training.validation
+        let data = try await offload { () throws(PipelineError) -> TrainingData in
+            let datasets: MLDatasets
+            do throws(TabularError) { datasets = try MLDatasets(binaryEncoded: Array(snapshot.encoded)) } catch { throw .data(error) }
+            return try TrainingData.prepare(datasets, selection: selection, task: estimatorType.task, validation: validation)
+        }
+
+        let combinations = configuration.tuning.combinations
+        var scores: [CombinationScore] = []
+        var best: Best?
+        for (index, combination) in combinations.enumerated() {
+            try context.checkCancellation(.training)
+            context.emit(.combination(index: index + 1, of: combinations.count, hyperParameters: describe(combination)))
+            do throws(PipelineError) {
+                let estimator: any Estimator
+                do { estimator = try context.estimators.makeEstimator(named: estimatorName, hyperParameters: combination) } catch {
+                    throw .estimator(error)
+                }
+                let (foldScores, model, seconds) = try await evaluate(
+                    estimator, data: data, validation: validation, primary: primary, context: context)
+                let mean = foldScores.reduce(0, +) / Double(foldScores.count)
+                scores.append(CombinationScore(hyperParameters: combination, score: mean, foldScores: foldScores))
+                context.logger.debug("combination \(index + 1)/\(combinations.count) \(describe(combination)): \(primary.name) \(mean)")
+                if best == nil || primary.isBetter(mean, than: best?.score ?? mean) {
+                    best = Best(index: index, score: mean, model: model, hyperParameters: combination, seconds: seconds)
+                }
+            } catch {
+                if case .cancelled = error { throw error }
+                if case .estimator(.cancelled) = error { throw .cancelled(job: .training) }
+                scores.append(CombinationScore(hyperParameters: combination, score: nil, foldScores: [], error: error.description))
+                context.logger.warning("combination \(index + 1)/\(combinations.count) \(describe(combination)) failed: \(error)")
+            }
+        }
+        guard var winner = best else {
+            throw .notReady(job: .training, reason: "every combination failed; first: \(scores.first?.error ?? "no combination")")
+        }
+        if let threshold = primarySetting.threshold, !primary.passes(winner.score, threshold: threshold) {
+            return Outcome(
+                summary: "best \(primary.name) \(winner.score) (\(describe(winner.hyperParameters))) does not pass the threshold \(threshold): no model saved",
+                combinations: scores, savedModel: nil)
+        }
+        if winner.model == nil {
+            // k-fold: refit the best combination on all training rows.
+            try context.checkCancellation(.training)
+            let estimator: any Estimator
+            do { estimator = try context.estimators.makeEstimator(named: estimatorName, hyperParameters: winner.hyperParameters) } catch {
+                throw .estimator(error)
+            }
+            let all = Array(0..<data.x.rows)
+            let (model, seconds) = try await fit(estimator, data: data, rows: all, context: context, primary: primary.name)
+            winner.model = model
+            winner.seconds = seconds
+        }
+        guard let model = winner.model else { throw .notReady(job: .training, reason: "no model was fitted") }
+        let id = try await save(model, winner: winner, estimatorType: estimatorType, data: data, primary: primary,
+                                snapshot: snapshot, context: context)
+        return Outcome(
+            summary: "\(combinations.count) combination(s); saved model \(id) (\(describe(winner.hyperParameters))) with \(primary.name) \(winner.score)",
+            combinations: scores, savedModel: id)
+    }
+
+    /// The pipeline's scoring functions: the configured ones with exactly one primary, or
+    /// the task's default.
+    static func effectiveScores(_ training: TrainingStep, task: PredictionTask) -> [ScoreSetting] {
+        guard !training.scores.isEmpty else { return [ScoreSetting(ScoringCatalog.defaultName(for: task), primary: true)] }
+        let primaryName = training.primaryScore?.name
+        return training.scores.map { setting in
+            var setting = setting
+            setting.primary = setting.name == primaryName
+            return setting
+        }
+    }
+
+    /// Validation scores of one combination (one per fold), and the model fitted on the
+    /// fitting rows when it can be kept (holdout and none; nil with k-fold).
+    private static func evaluate(
+        _ estimator: any Estimator, data: TrainingData, validation: ValidationSetting, primary: ScoringFunction, context: JobContext
+    ) async throws(PipelineError) -> ([Double], (any TrainedModel)?, Double) {
+        switch validation {
+        case .none:
+            let (model, seconds) = try await fit(estimator, data: data, rows: data.fitRows, context: context, primary: primary.name)
+            let score = try await offload { () throws(PipelineError) -> Double in
+                try Evaluation.score([primary], of: model, x: data.x, truth: data.truth)[0]
+            }
+            return ([score], model, seconds)
+        case .holdout:
+            let (model, seconds) = try await fit(estimator, data: data, rows: data.fitRows, context: context, primary: primary.name)
+            let score = try await offload { () throws(PipelineError) -> Double in
+                let x = try matrix(data.x, rows: data.validationRows)
+                return try Evaluation.score([primary], of: model, x: x, truth: data.truth.selecting(data.validationRows))[0]
+            }
+            return ([score], model, seconds)
+        case let .kFold(folds, seed):
+            let splits: [Split.Fold]
+            do {
+                if case .classes(let classes, _) = data.truth {
+                    splits = try Split.stratifiedKFold(labels: classes, folds: folds, seed: seed)
+                } else {
+                    splits = try Split.kFold(count: data.x.rows, folds: folds, seed: seed)
+                }
+            } catch {
+                throw .data(error)
+            }
+            var scores: [Double] = []
+            for (j, fold) in splits.enumerated() {
+                try context.checkCancellation(.training)
+                context.emit(.fold(index: j + 1, of: splits.count))
+                let (model, _) = try await fit(estimator, data: data, rows: fold.training, context: context, primary: primary.name)
+                scores.append(try await offload { () throws(PipelineError) -> Double in
+                    let x = try matrix(data.x, rows: fold.validation)
+                    return try Evaluation.score([primary], of: model, x: x, truth: data.truth.selecting(fold.validation))[0]
+                })
+            }
+            return (scores, nil, 0)
+        }
+    }
+
+    /// Fits `estimator` on `rows`, off the cooperative pool; returns the model and the
+    /// fit's wall-clock seconds.
+    private static func fit(
+        _ estimator: any Estimator, data: TrainingData, rows: [Int], context: JobContext, primary: String
+    ) async throws(PipelineError) -> (any TrainedModel, Double) {
+        let fitContext = context.fitContext(primaryScore: primary)
+        let result = try await offload { () throws(PipelineError) -> FittedModel in
+            let x = try matrix(data.x, rows: rows)
+            let start = ContinuousClock.now
+            do throws(EstimatorError) {
+                let model = try estimator.fit(x, data.truth.selecting(rows).targets, context: fitContext)
+                let elapsed = ContinuousClock.now - start
+                return FittedModel(model: model, seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+            } catch {
+                throw .estimator(error)
+            }
+        }
+        return (result.model, result.seconds)
+    }
+
+    private struct FittedModel: Sendable {
+        var model: any TrainedModel
+        var seconds: Double
+    }
+
+    /// The rows of `x` at `rows` (all of `x` without copying when they are all rows in order).
+    static func matrix(_ x: Matrix, rows: [Int]) throws(PipelineError) -> Matrix {
+        if rows.count == x.rows && rows.first == 0 && rows.last == x.rows - 1 { return x }
+        do { return try x.selectingRows(rows) } catch { throw .estimator(.linearAlgebra(estimator: "selecting rows", error)) }
+    }
+
+    /// Stores the winning model with its artifact, lineage and timing.
+    private static func save(
+        _ model: any TrainedModel, winner: Best, estimatorType: any Estimator.Type, data: TrainingData,
+        primary: ScoringFunction, snapshot: DatasetSnapshot, context: JobContext
+    ) async throws(PipelineError) -> ModelID {
+        let id = ModelID()
+        let resolved: HyperParameters
+        do { resolved = try estimatorType.hyperParameters.resolve(winner.hyperParameters, estimator: estimatorType.name) } catch {
+            throw .estimator(error)
+        }
+        let payload: ModelPayload
+        do { payload = try model.payload() } catch { throw .estimator(error) }
+        let bundle = ModelBundle(payload: payload, featureEncoder: data.featureEncoder, labelEncoder: data.labelEncoder, schema: data.schema)
+        let artifact = try bundle.encoded(model: id)
+        let loaded = LoadedModel(id: id, bundle: bundle, model: model)
+        let timingRows = data.validationRows.isEmpty ? Array(data.fitRows.prefix(100)) : Array(data.validationRows.prefix(100))
+        let meanPrediction = try await offload { () throws(PipelineError) -> Double in
+            try PredictionTiming.meanSeconds(loaded, table: data.table, rows: timingRows)
+        }
+        let validationRows: Int
+        switch context.configuration.configuration.training.validation {
+        case .none: validationRows = 0
+        case .holdout: validationRows = data.validationRows.count
+        case .kFold(let folds, _): validationRows = data.x.rows / max(folds, 1)
+        }
+        let record = ModelRecord(
+            id: id, origin: .pipeline(context.pipeline.id), repositoryID: context.pipeline.repositoryID,
+            version: context.configuration.version, estimator: estimatorType.name, task: estimatorType.task,
+            hyperParameters: resolved.values, status: .saved, validationScore: ScoreValue(name: primary.name, value: winner.score),
+            trainingSeconds: winner.seconds, meanPredictionSeconds: meanPrediction, schema: data.schema,
+            lineage: ModelLineage(
+                datasetGeneration: snapshot.generation, trainingRows: data.fitRows.count, validationRows: validationRows,
+                testingRows: data.testingRows, configurationHash: context.configuration.hash),
+            createdAt: context.clock.now)
+        try await storage { try await context.store.insertModel(record, artifact: artifact) }
+        return id
+    }
+}
+
+/// Measures a model's mean prediction time on real records, encoding included.
+enum PredictionTiming {
+    /// The mean seconds to predict one record of `table` at `rows`, one record at a time.
+    ///
+    /// - Throws: what prediction throws.
+    static func meanSeconds(_ model: LoadedModel, table: Table, rows: [Int]) throws(PipelineError) -> Double {
+        guard !rows.isEmpty else { return 0 }
+        var singles: [Table] = []
+        for row in rows {
+            do { singles.append(try table.rows(at: [row])) } catch { throw .data(error) }
+        }
+        let start = ContinuousClock.now
+        for single in singles { _ = try model.predict(single) }
+        let elapsed = ContinuousClock.now - start
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        return seconds / Double(rows.count)
+    }
+}

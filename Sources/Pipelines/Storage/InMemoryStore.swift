@@ -1,0 +1,260 @@
+public import Foundation
+
+/// A ``PipelineStorage`` kept in memory: for tests, previews and hosts that persist
+/// nothing. An actor, so every method is one atomic step.
+///
+/// ```swift
+/// let store = InMemoryStore(clock: ManualWallClock(now: Date(timeIntervalSince1970: 0)))
+/// let workspace = Workspace(store: store)
+/// ```
+public actor InMemoryStore: PipelineStorage {
+    private let clock: any WallClock
+    private var repositoryRecords: [RepositoryID: RepositoryRecord] = [:]
+    private var pipelineRecords: [PipelineID: PipelineRecord] = [:]
+    private var configurationRecords: [PipelineID: [ConfigurationRecord]] = [:]
+    private var datasetSnapshots: [PipelineID: DatasetSnapshot] = [:]
+    private var modelRecords: [ModelID: ModelRecord] = [:]
+    private var artifacts: [ModelID: Data] = [:]
+    private var history: [DeploymentScope: [DeploymentRecord]] = [:]
+    private var runRecords: [RunID: RunRecord] = [:]
+    private var triggerRecords: [TriggerID: TriggerRecord] = [:]
+
+    /// An empty store whose deployment records are stamped by `clock`.
+    public init(clock: any WallClock = SystemWallClock()) {
+        self.clock = clock
+    }
+
+    // MARK: Repositories
+
+    public func insertRepository(_ repository: RepositoryRecord) throws {
+        try checkRepositoryName(repository.name, excluding: repository.id)
+        repositoryRecords[repository.id] = repository
+    }
+
+    public func updateRepository(_ repository: RepositoryRecord) throws {
+        guard repositoryRecords[repository.id] != nil else { throw StoreError.notFound(kind: "repository", id: repository.id.rawValue) }
+        try checkRepositoryName(repository.name, excluding: repository.id)
+        repositoryRecords[repository.id] = repository
+    }
+
+    public func repository(_ id: RepositoryID) -> RepositoryRecord? { repositoryRecords[id] }
+
+    public func repositories() -> [RepositoryRecord] {
+        repositoryRecords.values.sorted { ($0.name, $0.id) < ($1.name, $1.id) }
+    }
+
+    public func deleteRepository(_ id: RepositoryID, includingPipelines: Bool) throws {
+        guard let repository = repositoryRecords[id] else { throw StoreError.notFound(kind: "repository", id: id.rawValue) }
+        let contained = pipelineRecords.values.filter { $0.repositoryID == id }
+        if !contained.isEmpty && !includingPipelines {
+            throw StoreError.repositoryNotEmpty(repository: repository.name, pipelines: contained.count)
+        }
+        for pipeline in contained { removePipeline(pipeline) }
+        repositoryRecords[id] = nil
+    }
+
+    private func checkRepositoryName(_ name: String, excluding id: RepositoryID) throws {
+        if repositoryRecords.values.contains(where: { $0.name == name && $0.id != id }) {
+            throw StoreError.duplicateName(kind: "repository", name: name)
+        }
+    }
+
+    // MARK: Pipelines
+
+    public func insertPipeline(_ pipeline: PipelineRecord, configuration: ConfigurationRecord) throws {
+        guard repositoryRecords[pipeline.repositoryID] != nil else {
+            throw StoreError.notFound(kind: "repository", id: pipeline.repositoryID.rawValue)
+        }
+        try checkPipelineName(pipeline.name, in: pipeline.repositoryID, excluding: pipeline.id)
+        guard configuration.version == 1, configuration.pipelineID == pipeline.id else {
+            throw StoreError.versionConflict(pipeline: pipeline.id, expected: 1, found: configuration.version)
+        }
+        var record = pipeline
+        record.configurationVersion = 1
+        pipelineRecords[pipeline.id] = record
+        configurationRecords[pipeline.id] = [configuration]
+    }
+
+    public func renamePipeline(_ id: PipelineID, to name: String, at date: Date) throws -> PipelineRecord {
+        guard var record = pipelineRecords[id] else { throw StoreError.notFound(kind: "pipeline", id: id.rawValue) }
+        try checkPipelineName(name, in: record.repositoryID, excluding: id)
+        record.name = name
+        record.updatedAt = date
+        pipelineRecords[id] = record
+        return record
+    }
+
+    public func pipeline(_ id: PipelineID) -> PipelineRecord? { pipelineRecords[id] }
+
+    public func pipelines(in repository: RepositoryID?) -> [PipelineRecord] {
+        pipelineRecords.values.filter { repository == nil || $0.repositoryID == repository }
+            .sorted { ($0.name, $0.id) < ($1.name, $1.id) }
+    }
+
+    public func appendConfiguration(_ configuration: ConfigurationRecord) throws {
+        guard var record = pipelineRecords[configuration.pipelineID] else {
+            throw StoreError.notFound(kind: "pipeline", id: configuration.pipelineID.rawValue)
+        }
+        guard configuration.version == record.configurationVersion + 1 else {
+            throw StoreError.versionConflict(
+                pipeline: record.id, expected: configuration.version, found: record.configurationVersion)
+        }
+        record.configurationVersion = configuration.version
+        record.updatedAt = configuration.savedAt
+        pipelineRecords[record.id] = record
+        configurationRecords[record.id, default: []].append(configuration)
+    }
+
+    public func configuration(of pipeline: PipelineID, version: Int?) -> ConfigurationRecord? {
+        guard let versions = configurationRecords[pipeline] else { return nil }
+        guard let version else { return versions.last }
+        return versions.first { $0.version == version }
+    }
+
+    public func configurations(of pipeline: PipelineID) -> [ConfigurationRecord] { configurationRecords[pipeline] ?? [] }
+
+    public func deletePipeline(_ id: PipelineID) throws {
+        guard let record = pipelineRecords[id] else { throw StoreError.notFound(kind: "pipeline", id: id.rawValue) }
+        removePipeline(record)
+    }
+
+    private func checkPipelineName(_ name: String, in repository: RepositoryID, excluding id: PipelineID) throws {
+        if pipelineRecords.values.contains(where: { $0.repositoryID == repository && $0.name == name && $0.id != id }) {
+            throw StoreError.duplicateName(kind: "pipeline", name: name)
+        }
+    }
+
+    /// Removes a pipeline and what belongs to it; its models become orphaned.
+    private func removePipeline(_ record: PipelineRecord) {
+        let id = record.id
+        pipelineRecords[id] = nil
+        configurationRecords[id] = nil
+        datasetSnapshots[id] = nil
+        runRecords = runRecords.filter { $0.value.pipelineID != id }
+        triggerRecords = triggerRecords.filter { $0.value.pipelineID != id }
+        for (modelID, model) in modelRecords where model.origin.pipelineID == id {
+            var orphan = model
+            orphan.origin = .orphaned(formerPipeline: record.name)
+            modelRecords[modelID] = orphan
+        }
+        let scope = DeploymentScope.pipeline(id)
+        if let current = history[scope]?.last?.modelID {
+            history[scope, default: []].append(
+                DeploymentRecord(scope: scope, modelID: nil, previousModelID: current, deployedAt: clock.now))
+        }
+    }
+
+    // MARK: Datasets
+
+    public func saveDatasets(_ snapshot: DatasetSnapshot) throws {
+        guard pipelineRecords[snapshot.pipelineID] != nil else {
+            throw StoreError.notFound(kind: "pipeline", id: snapshot.pipelineID.rawValue)
+        }
+        datasetSnapshots[snapshot.pipelineID] = snapshot
+    }
+
+    public func datasets(of pipeline: PipelineID) -> DatasetSnapshot? { datasetSnapshots[pipeline] }
+
+    // MARK: Models
+
+    public func insertModel(_ model: ModelRecord, artifact: Data?) throws {
+        if let pipelineID = model.origin.pipelineID, pipelineRecords[pipelineID] == nil {
+            throw StoreError.notFound(kind: "pipeline", id: pipelineID.rawValue)
+        }
+        modelRecords[model.id] = model
+        artifacts[model.id] = artifact
+    }
+
+    public func updateModel(_ model: ModelRecord, removingArtifact: Bool) throws {
+        guard modelRecords[model.id] != nil else { throw StoreError.notFound(kind: "model", id: model.id.rawValue) }
+        if removingArtifact && isDeployed(model.id) { throw StoreError.modelDeployed(model.id) }
+        modelRecords[model.id] = model
+        if removingArtifact { artifacts[model.id] = nil }
+    }
+
+    public func model(_ id: ModelID) -> ModelRecord? { modelRecords[id] }
+
+    public func models(matching filter: ModelFilter) -> [ModelRecord] {
+        modelRecords.values.filter(filter.matches).sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
+    }
+
+    public func artifact(of model: ModelID) -> Data? { artifacts[model] }
+
+    public func deleteModel(_ id: ModelID) throws {
+        guard modelRecords[id] != nil else { throw StoreError.notFound(kind: "model", id: id.rawValue) }
+        if isDeployed(id) { throw StoreError.modelDeployed(id) }
+        modelRecords[id] = nil
+        artifacts[id] = nil
+    }
+
+    private func isDeployed(_ id: ModelID) -> Bool {
+        history.values.contains { $0.last?.modelID == id }
+    }
+
+    // MARK: Deployments
+
+    public func deployment(in scope: DeploymentScope) -> DeploymentRecord? { history[scope]?.last }
+
+    public func deploy(_ model: ModelID?, in scope: DeploymentScope, expecting expected: ModelID?) throws -> DeploymentRecord {
+        if case .pipeline(let pipelineID) = scope, pipelineRecords[pipelineID] == nil {
+            throw StoreError.notFound(kind: "pipeline", id: pipelineID.rawValue)
+        }
+        if let model { try checkDeployable(model, in: scope) }
+        let current = history[scope]?.last?.modelID
+        guard current == expected else { throw StoreError.deploymentConflict(scope: scope, expected: expected, found: current) }
+        let record = DeploymentRecord(scope: scope, modelID: model, previousModelID: current, deployedAt: clock.now)
+        history[scope, default: []].append(record)
+        return record
+    }
+
+    private func checkDeployable(_ id: ModelID, in scope: DeploymentScope) throws {
+        guard let model = modelRecords[id] else { throw StoreError.notDeployable(model: id, reason: "no such model") }
+        guard model.status != .rejected else { throw StoreError.notDeployable(model: id, reason: "it was rejected in testing") }
+        guard artifacts[id] != nil else { throw StoreError.notDeployable(model: id, reason: "it has no artifact") }
+        if case .pipeline(let pipelineID) = scope, model.origin.pipelineID != pipelineID {
+            throw StoreError.notDeployable(model: id, reason: "it belongs to another pipeline")
+        }
+        if case .standalone = scope, !model.origin.isStandalone {
+            throw StoreError.notDeployable(model: id, reason: "it is a pipeline model; deploy it in its pipeline")
+        }
+    }
+
+    public func deploymentHistory(in scope: DeploymentScope) -> [DeploymentRecord] { history[scope] ?? [] }
+
+    // MARK: Runs
+
+    public func insertRun(_ run: RunRecord) throws {
+        guard pipelineRecords[run.pipelineID] != nil else { throw StoreError.notFound(kind: "pipeline", id: run.pipelineID.rawValue) }
+        runRecords[run.id] = run
+    }
+
+    public func updateRun(_ run: RunRecord) throws {
+        guard runRecords[run.id] != nil else { throw StoreError.notFound(kind: "run", id: run.id.rawValue) }
+        runRecords[run.id] = run
+    }
+
+    public func run(_ id: RunID) -> RunRecord? { runRecords[id] }
+
+    public func runs(of pipeline: PipelineID) -> [RunRecord] {
+        runRecords.values.filter { $0.pipelineID == pipeline }.sorted { ($0.startedAt, $0.id) > ($1.startedAt, $1.id) }
+    }
+
+    // MARK: Triggers
+
+    public func insertTrigger(_ trigger: TriggerRecord) throws {
+        guard pipelineRecords[trigger.pipelineID] != nil else {
+            throw StoreError.notFound(kind: "pipeline", id: trigger.pipelineID.rawValue)
+        }
+        triggerRecords[trigger.id] = trigger
+    }
+
+    public func deleteTrigger(_ id: TriggerID) throws {
+        guard triggerRecords[id] != nil else { throw StoreError.notFound(kind: "trigger", id: id.rawValue) }
+        triggerRecords[id] = nil
+    }
+
+    public func triggers(of pipeline: PipelineID?) -> [TriggerRecord] {
+        triggerRecords.values.filter { pipeline == nil || $0.pipelineID == pipeline }
+            .sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
+    }
+}

@@ -1,0 +1,37 @@
+/// An error of a storage backend: what was refused and why. Backends of hosts may throw
+/// their own errors too; the conformance suite expects these cases for the refusals it
+/// checks.
+public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// No record of this kind has this identifier.
+    case notFound(kind: String, id: String)
+    /// The name is taken (repositories: among repositories; pipelines: in their repository).
+    case duplicateName(kind: String, name: String)
+    /// The repository still holds pipelines and deletion was not asked to include them.
+    case repositoryNotEmpty(repository: String, pipelines: Int)
+    /// A configuration version was appended out of order (someone else saved first).
+    case versionConflict(pipeline: PipelineID, expected: Int, found: Int)
+    /// The compare-and-swap of a deployment failed: another deployment happened first.
+    case deploymentConflict(scope: DeploymentScope, expected: ModelID?, found: ModelID?)
+    /// The model cannot be deployed in that scope (rejected, no artifact, other pipeline).
+    case notDeployable(model: ModelID, reason: String)
+    /// The model is deployed and cannot be erased.
+    case modelDeployed(ModelID)
+    /// The backend failed (I/O, corruption); the message says where.
+    case backend(String)
+
+    public var description: String {
+        switch self {
+        case let .notFound(kind, id): return "no \(kind) with id '\(id)'"
+        case let .duplicateName(kind, name): return "a \(kind) named '\(name)' already exists"
+        case let .repositoryNotEmpty(repository, pipelines):
+            return "repository '\(repository)' still holds \(pipelines) pipeline(s); delete them too or delete them first"
+        case let .versionConflict(pipeline, expected, found):
+            return "pipeline \(pipeline): expected to save configuration version \(expected), but the store is at \(found)"
+        case let .deploymentConflict(scope, expected, found):
+            return "deployment of \(scope) changed meanwhile: expected \(expected?.rawValue ?? "none"), found \(found?.rawValue ?? "none")"
+        case let .notDeployable(model, reason): return "model \(model) cannot be deployed: \(reason)"
+        case .modelDeployed(let model): return "model \(model) is deployed; deploy another model first"
+        case .backend(let message): return "storage failed: \(message)"
+        }
+    }
+}

@@ -1,0 +1,171 @@
+import Foundation
+import Tabular
+
+/// What saving a configuration did.
+public struct ConfigurationSave: Sendable, Equatable {
+    /// The saved version (unchanged when the configuration was equal to the current one).
+    public var record: ConfigurationRecord
+    /// Whether a new version was written.
+    public var isNewVersion: Bool
+    /// Problems that do not block saving: settings not chosen yet.
+    public var incomplete: [ConfigurationProblem]
+    /// The Git commit of the configuration file, when the repository is connected.
+    public var gitCommit: String?
+    /// Why the Git commit failed, if it did (the configuration is saved regardless).
+    public var gitError: GitError?
+}
+
+extension Workspace {
+    /// Changes a pipeline's configuration and saves it as the next version.
+    ///
+    /// The change is validated first; an invalid configuration is refused with **all**
+    /// its problems and nothing is saved. Settings not chosen yet (no label, no estimator)
+    /// do not block saving (auto-save); they block the jobs that need them.
+    ///
+    /// Changing the estimator clears the tuning step and resets validation and scoring
+    /// functions to their defaults, unless the same change set them too. Models are kept.
+    ///
+    /// With a connected Git repository the configuration is also written to
+    /// `pipelines/<name>-<id prefix>.json` there and committed; a Git failure is reported in
+    /// the result and logged, and the stored configuration stands.
+    ///
+    /// - Parameters:
+    ///   - id: The pipeline.
+    ///   - change: Edits the current configuration.
+    /// - Returns: The saved version, or the current one when nothing changed.
+    /// - Throws: ``PipelineError/invalidConfiguration(pipeline:problems:)``,
+    ///   ``PipelineError/notFound(kind:name:)``, ``PipelineError/store(_:)`` (another
+    ///   save won the race: retry).
+    @discardableResult
+    public func configure(
+        _ id: PipelineID, _ change: (inout PipelineConfiguration) throws -> Void
+    ) async throws(PipelineError) -> ConfigurationSave {
+        let pipeline = try await pipeline(id)
+        let current = try await currentConfiguration(id)
+        var next = current.configuration
+        do { try change(&next) } catch {
+            throw .invalidConfiguration(pipeline: pipeline.name, problems: [ConfigurationProblem("configuration", "\(error)")])
+        }
+        next = Self.applyingEstimatorChange(from: current.configuration, to: next)
+        let problems = await problems(in: next)
+        let invalid = problems.filter { $0.severity == .invalid }
+        guard invalid.isEmpty else { throw .invalidConfiguration(pipeline: pipeline.name, problems: invalid) }
+        let incomplete = problems.filter { $0.severity == .incomplete }
+        guard next != current.configuration else {
+            return ConfigurationSave(record: current, isNewVersion: false, incomplete: incomplete)
+        }
+        let hash: String
+        do { hash = try next.contentHash() } catch { throw .backend("cannot hash the configuration: \(error)") }
+        let record = ConfigurationRecord(pipelineID: id, version: current.version + 1, configuration: next, hash: hash, savedAt: clock.now)
+        try await storage { try await store.appendConfiguration(record) }
+        logger.info("pipeline '\(pipeline.name)': saved configuration version \(record.version)")
+        let git = await commitToGit(pipeline, configuration: record, replacing: nil)
+        return ConfigurationSave(record: record, isNewVersion: true, incomplete: incomplete, gitCommit: git.commit, gitError: git.error)
+    }
+
+    /// The current configuration of a pipeline.
+    ///
+    /// - Throws: ``PipelineError/notFound(kind:name:)``.
+    public func currentConfiguration(_ id: PipelineID) async throws(PipelineError) -> ConfigurationRecord {
+        guard let record = try await storage({ try await store.configuration(of: id, version: nil) }) else {
+            throw .notFound(kind: "pipeline", name: id.rawValue)
+        }
+        return record
+    }
+
+    /// Every saved version of a pipeline's configuration, oldest first.
+    ///
+    /// - Throws: ``PipelineError/store(_:)`` or ``PipelineError/backend(_:)``.
+    public func configurationHistory(_ id: PipelineID) async throws(PipelineError) -> [ConfigurationRecord] {
+        try await storage { try await store.configurations(of: id) }
+    }
+
+    /// Every problem of `configuration`, reading its sources to check columns and row
+    /// counts (an unreadable source is a problem at `dataset.training` or `dataset.testing`).
+    public func problems(in configuration: PipelineConfiguration) async -> [ConfigurationProblem] {
+        let base = baseDirectory
+        let dataset = configuration.dataset
+        let (training, testing, readProblems) = await Self.summaries(dataset, baseDirectory: base)
+        let validator = ConfigurationValidator(estimators: estimators, scores: scores)
+        return readProblems + validator.problems(in: configuration, training: training, testing: testing)
+    }
+
+    /// Summaries of the dataset step's sources, read off the cooperative pool.
+    private static func summaries(
+        _ dataset: DatasetStep, baseDirectory: URL
+    ) async -> (SourceSummary?, SourceSummary?, [ConfigurationProblem]) {
+        struct Summaries: Sendable {
+            var training: SourceSummary?
+            var testing: SourceSummary?
+            var problems: [ConfigurationProblem] = []
+        }
+        let result = try? await offload { () throws(PipelineError) -> Summaries in
+            var summaries = Summaries()
+            for (path, source) in [("dataset.training", dataset.training), ("dataset.testing", dataset.testing)] {
+                guard let source else { continue }
+                do {
+                    let table = try SourceLoader.load(source, baseDirectory: baseDirectory)
+                    let summary = SourceSummary(schema: table.schema, rowCount: table.rowCount)
+                    if path == "dataset.training" { summaries.training = summary } else { summaries.testing = summary }
+                } catch {
+                    summaries.problems.append(ConfigurationProblem(path, "cannot read \(source): \(error)"))
+                }
+            }
+            return summaries
+        }
+        return (result?.training, result?.testing, result?.problems ?? [])
+    }
+
+    /// The configuration after an estimator change: tuning cleared, validation and scores
+    /// back to defaults — except what the same change set explicitly.
+    static func applyingEstimatorChange(from old: PipelineConfiguration, to new: PipelineConfiguration) -> PipelineConfiguration {
+        guard let oldEstimator = old.training.estimator, new.training.estimator != oldEstimator else { return new }
+        var result = new
+        let defaults = TrainingStep()
+        if new.tuning == old.tuning { result.tuning = TuningStep() }
+        if new.training.validation == old.training.validation { result.training.validation = defaults.validation }
+        if new.training.scores == old.training.scores { result.training.scores = defaults.scores }
+        return result
+    }
+
+    /// The file a pipeline's configuration is committed to in its repository's Git tree.
+    static func gitFileName(_ pipeline: PipelineRecord) -> String {
+        let base = GitConnection.fileName(forPipeline: pipeline.name).dropLast(".json".count)
+        return "\(base)-\(pipeline.id.rawValue.prefix(8)).json"
+    }
+
+    /// Writes and commits the configuration when the pipeline's repository has a Git
+    /// connection; a failure is logged and returned, never thrown.
+    func commitToGit(
+        _ pipeline: PipelineRecord, configuration: ConfigurationRecord, replacing old: PipelineRecord?
+    ) async -> (commit: String?, error: GitError?) {
+        guard let repository = try? await store.repository(pipeline.repositoryID), let git = repository.git else { return (nil, nil) }
+        let document = GitDocument(
+            pipeline: pipeline.name, pipelineID: pipeline.id, version: configuration.version, hash: configuration.hash,
+            configuration: configuration.configuration)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        guard let contents = try? encoder.encode(document) else { return (nil, nil) }
+        do {
+            if let old, Self.gitFileName(old) != Self.gitFileName(pipeline) {
+                try git.removeFile(named: Self.gitFileName(old), message: "Rename pipeline \(old.name) to \(pipeline.name)")
+            }
+            let commit = try git.commitFile(
+                named: Self.gitFileName(pipeline), contents: contents + Data("\n".utf8),
+                message: "Pipeline \(pipeline.name): configuration version \(configuration.version)")
+            return (commit, nil)
+        } catch {
+            logger.warning("pipeline '\(pipeline.name)': configuration version \(configuration.version) is saved, but the Git commit failed: \(error)")
+            return (nil, error)
+        }
+    }
+}
+
+/// The readable file committed to a connected Git repository.
+struct GitDocument: Codable {
+    var pipeline: String
+    var pipelineID: PipelineID
+    var version: Int
+    var hash: String
+    var configuration: PipelineConfiguration
+}

@@ -1,0 +1,150 @@
+import Foundation
+public import Tabular
+
+extension Workspace {
+    // MARK: Models
+
+    /// The pipeline's models, oldest first.
+    ///
+    /// - Throws: ``PipelineError/store(_:)`` or ``PipelineError/backend(_:)``.
+    public func models(of id: PipelineID) async throws(PipelineError) -> [ModelRecord] {
+        try await storage { try await store.models(matching: ModelFilter(pipelineID: id)) }
+    }
+
+    /// The model with this identifier.
+    ///
+    /// - Throws: ``PipelineError/notFound(kind:name:)``.
+    public func model(_ id: ModelID) async throws(PipelineError) -> ModelRecord {
+        guard let record = try await storage({ try await store.model(id) }) else { throw .notFound(kind: "model", name: id.rawValue) }
+        return record
+    }
+
+    // MARK: Deployment
+
+    /// Deploys a model of the pipeline by hand: a compare-and-swap, so a concurrent
+    /// deployment is never overwritten unseen.
+    ///
+    /// - Parameters:
+    ///   - model: The model to deploy (saved or tested, with its artifact).
+    ///   - id: Its pipeline.
+    ///   - expected: The model you believe is deployed now (nil: none). Pass
+    ///     ``deployedModelID(of:)``'s answer.
+    /// - Returns: The new deployment record.
+    /// - Throws: ``PipelineError/store(_:)`` with
+    ///   ``StoreError/deploymentConflict(scope:expected:found:)`` when another deployment
+    ///   happened meanwhile, or ``StoreError/notDeployable(model:reason:)``.
+    @discardableResult
+    public func deploy(_ model: ModelID, in id: PipelineID, expecting expected: ModelID?) async throws(PipelineError) -> DeploymentRecord {
+        let record = try await storage { try await store.deploy(model, in: .pipeline(id), expecting: expected) }
+        logger.info("pipeline \(id): deployed model \(model)")
+        return record
+    }
+
+    /// The identifier of the pipeline's deployed model, if any.
+    ///
+    /// - Throws: ``PipelineError/store(_:)`` or ``PipelineError/backend(_:)``.
+    public func deployedModelID(of id: PipelineID) async throws(PipelineError) -> ModelID? {
+        try await storage { try await store.deployment(in: .pipeline(id)) }?.modelID
+    }
+
+    /// The pipeline's deployment history, oldest first: which model was deployed when.
+    ///
+    /// - Throws: ``PipelineError/store(_:)`` or ``PipelineError/backend(_:)``.
+    public func deploymentHistory(of id: PipelineID) async throws(PipelineError) -> [DeploymentRecord] {
+        try await storage { try await store.deploymentHistory(in: .pipeline(id)) }
+    }
+
+    /// The pipeline's deployed model, decoded once and then shared by every call.
+    ///
+    /// - Throws: ``PipelineError/nothingDeployed(_:)``, ``PipelineError/invalidArtifact(model:reason:)``.
+    public func deployedModel(of id: PipelineID) async throws(PipelineError) -> LoadedModel {
+        guard let modelID = try await deployedModelID(of: id) else { throw .nothingDeployed("pipeline \(id)") }
+        return try await loadedModel(modelID)
+    }
+
+    /// A model ready to predict (decoded once, then cached; immutable, so concurrent
+    /// predictions on it are safe and a redeploy never disturbs them).
+    ///
+    /// - Throws: ``PipelineError/invalidArtifact(model:reason:)``.
+    public func loadedModel(_ modelID: ModelID) async throws(PipelineError) -> LoadedModel {
+        if let cached = state.withLock({ $0.loaded[modelID] }) { return cached }
+        guard let artifact = try await storage({ try await store.artifact(of: modelID) }) else {
+            throw .invalidArtifact(model: modelID, reason: "the model has no artifact")
+        }
+        let catalog = estimators
+        let loaded = try await offload { () throws(PipelineError) -> LoadedModel in
+            try ModelBundle.load(artifact, model: modelID, catalog: catalog)
+        }
+        state.withLock { $0.loaded[modelID] = loaded }
+        return loaded
+    }
+
+    // MARK: Predictions
+
+    /// Predictions of the pipeline's deployed model for a table holding its features
+    /// (other columns are ignored).
+    ///
+    /// - Throws: ``PipelineError/nothingDeployed(_:)``, ``PipelineError/data(_:)`` for a
+    ///   missing feature column or value.
+    public func predict(_ table: Table, with id: PipelineID) async throws(PipelineError) -> Predictions {
+        let model = try await deployedModel(of: id)
+        return try model.predict(table)
+    }
+
+    /// Predictions of the pipeline's deployed model for records of feature name → value.
+    ///
+    /// ```swift
+    /// let predictions = try await workspace.predict([["temperature": 21.5, "line": "red"]], with: pipeline.id)
+    /// predictions.values       // labels in their original form
+    /// ```
+    ///
+    /// - Throws: ``PipelineError/invalidInput(record:feature:reason:)`` naming the record
+    ///   and feature of a missing, unknown, null or wrongly typed value;
+    ///   ``PipelineError/nothingDeployed(_:)``.
+    public func predict(_ records: [[String: Value]], with id: PipelineID) async throws(PipelineError) -> Predictions {
+        let model = try await deployedModel(of: id)
+        return try model.predict(try RecordInput.table(records, schema: model.bundle.schema))
+    }
+}
+
+/// Turns prediction records into a table of the model's features, checking each value.
+enum RecordInput {
+    /// A table with one column per feature of `schema`, one row per record.
+    ///
+    /// - Throws: ``PipelineError/invalidInput(record:feature:reason:)``.
+    /// - Complexity: O(records × features).
+    static func table(_ records: [[String: Value]], schema: FeatureSchema) throws(PipelineError) -> Table {
+        let known = Set(schema.features.map(\.name))
+        for (index, record) in records.enumerated() {
+            if let unknown = record.keys.sorted().first(where: { !known.contains($0) }) {
+                throw .invalidInput(record: index, feature: unknown, reason: "not a feature of the model (features: \(schema.features.map(\.name).joined(separator: ", ")))")
+            }
+        }
+        var columns: [Column] = []
+        for field in schema.features {
+            var numeric: [Double?] = [], integer: [Int?] = [], text: [String?] = [], boolean: [Bool?] = []
+            for (index, record) in records.enumerated() {
+                guard let value = record[field.name] else {
+                    throw .invalidInput(record: index, feature: field.name, reason: "missing")
+                }
+                switch (field.type, value) {
+                case (_, .missing): throw .invalidInput(record: index, feature: field.name, reason: "null")
+                case (.numeric, .numeric(let x)): numeric.append(x)
+                case (.numeric, .integer(let x)): numeric.append(Double(x))
+                case (.integer, .integer(let x)): integer.append(x)
+                case (.categorical, .categorical(let s)): text.append(s)
+                case (.boolean, .boolean(let b)): boolean.append(b)
+                default:
+                    throw .invalidInput(record: index, feature: field.name, reason: "expected a \(field.type.rawValue) value, got \(value)")
+                }
+            }
+            switch field.type {
+            case .numeric: columns.append(Column(name: field.name, numeric: numeric))
+            case .integer: columns.append(Column(name: field.name, integer: integer))
+            case .categorical: columns.append(Column(name: field.name, categorical: text))
+            case .boolean: columns.append(Column(name: field.name, boolean: boolean))
+            }
+        }
+        do { return try Table(columns) } catch { throw .data(error) }
+    }
+}

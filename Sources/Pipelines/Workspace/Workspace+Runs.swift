@@ -1,0 +1,205 @@
+import Estimators
+import Foundation
+
+/// A run in progress: its progress events and, when it ends, its record.
+public struct PipelineRun: Sendable {
+    /// The run's identifier (its ``RunRecord`` is stored from the start).
+    public let id: RunID
+    /// Progress: job started, combination k of n, fold j of k, job and run finished. The
+    /// sequence ends when the run does.
+    public let events: AsyncStream<RunEvent>
+    let task: Task<RunRecord, Never>
+
+    /// Waits for the run to end and returns its final record.
+    public func result() async -> RunRecord { await task.value }
+
+    /// Cancels the run: the current job stops at its next check and is recorded as
+    /// cancelled; later jobs are skipped.
+    public func cancel() { task.cancel() }
+}
+
+extension Workspace {
+    /// Starts a run of `jobs` (in the fixed order dataset generation, training, testing,
+    /// deployment, whatever order they are given in).
+    ///
+    /// The configuration is checked first: a run of an invalid or unfinished
+    /// configuration is refused with **all** its problems and nothing is recorded. A
+    /// failed job stops the run (later jobs are recorded as skipped); a job past its
+    /// timeout (``Preferences/timeouts``) is cancelled cooperatively and recorded as timed
+    /// out.
+    ///
+    /// - Parameters:
+    ///   - id: The pipeline.
+    ///   - jobs: The jobs to run; all four by default.
+    ///   - origin: Manual, or the trigger that fired.
+    /// - Returns: The running run; ``PipelineRun/result()`` gives the final record.
+    /// - Throws: ``PipelineError/alreadyRunning(pipeline:)`` (a pipeline never runs twice at
+    ///   once), ``PipelineError/invalidConfiguration(pipeline:problems:)``,
+    ///   ``PipelineError/notFound(kind:name:)``.
+    public func run(_ id: PipelineID, jobs: [JobKind] = JobKind.allCases, origin: RunOrigin = .manual) async throws(PipelineError) -> PipelineRun {
+        let pipeline = try await pipeline(id)
+        let claimed = state.withLock { $0.running.insert(id).inserted }
+        guard claimed else { throw .alreadyRunning(pipeline: pipeline.name) }
+        do throws(PipelineError) {
+            let ordered = Array(Set(jobs)).sorted()
+            let configuration = try await currentConfiguration(id)
+            let needsData = ordered.contains { $0 != .deployment }
+            let problems = needsData ? await problems(in: configuration.configuration) : []
+            guard problems.isEmpty else { throw .invalidConfiguration(pipeline: pipeline.name, problems: problems) }
+            let record = RunRecord(
+                pipelineID: id, configurationVersion: configuration.version, origin: origin, jobs: ordered, status: .running,
+                startedAt: clock.now)
+            try await storage { try await store.insertRun(record) }
+            let (events, continuation) = AsyncStream.makeStream(of: RunEvent.self, bufferingPolicy: .unbounded)
+            let task = Task { [self] in
+                let final = await execute(record, pipeline: pipeline, configuration: configuration, emit: { continuation.yield($0) })
+                state.withLock { _ = $0.running.remove(id) }
+                continuation.finish()
+                return final
+            }
+            return PipelineRun(id: record.id, events: events, task: task)
+        } catch {
+            state.withLock { _ = $0.running.remove(id) }
+            throw error
+        }
+    }
+
+    /// Whether the pipeline is running now.
+    public func isRunning(_ id: PipelineID) -> Bool { state.withLock { $0.running.contains(id) } }
+
+    /// The pipeline's runs, newest first.
+    ///
+    /// - Throws: ``PipelineError/store(_:)`` or ``PipelineError/backend(_:)``.
+    public func runs(of id: PipelineID) async throws(PipelineError) -> [RunRecord] {
+        try await storage { try await store.runs(of: id) }
+    }
+
+    /// Runs the jobs in order, recording each outcome.
+    private func execute(
+        _ initial: RunRecord, pipeline: PipelineRecord, configuration: ConfigurationRecord, emit: @escaping @Sendable (RunEvent) -> Void
+    ) async -> RunRecord {
+        var record = initial
+        emit(.runStarted(record.id, jobs: record.jobs))
+        logger.info("pipeline '\(pipeline.name)': run \(record.id) started (\(record.jobs.map(\.rawValue).joined(separator: ", ")))")
+        var stopped = false
+        for job in record.jobs {
+            if stopped {
+                record.outcomes.append(JobOutcome(job: job, status: .skipped, startedAt: nil, finishedAt: nil))
+                continue
+            }
+            emit(.jobStarted(job))
+            let context = JobContext(
+                store: store, estimators: estimators, scores: scores, clock: clock, logger: logger, baseDirectory: baseDirectory,
+                pipeline: pipeline, configuration: configuration, runID: record.id,
+                threads: configuration.configuration.preferences.threads[job] ?? 1, cancellation: FitCancellation(), emit: emit)
+            let startedAt = clock.now
+            let result = await Self.runWithTimeout(job, timeout: configuration.configuration.preferences.timeouts[job], context: context)
+            var outcome = JobOutcome(job: job, status: .succeeded, startedAt: startedAt, finishedAt: clock.now)
+            switch result {
+            case .finished(.success(let done)):
+                outcome.summary = done.summary
+                record.combinations += done.combinations
+                if let model = done.savedModel { record.savedModels.append(model) }
+            case .finished(.failure(let error)):
+                let cancelled: Bool
+                switch error {
+                case .cancelled, .estimator(.cancelled): cancelled = true
+                default: cancelled = false
+                }
+                outcome.status = cancelled ? .cancelled : .failed
+                outcome.error = error.description
+            case .timedOut(let seconds):
+                outcome.status = .timedOut
+                outcome.error = "\(job.rawValue) passed its timeout of \(seconds) s and was cancelled"
+            }
+            if outcome.status != .succeeded {
+                stopped = true
+                record.status = outcome.status
+                record.error = outcome.error
+                logger.error("pipeline '\(pipeline.name)': \(job.rawValue) \(outcome.status.rawValue): \(outcome.error ?? "")")
+            }
+            record.outcomes.append(outcome)
+            emit(.jobFinished(job, status: outcome.status, summary: outcome.summary))
+            let snapshot = record
+            try? await store.updateRun(snapshot)
+        }
+        if !stopped { record.status = .succeeded }
+        record.finishedAt = clock.now
+        let final = record
+        do { try await store.updateRun(final) } catch {
+            logger.error("pipeline '\(pipeline.name)': run \(final.id) finished but its record was not stored: \(error)")
+        }
+        emit(.runFinished(record.id, status: record.status))
+        logger.info("pipeline '\(pipeline.name)': run \(record.id) \(record.status.rawValue)")
+        return final
+    }
+
+    /// What one job produced.
+    struct JobResult: Sendable {
+        var summary: String
+        var combinations: [CombinationScore] = []
+        var savedModel: ModelID?
+    }
+
+    enum JobEnd: Sendable {
+        case finished(Result<JobResult, PipelineError>)
+        case timedOut(Double)
+    }
+
+    /// Runs a job, cancelling it cooperatively when it passes `timeout` seconds (real time).
+    private static func runWithTimeout(_ job: JobKind, timeout: Double?, context: JobContext) async -> JobEnd {
+        enum Race: Sendable {
+            case job(Result<JobResult, PipelineError>)
+            case timer
+        }
+        return await withTaskGroup(of: Race?.self) { group in
+            group.addTask {
+                await withTaskCancellationHandler {
+                    do throws(PipelineError) {
+                        return .job(.success(try await body(job, context)))
+                    } catch {
+                        return .job(.failure(error))
+                    }
+                } onCancel: {
+                    context.cancellation.cancel()
+                }
+            }
+            if let timeout {
+                group.addTask {
+                    do { try await Task.sleep(for: .seconds(timeout)) } catch { return nil }
+                    return .timer
+                }
+            }
+            var timedOut = false
+            while let next = await group.next() {
+                switch next {
+                case .timer?:
+                    timedOut = true
+                    context.cancellation.cancel()
+                case .job(let result)?:
+                    group.cancelAll()
+                    if timedOut, let timeout { return .timedOut(timeout) }
+                    return .finished(result)
+                case nil:
+                    continue
+                }
+            }
+            return .finished(.failure(.cancelled(job: job)))
+        }
+    }
+
+    /// The job itself.
+    private static func body(_ job: JobKind, _ context: JobContext) async throws(PipelineError) -> JobResult {
+        switch job {
+        case .datasetGeneration:
+            return JobResult(summary: try await DatasetGenerationJob.run(context))
+        case .training:
+            let outcome = try await TrainingJob.run(context)
+            return JobResult(summary: outcome.summary, combinations: outcome.combinations, savedModel: outcome.savedModel)
+        case .testing:
+            return JobResult(summary: try await TestingJob.run(context))
+        case .deployment:
+            return JobResult(summary: try await DeploymentJob.run(context))
+        }
+    }
+}

@@ -1,0 +1,121 @@
+public import Foundation
+
+/// What a stored trigger starts: the scheduler's key for it.
+public struct TriggerTarget: Sendable, Hashable {
+    /// The trigger.
+    public var triggerID: TriggerID
+    /// The pipeline it runs.
+    public var pipelineID: PipelineID
+    /// The jobs it runs.
+    public var jobs: [JobKind]
+}
+
+extension Workspace {
+    /// Adds a trigger that runs `jobs` of the pipeline on `schedule`.
+    ///
+    /// ```swift
+    /// let schedule = try TriggerSchedule(parsing: "every 14 days", now: .now)
+    /// try await workspace.addTrigger(to: pipeline.id, schedule: schedule)
+    /// ```
+    ///
+    /// - Throws: ``PipelineError/store(_:)`` for an unknown pipeline.
+    @discardableResult
+    public func addTrigger(to id: PipelineID, schedule: TriggerSchedule, jobs: [JobKind] = JobKind.allCases) async throws(PipelineError) -> TriggerRecord {
+        let record = TriggerRecord(pipelineID: id, schedule: schedule, jobs: Array(Set(jobs)).sorted(), createdAt: clock.now)
+        try await storage { try await store.insertTrigger(record) }
+        return record
+    }
+
+    /// The triggers of a pipeline (all when nil).
+    ///
+    /// - Throws: ``PipelineError/store(_:)`` or ``PipelineError/backend(_:)``.
+    public func triggers(of id: PipelineID? = nil) async throws(PipelineError) -> [TriggerRecord] {
+        try await storage { try await store.triggers(of: id) }
+    }
+
+    /// Removes a trigger.
+    ///
+    /// - Throws: ``PipelineError/store(_:)`` for an unknown trigger.
+    public func removeTrigger(_ id: TriggerID) async throws(PipelineError) {
+        try await storage { try await store.deleteTrigger(id) }
+    }
+
+    /// A scheduler over the stored triggers, on the workspace's clock. Each firing starts
+    /// a run (origin ``RunOrigin/trigger(_:scheduledAt:)``) and waits for it; a firing
+    /// while the pipeline is running is recorded as a ``RunStatus/skipped`` run.
+    ///
+    /// ```swift
+    /// let scheduler = try await workspace.makeScheduler()
+    /// let loop = Task { await scheduler.run() }   // until loop.cancel()
+    /// ```
+    ///
+    /// - Throws: ``PipelineError/store(_:)`` or ``PipelineError/backend(_:)``.
+    public func makeScheduler() async throws(PipelineError) -> TriggerScheduler<TriggerTarget> {
+        let scheduled = try await triggers().map(Self.scheduled)
+        return TriggerScheduler(clock: clock, triggers: scheduled) { [self] target, scheduledAt in
+            await runTriggered(target, scheduledAt: scheduledAt)
+        }
+    }
+
+    /// Runs the scheduler until the calling task is cancelled, re-reading the stored
+    /// triggers every `refresh` seconds of the workspace's clock (so triggers added by
+    /// another process are picked up), and recording skipped firings as runs.
+    ///
+    /// - Throws: ``PipelineError/store(_:)`` or ``PipelineError/backend(_:)`` when the
+    ///   triggers cannot be read at start.
+    public func runScheduler(refresh: TimeInterval = 60) async throws(PipelineError) {
+        let scheduler = try await makeScheduler()
+        let events = await scheduler.events
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await scheduler.run() }
+            group.addTask { [self] in
+                for await firing in events where firing.outcome == .skippedAlreadyRunning {
+                    await recordSkipped(firing.key, scheduledAt: firing.scheduledAt, reason: "the previous run of this trigger is still going")
+                }
+            }
+            group.addTask { [self] in
+                while !Task.isCancelled {
+                    do { try await clock.sleep(until: clock.now.addingTimeInterval(refresh)) } catch { return }
+                    if let stored = try? await triggers() { await scheduler.update(stored.map(Self.scheduled)) }
+                }
+            }
+            await group.waitForAll()
+        }
+    }
+
+    private static func scheduled(_ trigger: TriggerRecord) -> ScheduledTrigger<TriggerTarget> {
+        ScheduledTrigger(
+            id: trigger.id.rawValue, key: TriggerTarget(triggerID: trigger.id, pipelineID: trigger.pipelineID, jobs: trigger.jobs),
+            schedule: trigger.schedule)
+    }
+
+    /// Starts the triggered run and waits for it; records a skipped or failed run when it
+    /// cannot start.
+    func runTriggered(_ target: TriggerTarget, scheduledAt: Date) async {
+        do throws(PipelineError) {
+            let run = try await run(target.pipelineID, jobs: target.jobs, origin: .trigger(target.triggerID, scheduledAt: scheduledAt))
+            _ = await run.result()
+        } catch {
+            if case .alreadyRunning = error {
+                await recordSkipped(target, scheduledAt: scheduledAt, reason: "the pipeline was already running")
+            } else {
+                await recordUnstarted(target, scheduledAt: scheduledAt, status: .failed, reason: error.description)
+            }
+        }
+    }
+
+    private func recordSkipped(_ target: TriggerTarget, scheduledAt: Date, reason: String) async {
+        logger.info("trigger \(target.triggerID) skipped: \(reason)")
+        await recordUnstarted(target, scheduledAt: scheduledAt, status: .skipped, reason: reason)
+    }
+
+    private func recordUnstarted(_ target: TriggerTarget, scheduledAt: Date, status: RunStatus, reason: String) async {
+        let version = (try? await store.pipeline(target.pipelineID))?.configurationVersion ?? 0
+        let now = clock.now
+        let record = RunRecord(
+            pipelineID: target.pipelineID, configurationVersion: version, origin: .trigger(target.triggerID, scheduledAt: scheduledAt),
+            jobs: target.jobs, status: status, startedAt: now, finishedAt: now,
+            outcomes: target.jobs.map { JobOutcome(job: $0, status: .skipped, startedAt: nil, finishedAt: nil) }, error: reason)
+        do { try await store.insertRun(record) } catch { logger.error("could not record the \(status.rawValue) run: \(error)") }
+    }
+}
