@@ -5,7 +5,7 @@ import PackageDescription
 
 let package = Package(
     name: "swift-ml-pipelines",
-    platforms: [.macOS(.v13)],
+    platforms: [.macOS(.v15)],
     products: [
         .library(name: "LinearAlgebra", targets: ["LinearAlgebra"]),
         .library(name: "Tabular", targets: ["Tabular"]),

@@ -184,7 +184,7 @@ public struct ConfigurationValidator: Sendable {
             }
             for (i, value) in setting.values.enumerated() {
                 if case .failure(let problem) = spec.check(value) {
-                    let at = if case .multiple = setting { "\(path)[\(i)]" } else { path }
+                    let at = if case .multiple(_) = setting { "\(path)[\(i)]" } else { path }
                     problems.append(ConfigurationProblem(at, problem.message))
                 }
             }

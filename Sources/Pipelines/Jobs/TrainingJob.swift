@@ -13,6 +13,8 @@ enum TrainingJob {
         var summary: String
         var combinations: [CombinationScore]
         var savedModel: ModelID?
+        /// Set when every combination failed (their errors are in ``combinations``).
+        var failure: PipelineError?
     }
 
     /// The best combination so far and its model.
@@ -74,7 +76,8 @@ enum TrainingJob {
             }
         }
         guard var winner = best else {
-            throw .notReady(job: .training, reason: "every combination failed; first: \(scores.first?.error ?? "no combination")")
+            let reason = "every combination failed; first: \(scores.first?.error ?? "no combination")"
+            return Outcome(summary: reason, combinations: scores, savedModel: nil, failure: .notReady(job: .training, reason: reason))
         }
         if let threshold = primarySetting.threshold, !primary.passes(winner.score, threshold: threshold) {
             return Outcome(

@@ -100,6 +100,10 @@ extension Workspace {
                 outcome.summary = done.summary
                 record.combinations += done.combinations
                 if let model = done.savedModel { record.savedModels.append(model) }
+                if let failure = done.failure {
+                    outcome.status = .failed
+                    outcome.error = failure.description
+                }
             case .finished(.failure(let error)):
                 let cancelled: Bool
                 switch error {
@@ -139,6 +143,7 @@ extension Workspace {
         var summary: String
         var combinations: [CombinationScore] = []
         var savedModel: ModelID?
+        var failure: PipelineError?
     }
 
     enum JobEnd: Sendable {
@@ -195,7 +200,8 @@ extension Workspace {
             return JobResult(summary: try await DatasetGenerationJob.run(context))
         case .training:
             let outcome = try await TrainingJob.run(context)
-            return JobResult(summary: outcome.summary, combinations: outcome.combinations, savedModel: outcome.savedModel)
+            return JobResult(
+                summary: outcome.summary, combinations: outcome.combinations, savedModel: outcome.savedModel, failure: outcome.failure)
         case .testing:
             return JobResult(summary: try await TestingJob.run(context))
         case .deployment:
