@@ -343,65 +343,6 @@ public struct GitConnection: Sendable, Hashable, Codable {
         return options
     }
 
-    /// Runs Git and throws ``GitError/commandFailed(arguments:status:stderr:)`` unless it exits 0.
-    @discardableResult
-    private func runChecked(_ arguments: [String]) throws(GitError) -> GitOutput {
-        let output = try run(arguments)
-        guard output.status == 0 else { throw output.failure }
-        return output
-    }
-
-    /// Runs `git -C <working tree> <arguments>` through `/usr/bin/env` and collects its output.
-    private func run(_ arguments: [String], environment extra: [String: String] = [:]) throws(GitError) -> GitOutput {
-        let command = [executable, "-C", workingTree.path] + arguments
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = command
-        process.environment = Self.environment(adding: extra)
-        let standardOutput = Pipe()
-        let standardError = Pipe()
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = standardOutput
-        process.standardError = standardError
-        do {
-            try process.run()
-        } catch {
-            throw .gitNotFound(executable: executable)
-        }
-        // Both pipes are drained at once, so a full one never blocks Git.
-        let errorReader = PipeReader(standardError.fileHandleForReading)
-        let outputData = (try? standardOutput.fileHandleForReading.readToEnd()) ?? Data()
-        let errorData = errorReader.wait()
-        process.waitUntilExit()
-        let status = process.terminationStatus
-        // `env` exits 127 when it cannot find the command, 126 when it cannot run it.
-        if process.terminationReason == .exit, status == 126 || status == 127 {
-            throw .gitNotFound(executable: executable)
-        }
-        return GitOutput(
-            arguments: command,
-            status: status,
-            stdout: outputData,
-            stderr: String(decoding: errorData, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
-    }
-
-    /// The inherited environment, with prompts off and nothing that points Git elsewhere.
-    private static func environment(adding extra: [String: String]) -> [String: String] {
-        var environment = ProcessInfo.processInfo.environment
-        // Variables that would make Git use another repository or index than `-C` finds, or
-        // read our `:(literal)` pathspecs differently.
-        for name in [
-            "GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_COMMON_DIR", "GIT_OBJECT_DIRECTORY",
-            "GIT_ALTERNATE_OBJECT_DIRECTORIES", "GIT_PREFIX", "GIT_IMPLICIT_WORK_TREE",
-            "GIT_LITERAL_PATHSPECS", "GIT_GLOB_PATHSPECS", "GIT_NOGLOB_PATHSPECS", "GIT_ICASE_PATHSPECS",
-        ] {
-            environment[name] = nil
-        }
-        environment["GIT_TERMINAL_PROMPT"] = "0"
-        environment["GIT_ASKPASS"] = ""
-        environment.merge(extra) { _, new in new }
-        return environment
-    }
 }
 
 /// One commit of a file's history, as ``GitConnection/log(fileName:maxCount:)`` reports it.
@@ -427,50 +368,11 @@ public struct GitCommit: Sendable, Hashable, Codable {
 }
 
 /// Where a file of the connection is.
-private struct FileLocation {
+struct FileLocation {
     /// The file on disk.
     var url: URL
     /// The path relative to the working tree, `subdirectory/fileName`.
     var relativePath: String
     /// The path as a pathspec in which `*`, `?`, `[` and a leading `:` are plain characters.
     var pathspec: String { ":(literal)" + relativePath }
-}
-
-/// What one Git command did.
-private struct GitOutput {
-    var arguments: [String]
-    var status: Int32
-    var stdout: Data
-    var stderr: String
-
-    /// Standard output as text, trimmed.
-    var text: String {
-        String(decoding: stdout, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-    }
-
-    var failure: GitError {
-        .commandFailed(arguments: arguments, status: status, stderr: stderr)
-    }
-}
-
-/// Reads a pipe to its end on a thread of its own (not a shared dispatch queue, which could be
-/// busy), so another pipe of the same process can be read at the same time.
-private final class PipeReader: @unchecked Sendable {
-    // `data` is written by the reading thread before `done` is signalled and read after it.
-    private var data = Data()
-    private let done = DispatchSemaphore(value: 0)
-
-    init(_ handle: FileHandle) {
-        let thread = Thread { [self] in
-            self.data = (try? handle.readToEnd()) ?? Data()
-            self.done.signal()
-        }
-        thread.start()
-    }
-
-    /// Waits for the end of the pipe and returns everything read.
-    func wait() -> Data {
-        done.wait()
-        return data
-    }
 }

@@ -8,6 +8,13 @@ public struct TriggerTarget: Sendable, Hashable {
     public var pipelineID: PipelineID
     /// The jobs it runs.
     public var jobs: [JobKind]
+
+    /// A trigger target.
+    public init(triggerID: TriggerID, pipelineID: PipelineID, jobs: [JobKind]) {
+        self.triggerID = triggerID
+        self.pipelineID = pipelineID
+        self.jobs = jobs
+    }
 }
 
 extension Workspace {
@@ -53,7 +60,7 @@ extension Workspace {
     public func makeScheduler() async throws(PipelineError) -> TriggerScheduler<TriggerTarget> {
         let scheduled = try await triggers().map(Self.scheduled)
         return TriggerScheduler(clock: clock, triggers: scheduled) { [self] target, scheduledAt in
-            await runTriggered(target, scheduledAt: scheduledAt)
+            await fireTrigger(target, scheduledAt: scheduledAt)
         }
     }
 
@@ -89,9 +96,10 @@ extension Workspace {
             schedule: trigger.schedule)
     }
 
-    /// Starts the triggered run and waits for it; records a skipped or failed run when it
-    /// cannot start.
-    func runTriggered(_ target: TriggerTarget, scheduledAt: Date) async {
+    /// What a trigger firing does, callable directly (tests, hosts with their own
+    /// scheduler): starts the run and waits for it; records a skipped run when the
+    /// pipeline is already running, a failed one when it cannot start.
+    public func fireTrigger(_ target: TriggerTarget, scheduledAt: Date) async {
         do throws(PipelineError) {
             let run = try await run(target.pipelineID, jobs: target.jobs, origin: .trigger(target.triggerID, scheduledAt: scheduledAt))
             _ = await run.result()
