@@ -27,6 +27,7 @@ public actor InMemoryStore: PipelineStorage {
     // MARK: Repositories
 
     public func insertRepository(_ repository: RepositoryRecord) throws {
+        guard repositoryRecords[repository.id] == nil else { throw StoreError.duplicateID(kind: "repository", id: repository.id.rawValue) }
         try checkRepositoryName(repository.name, excluding: repository.id)
         repositoryRecords[repository.id] = repository
     }
@@ -66,8 +67,9 @@ public actor InMemoryStore: PipelineStorage {
             throw StoreError.notFound(kind: "repository", id: pipeline.repositoryID.rawValue)
         }
         try checkPipelineName(pipeline.name, in: pipeline.repositoryID, excluding: pipeline.id)
+        guard pipelineRecords[pipeline.id] == nil else { throw StoreError.duplicateID(kind: "pipeline", id: pipeline.id.rawValue) }
         guard configuration.version == 1, configuration.pipelineID == pipeline.id else {
-            throw StoreError.versionConflict(pipeline: pipeline.id, expected: 1, found: configuration.version)
+            throw StoreError.versionConflict(pipeline: pipeline.id, expected: configuration.version, found: 0)
         }
         var record = pipeline
         record.configurationVersion = 1
@@ -135,6 +137,7 @@ public actor InMemoryStore: PipelineStorage {
         for (modelID, model) in modelRecords where model.origin.pipelineID == id {
             var orphan = model
             orphan.origin = .orphaned(formerPipeline: record.name)
+            orphan.repositoryID = nil
             modelRecords[modelID] = orphan
         }
         let scope = DeploymentScope.pipeline(id)
@@ -161,6 +164,7 @@ public actor InMemoryStore: PipelineStorage {
         if let pipelineID = model.origin.pipelineID, pipelineRecords[pipelineID] == nil {
             throw StoreError.notFound(kind: "pipeline", id: pipelineID.rawValue)
         }
+        guard modelRecords[model.id] == nil else { throw StoreError.duplicateID(kind: "model", id: model.id.rawValue) }
         modelRecords[model.id] = model
         artifacts[model.id] = artifact
     }
@@ -225,6 +229,7 @@ public actor InMemoryStore: PipelineStorage {
 
     public func insertRun(_ run: RunRecord) throws {
         guard pipelineRecords[run.pipelineID] != nil else { throw StoreError.notFound(kind: "pipeline", id: run.pipelineID.rawValue) }
+        guard runRecords[run.id] == nil else { throw StoreError.duplicateID(kind: "run", id: run.id.rawValue) }
         runRecords[run.id] = run
     }
 
@@ -245,6 +250,7 @@ public actor InMemoryStore: PipelineStorage {
         guard pipelineRecords[trigger.pipelineID] != nil else {
             throw StoreError.notFound(kind: "pipeline", id: trigger.pipelineID.rawValue)
         }
+        guard triggerRecords[trigger.id] == nil else { throw StoreError.duplicateID(kind: "trigger", id: trigger.id.rawValue) }
         triggerRecords[trigger.id] = trigger
     }
 

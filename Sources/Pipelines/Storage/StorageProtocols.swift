@@ -2,7 +2,8 @@ public import Foundation
 
 /// Stores repositories.
 ///
-/// Every method is one transaction: it either happens completely or not at all.
+/// Every method is one transaction: it either happens completely or not at all. Inserts
+/// never replace: an existing identifier is refused with ``StoreError/duplicateID(kind:id:)``.
 public protocol RepositoryStore: Sendable {
     /// Adds a repository.
     ///
@@ -54,8 +55,8 @@ public protocol PipelineStore: Sendable {
     func configurations(of pipeline: PipelineID) async throws -> [ConfigurationRecord]
     /// Deletes a pipeline with its configurations, datasets, runs, triggers and
     /// deployment pointer, in one transaction. Its models stay, as standalone
-    /// ``ModelOrigin/orphaned(formerPipeline:)`` models, undeployed; the deployment
-    /// history stays readable.
+    /// ``ModelOrigin/orphaned(formerPipeline:)`` models without a repository, undeployed;
+    /// the deployment history stays readable.
     ///
     /// - Throws: ``StoreError/notFound(kind:id:)``.
     func deletePipeline(_ id: PipelineID) async throws

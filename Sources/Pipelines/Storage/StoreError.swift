@@ -4,6 +4,8 @@
 public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     /// No record of this kind has this identifier.
     case notFound(kind: String, id: String)
+    /// A record with this identifier exists already (inserts never replace).
+    case duplicateID(kind: String, id: String)
     /// The name is taken (repositories: among repositories; pipelines: in their repository).
     case duplicateName(kind: String, name: String)
     /// The repository still holds pipelines and deletion was not asked to include them.
@@ -22,6 +24,7 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case let .notFound(kind, id): return "no \(kind) with id '\(id)'"
+        case let .duplicateID(kind, id): return "a \(kind) with id '\(id)' already exists"
         case let .duplicateName(kind, name): return "a \(kind) named '\(name)' already exists"
         case let .repositoryNotEmpty(repository, pipelines):
             return "repository '\(repository)' still holds \(pipelines) pipeline(s); delete them too or delete them first"

@@ -43,10 +43,21 @@ private func git(_ arguments: [String], in directory: URL) throws -> String {
 }
 
 /// Writes an executable shell script standing in for Git.
+///
+/// The script is written under another name and copied into place by `install`, a child
+/// process: if this process wrote the executable itself, a child forked meanwhile by a
+/// test running in parallel could inherit the open file and make `exec` fail with
+/// ETXTBSY ("text file busy").
 private func fakeGit(_ body: String, in directory: URL) throws -> String {
+    let source = directory.appendingPathComponent("fake-git.src")
     let url = directory.appendingPathComponent("fake-git.sh")
-    try Data("#!/bin/sh\n\(body)\n".utf8).write(to: url)
-    try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: url.path)
+    try Data("#!/bin/sh\n\(body)\n".utf8).write(to: source)
+    let install = Process()
+    install.executableURL = URL(fileURLWithPath: "/usr/bin/install")
+    install.arguments = ["-m", "755", source.path, url.path]
+    try install.run()
+    install.waitUntilExit()
+    guard install.terminationStatus == 0 else { throw HelperFailure(description: "install of the fake git failed") }
     return url.path
 }
 

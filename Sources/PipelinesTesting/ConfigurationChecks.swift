@@ -1,0 +1,129 @@
+import Foundation
+import Pipelines
+
+// Configuration versions and dataset snapshots.
+extension StorageConformance {
+    /// Inserts a pipeline (and its repository, unless already stored) with configuration
+    /// version 1; returns the pipeline.
+    static func addPipeline(_ t: CheckContext, number: Int = 1, name: String = "churn",
+                            repository: RepositoryRecord? = nil) async throws -> PipelineRecord {
+        let store = t.store
+        let repository = repository ?? Fixture.repository(number, name: "repository-\(number)")
+        if try await store.repository(repository.id) == nil {
+            try await t.must("insertRepository(\(repository.name))") { try await store.insertRepository(repository) }
+        }
+        let pipeline = Fixture.pipeline(number, in: repository.id, name: name)
+        try await t.must("insertPipeline(\(name))") {
+            try await store.insertPipeline(pipeline, configuration: Fixture.configuration(of: pipeline.id, version: 1))
+        }
+        return pipeline
+    }
+
+    /// A pipeline's first configuration must be version 1 (`versionConflict` otherwise,
+    /// nothing stored); after the insert the pipeline is at version 1 and version 1 is
+    /// both the current configuration and the whole history.
+    static func configurationsFirstVersionIsOne(_ t: CheckContext) async throws {
+        let store = t.store
+        let repository = Fixture.repository(1, name: "first")
+        try await t.must("insertRepository(first)") { try await store.insertRepository(repository) }
+        let pipeline = Fixture.pipeline(1, in: repository.id, name: "churn")
+        let second = Fixture.configuration(of: pipeline.id, version: 2)
+        await t.expectRefusal("insertPipeline(with configuration version 2)",
+                              .versionConflict(pipeline: pipeline.id, attempted: nil, current: nil)) {
+            try await store.insertPipeline(pipeline, configuration: second)
+        }
+        t.expectEqual(try await store.pipeline(pipeline.id), nil, "pipeline(refused pipeline)")
+        t.expectEqual(try await store.configurations(of: pipeline.id), [], "configurations(of: refused pipeline)")
+
+        let first = Fixture.configuration(of: pipeline.id, version: 1)
+        try await t.must("insertPipeline(with configuration version 1)") {
+            try await store.insertPipeline(pipeline, configuration: first)
+        }
+        t.expectEqual(try await store.pipeline(pipeline.id)?.configurationVersion, 1, "pipeline.configurationVersion after insert")
+        t.expectEqual(try await store.configuration(of: pipeline.id, version: nil), first, "configuration(of:version: nil)")
+        t.expectEqual(try await store.configuration(of: pipeline.id, version: 1), first, "configuration(of:version: 1)")
+        t.expectEqual(try await store.configurations(of: pipeline.id), [first], "configurations(of:)")
+    }
+
+    /// Appending versions 2 and 3 in order moves the pipeline's version along; each
+    /// version reads back equal, nil reads the latest, the history is oldest first, and
+    /// unknown versions or pipelines read nil or empty.
+    static func configurationsAppendInOrder(_ t: CheckContext) async throws {
+        let store = t.store
+        let pipeline = try await addPipeline(t)
+        let first = Fixture.configuration(of: pipeline.id, version: 1)
+        var history = [first]
+        for version in 2...3 {
+            let next = Fixture.configuration(of: pipeline.id, version: version, savedAt: Fixture.date(1_000 + Double(version) / 3))
+            try await t.must("appendConfiguration(version \(version))") { try await store.appendConfiguration(next) }
+            history.append(next)
+            let record = try await store.pipeline(pipeline.id)
+            t.expectEqual(record?.configurationVersion, version, "pipeline.configurationVersion after appending version \(version)")
+            t.expectEqual(record?.name, pipeline.name, "pipeline.name after appending version \(version)")
+            t.expectEqual(record?.createdAt, pipeline.createdAt, "pipeline.createdAt after appending version \(version)")
+            t.expectEqual(try await store.configuration(of: pipeline.id, version: nil), next,
+                          "configuration(of:version: nil) after appending version \(version)")
+        }
+        t.expectEqual(try await store.configuration(of: pipeline.id, version: 2), history[1], "configuration(of:version: 2)")
+        t.expectEqual(try await store.configuration(of: pipeline.id, version: 1), first, "configuration(of:version: 1)")
+        t.expectEqual(try await store.configurations(of: pipeline.id), history, "configurations(of:), oldest first")
+        t.expectEqual(try await store.configuration(of: pipeline.id, version: 4), nil, "configuration(of:version: 4) (not saved)")
+        let unknown = Fixture.pipelineID(99)
+        t.expectEqual(try await store.configuration(of: unknown, version: nil), nil, "configuration(of: unknown pipeline)")
+        t.expectEqual(try await store.configurations(of: unknown), [], "configurations(of: unknown pipeline)")
+    }
+
+    /// Appending a version other than current + 1 (a stale save, a gap, an old number) is
+    /// refused with `versionConflict(expected: attempted, found: current)` and changes
+    /// nothing; appending to an unknown pipeline is refused with `notFound`.
+    static func configurationsOutOfOrderRefused(_ t: CheckContext) async throws {
+        let store = t.store
+        let pipeline = try await addPipeline(t)
+        let first = Fixture.configuration(of: pipeline.id, version: 1)
+        let second = Fixture.configuration(of: pipeline.id, version: 2)
+        try await t.must("appendConfiguration(version 2)") { try await store.appendConfiguration(second) }
+        let before = try t.require(await store.pipeline(pipeline.id), "pipeline(churn) after appending version 2")
+
+        var stale = Fixture.configuration(of: pipeline.id, version: 2, savedAt: Fixture.date(2_000))
+        stale.configuration.preferences.description = "someone else's version 2"
+        for (label, attempt) in [("a second version 2", stale), ("version 4 (a gap)", Fixture.configuration(of: pipeline.id, version: 4)),
+                                 ("version 1 again", Fixture.configuration(of: pipeline.id, version: 1, savedAt: Fixture.date(2_001)))] {
+            await t.expectRefusal("appendConfiguration(\(label))",
+                                  .versionConflict(pipeline: pipeline.id, attempted: attempt.version, current: 2)) {
+                try await store.appendConfiguration(attempt)
+            }
+        }
+        t.expectEqual(try await store.configurations(of: pipeline.id), [first, second], "configurations(of:) after the refused appends")
+        t.expectEqual(try await store.configuration(of: pipeline.id, version: nil), second,
+                      "configuration(of:version: nil) after the refused appends")
+        t.expectEqual(try await store.pipeline(pipeline.id), before, "pipeline(churn) after the refused appends")
+
+        let unknown = Fixture.pipelineID(99)
+        await t.expectRefusal("appendConfiguration(to an unknown pipeline)", .notFound(id: unknown.rawValue)) {
+            try await store.appendConfiguration(Fixture.configuration(of: unknown, version: 2))
+        }
+        t.expectEqual(try await store.configurations(of: unknown), [], "configurations(of: unknown pipeline) after the refused append")
+    }
+
+    /// `saveDatasets` stores and then replaces a pipeline's snapshot (bytes exact), other
+    /// pipelines have none, and an unknown pipeline is refused with `notFound`.
+    static func datasetsSaveReplaceRead(_ t: CheckContext) async throws {
+        let store = t.store
+        let churn = try await addPipeline(t, number: 1, name: "churn")
+        let fraud = try await addPipeline(t, number: 2, name: "fraud")
+        t.expectEqual(try await store.datasets(of: churn.id), nil, "datasets(of: churn) before any save")
+        let first = Fixture.datasets(of: churn.id, generation: 1)
+        try await t.must("saveDatasets(generation 1)") { try await store.saveDatasets(first) }
+        t.expectEqual(try await store.datasets(of: churn.id), first, "datasets(of: churn) after saving generation 1")
+        let second = Fixture.datasets(of: churn.id, generation: 2)
+        try await t.must("saveDatasets(generation 2)") { try await store.saveDatasets(second) }
+        t.expectEqual(try await store.datasets(of: churn.id), second, "datasets(of: churn) after saving generation 2")
+        t.expectEqual(try await store.datasets(of: fraud.id), nil, "datasets(of: fraud), never saved")
+
+        let unknown = Fixture.pipelineID(99)
+        await t.expectRefusal("saveDatasets(of an unknown pipeline)", .notFound(id: unknown.rawValue)) {
+            try await store.saveDatasets(Fixture.datasets(of: unknown, generation: 1))
+        }
+        t.expectEqual(try await store.datasets(of: unknown), nil, "datasets(of: unknown pipeline) after the refused save")
+    }
+}

@@ -1,0 +1,247 @@
+public import Pipelines
+
+/// The executable contract of ``Pipelines/PipelineStorage``: every behaviour the SDK relies
+/// on from a storage backend, checked against a real store.
+///
+/// Every backend (the in-memory one, the SQLite one, and any a host writes) must pass it.
+/// Each check runs on a fresh store made by your closure, with its own
+/// ``Pipelines/ManualWallClock`` that the store must use to stamp deployments, so checks
+/// are independent and deterministic. Host tests usually call ``check(makeStore:)``:
+///
+/// ```swift
+/// import PipelinesTesting
+/// import Testing
+///
+/// @Test func myStoreConforms() async throws {
+///     try await StorageConformance.check { clock in
+///         try MySQLiteStore(path: temporaryFile(), clock: clock)
+///     }
+/// }
+/// ```
+///
+/// What the suite demands beyond the protocol documentation:
+/// - records read back **exactly** equal to what was written, dates included (no
+///   millisecond rounding: store a `Date` as its `timeIntervalSinceReferenceDate`, not as
+///   text), and `1.0` stays a `.double`, never becoming the integer `1`;
+/// - refusals throw ``Pipelines/StoreError`` with the documented case; the associated
+///   values checked are the ones callers use (the missing identifier, the duplicate
+///   name, the number of pipelines, the versions and models of a conflict, the model
+///   refused) — `kind` strings and `reason` texts are free;
+/// - a refused call changes nothing.
+public enum StorageConformance {
+    /// The names of every check, in the order ``run(makeStore:)`` runs them.
+    ///
+    /// ```swift
+    /// let report = try await StorageConformance.run { clock in InMemoryStore(clock: clock) }
+    /// assert(report.passed == StorageConformance.checkNames)
+    /// ```
+    public static var checkNames: [String] { checks.map(\.name) }
+
+    /// Runs every check, each on a fresh store, and reports which passed and how the
+    /// others failed.
+    ///
+    /// A store that cannot be made, or a check that stops on an unexpected error, is
+    /// reported as a failure of that check; the other checks still run.
+    ///
+    /// ```swift
+    /// let report = try await StorageConformance.run { clock in InMemoryStore(clock: clock) }
+    /// for failure in report.failures { print(failure) }   // "[deploymentRaceOneWinner] …"
+    /// ```
+    ///
+    /// - Parameter makeStore: Makes an empty store that stamps deployments with `clock`.
+    /// - Returns: The names of the checks passed and every failure, in check order.
+    /// - Throws: `CancellationError` when the calling task is cancelled.
+    public static func run(
+        makeStore: @Sendable (_ clock: ManualWallClock) async throws -> any PipelineStorage
+    ) async throws -> ConformanceReport {
+        var report = ConformanceReport(passed: [], failures: [])
+        for check in checks {
+            try Task.checkCancellation()
+            let messages = await perform(check, makeStore: makeStore)
+            if messages.isEmpty {
+                report.passed.append(check.name)
+            } else {
+                report.failures += messages.map { ConformanceFailure(check: check.name, message: $0) }
+            }
+        }
+        return report
+    }
+
+    /// Runs every check and throws if any failed: the one-line conformance test of a
+    /// backend.
+    ///
+    /// ```swift
+    /// @Test func inMemoryStoreConforms() async throws {
+    ///     try await StorageConformance.check { clock in InMemoryStore(clock: clock) }
+    /// }
+    /// ```
+    ///
+    /// - Parameter makeStore: Makes an empty store that stamps deployments with `clock`.
+    /// - Throws: ``ConformanceFailures`` listing every failure; `CancellationError` when
+    ///   the calling task is cancelled.
+    public static func check(
+        makeStore: @Sendable (_ clock: ManualWallClock) async throws -> any PipelineStorage
+    ) async throws {
+        let report = try await run(makeStore: makeStore)
+        if !report.failures.isEmpty {
+            throw ConformanceFailures(failures: report.failures, passed: report.passed)
+        }
+    }
+
+    // MARK: Running
+
+    /// One named check.
+    struct Check: Sendable {
+        let name: String
+        let body: @Sendable (CheckContext) async throws -> Void
+
+        init(_ name: String, _ body: @escaping @Sendable (CheckContext) async throws -> Void) {
+            self.name = name
+            self.body = body
+        }
+    }
+
+    /// Every check, in running order (each body is a static function of the same name).
+    static let checks: [Check] = [
+        Check("repositoriesInsertGetList", repositoriesInsertGetList),
+        Check("repositoriesUpdate", repositoriesUpdate),
+        Check("repositoriesDuplicateNameRefused", repositoriesDuplicateNameRefused),
+        Check("repositoriesDelete", repositoriesDelete),
+        Check("repositoriesDeleteWithPipelines", repositoriesDeleteWithPipelines),
+        Check("pipelinesRequireRepository", pipelinesRequireRepository),
+        Check("pipelinesNameUniqueWithinRepository", pipelinesNameUniqueWithinRepository),
+        Check("pipelinesRename", pipelinesRename),
+        Check("pipelinesListing", pipelinesListing),
+        Check("configurationsFirstVersionIsOne", configurationsFirstVersionIsOne),
+        Check("configurationsAppendInOrder", configurationsAppendInOrder),
+        Check("configurationsOutOfOrderRefused", configurationsOutOfOrderRefused),
+        Check("datasetsSaveReplaceRead", datasetsSaveReplaceRead),
+        Check("modelsRoundTrip", modelsRoundTrip),
+        Check("modelsRequirePipeline", modelsRequirePipeline),
+        Check("modelsFilterAndOrder", modelsFilterAndOrder),
+        Check("modelsUpdate", modelsUpdate),
+        Check("modelsDelete", modelsDelete),
+        Check("modelsDeployedProtected", modelsDeployedProtected),
+        Check("deploymentCompareAndSwap", deploymentCompareAndSwap),
+        Check("deploymentNotDeployable", deploymentNotDeployable),
+        Check("deploymentHistory", deploymentHistory),
+        Check("deploymentRaceOneWinner", deploymentRaceOneWinner),
+        Check("deploymentConcurrentSwapChain", deploymentConcurrentSwapChain),
+        Check("deletePipelineCascade", deletePipelineCascade),
+        Check("runsInsertUpdateList", runsInsertUpdateList),
+        Check("triggersInsertListDelete", triggersInsertListDelete),
+    ]
+
+    /// Runs one check on a fresh store; returns its failure messages.
+    private static func perform(
+        _ check: Check, makeStore: @Sendable (_ clock: ManualWallClock) async throws -> any PipelineStorage
+    ) async -> [String] {
+        let clock = ManualWallClock(now: Fixture.clockStart)
+        let store: any PipelineStorage
+        do {
+            store = try await makeStore(clock)
+        } catch {
+            return ["makeStore: expected a store, got \(Difference.describe(error: error))"]
+        }
+        let context = CheckContext(store: store, clock: clock)
+        do {
+            try await check.body(context)
+        } catch is CheckAborted {
+            // The reason is already recorded.
+        } catch {
+            context.fail("stopped by an unexpected error: \(Difference.describe(error: error))")
+        }
+        return context.failures
+    }
+}
+
+/// What ``StorageConformance/run(makeStore:)`` found: the checks passed and every failure.
+///
+/// ```swift
+/// let report = try await StorageConformance.run { clock in InMemoryStore(clock: clock) }
+/// print("\(report.passed.count) passed, \(report.failures.count) failure(s)")
+/// ```
+public struct ConformanceReport: Sendable, Hashable {
+    /// The names of the checks without any failure, in running order.
+    public var passed: [String]
+    /// Every failure, in running order (a check may fail several times).
+    public var failures: [ConformanceFailure]
+
+    /// A report.
+    ///
+    /// ```swift
+    /// let empty = ConformanceReport(passed: [], failures: [])
+    /// ```
+    public init(passed: [String], failures: [ConformanceFailure]) {
+        self.passed = passed
+        self.failures = failures
+    }
+}
+
+/// One failed expectation of a conformance check: the check's name and what differed
+/// (expected versus actual).
+///
+/// ```swift
+/// for failure in report.failures where failure.check == "deploymentRaceOneWinner" {
+///     print(failure.message)   // "racing deploy(…, expecting: nil): expected exactly 1 winner, got 8 …"
+/// }
+/// ```
+public struct ConformanceFailure: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The check's name (one of ``StorageConformance/checkNames``).
+    public var check: String
+    /// What was expected and what happened.
+    public var message: String
+
+    /// A failure of `check`.
+    ///
+    /// ```swift
+    /// let failure = ConformanceFailure(check: "modelsRoundTrip", message: "model(m1): …")
+    /// ```
+    public init(check: String, message: String) {
+        self.check = check
+        self.message = message
+    }
+
+    /// `[check] message`.
+    public var description: String { "[\(check)] \(message)" }
+}
+
+/// The error ``StorageConformance/check(makeStore:)`` throws: every failure of the run.
+///
+/// ```swift
+/// do {
+///     try await StorageConformance.check { clock in MyStore(clock: clock) }
+/// } catch let error as ConformanceFailures {
+///     print(error)   // "2 of 27 storage conformance checks failed: …"
+/// }
+/// ```
+public struct ConformanceFailures: Error, Sendable, Hashable, CustomStringConvertible {
+    /// Every failure, in running order.
+    public var failures: [ConformanceFailure]
+    /// The checks that passed.
+    public var passed: [String]
+
+    /// The failures of a run.
+    ///
+    /// ```swift
+    /// let error = ConformanceFailures(failures: report.failures, passed: report.passed)
+    /// ```
+    public init(failures: [ConformanceFailure], passed: [String]) {
+        self.failures = failures
+        self.passed = passed
+    }
+
+    /// The names of the failed checks, in running order, each once.
+    public var failedChecks: [String] {
+        var seen = Set<String>()
+        return failures.map(\.check).filter { seen.insert($0).inserted }
+    }
+
+    /// A summary line, then every failure on its own line.
+    public var description: String {
+        let total = passed.count + failedChecks.count
+        let lines = failures.map { "- \($0)" }
+        return (["\(failedChecks.count) of \(total) storage conformance checks failed:"] + lines)
+            .joined(separator: "\n")
+    }
+}
