@@ -128,7 +128,8 @@ final class TreeGrower<Criterion: SplitCriterion>: @unchecked Sendable {
         var feature: Int, leftBin: Int, rightBin: Int, score: Double
     }
 
-    /// Grows a tree on the rows with positive weight.
+    /// Grows a tree on the rows with positive weight. A grower can grow any number of
+    /// trees, one after the other; each is the same as a new grower's.
     ///
     /// - Parameters:
     ///   - rowWeights: One weight per training row (0 leaves the row out).
@@ -137,6 +138,8 @@ final class TreeGrower<Criterion: SplitCriterion>: @unchecked Sendable {
     /// - Complexity: O(depth × rows × drawn features) for the histograms, plus
     ///   O(nodes × drawn features × bins) to scan them.
     func grow(weights rowWeights: [Double], targets rowTargets: [Double], random: inout RandomSource) -> GrownTree {
+        // A grower is reused across trees (boosting stages): every tree starts from the same draw order.
+        for i in features.indices { features[i] = i }
         var count = 0
         for row in 0..<binned.rows where rowWeights[row] > 0 {
             samples[count] = Int32(row)
