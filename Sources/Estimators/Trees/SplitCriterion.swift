@@ -19,6 +19,10 @@ protocol SplitCriterion: Sendable {
         weights: UnsafePointer<Double>, targets: UnsafePointer<Double>, count: Int, touched: UnsafeMutablePointer<UInt16>
     ) -> Int
 
+    /// Whether every row the criterion is used on weighs 1, so that the grower need not
+    /// move weights with their rows.
+    var rowsWeighOne: Bool { get }
+
     /// Adds one row to `stats`.
     func add(weight: Double, target: Double, to stats: UnsafeMutablePointer<Double>)
 
@@ -41,6 +45,9 @@ protocol SplitCriterion: Sendable {
 }
 
 extension SplitCriterion {
+    /// Rows carry their own weights.
+    var rowsWeighOne: Bool { false }
+
     /// Writes `node − left` to `scratch` and scores it with ``proxy(left:right:)``.
     func proxy(left: UnsafePointer<Double>, node: UnsafePointer<Double>, scratch: UnsafeMutablePointer<Double>) -> Double {
         for k in 0..<width { scratch[k] = node[k] - left[k] }
@@ -220,6 +227,7 @@ struct SquaredErrorCriterion: SplitCriterion {
 struct UnitSquaredErrorCriterion: SplitCriterion {
     var width: Int { 2 }
     var valueWidth: Int { 1 }
+    var rowsWeighOne: Bool { true }
 
     func fill(
         _ histogram: UnsafeMutablePointer<Double>, codes: UnsafePointer<UInt16>, samples: UnsafePointer<Int32>,

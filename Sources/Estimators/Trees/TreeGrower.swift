@@ -234,23 +234,33 @@ final class TreeGrower<Criterion: SplitCriterion>: @unchecked Sendable {
     /// Moves the node's rows with `code <= leftBin` before the others, keeping both groups
     /// in row order (so histogram fills read each feature column forwards); returns where
     /// the right child's rows start.
+    ///
+    /// Branch-free: every row is written to both sides and only the side it belongs to
+    /// advances (writing at `kept ≤ p` never overwrites a row not yet read). Rows keep
+    /// their weights only when the criterion weighs them (``SplitCriterion/rowsWeighOne``).
+    ///
+    /// - Complexity: O(end − start).
     private func partition(start: Int, end: Int, codes: UnsafePointer<UInt16>, leftBin: Int) -> Int {
         var kept = start, moved = 0
+        let movesWeights = !criterion.rowsWeighOne
         for p in start..<end {
-            if Int(codes[Int(samples[p])]) <= leftBin {
-                samples[kept] = samples[p]
-                weights[kept] = weights[p]
-                targets[kept] = targets[p]
-                kept += 1
-            } else {
-                spareSamples[moved] = samples[p]
-                spareWeights[moved] = weights[p]
-                spareTargets[moved] = targets[p]
-                moved += 1
+            let sample = samples[p], target = targets[p]
+            let goesLeft = Int(codes[Int(sample)]) <= leftBin
+            samples[kept] = sample
+            targets[kept] = target
+            spareSamples[moved] = sample
+            spareTargets[moved] = target
+            if movesWeights {
+                let weight = weights[p]
+                weights[kept] = weight
+                spareWeights[moved] = weight
             }
+            let step = goesLeft ? 1 : 0
+            kept &+= step
+            moved &+= 1 &- step
         }
         (samples + kept).update(from: spareSamples, count: moved)
-        (weights + kept).update(from: spareWeights, count: moved)
+        if movesWeights { (weights + kept).update(from: spareWeights, count: moved) }
         (targets + kept).update(from: spareTargets, count: moved)
         return kept
     }
