@@ -97,12 +97,14 @@ enum ColumnSort {
         }
     }
 
-    /// Orders `values[range]` by full order key, then row (insertion sort for short runs).
+    /// Orders `values[range]` by full order key, then row: nothing to do for a run already
+    /// in order (equal values, as in a 0/1 feature), insertion sort for short runs.
     private static func sortRun(_ values: inout [SortedValue], _ range: Range<Int>) {
         func before(_ a: SortedValue, _ b: SortedValue) -> Bool {
             let keyA = orderKey(a.value), keyB = orderKey(b.value)
             return keyA < keyB || (keyA == keyB && a.row < b.row)
         }
+        if range.dropFirst().allSatisfy({ before(values[$0 - 1], values[$0]) }) { return }
         guard range.count > 16 else {
             for i in (range.lowerBound + 1)..<range.upperBound {
                 let item = values[i]
