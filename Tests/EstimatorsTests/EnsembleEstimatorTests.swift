@@ -54,6 +54,26 @@ struct EnsembleEstimatorTests {
         }
     }
 
+    @Test("a grower reused for several trees (boosting stages) grows each as a new grower does",
+          arguments: zip([1, 2], [3, 5]))
+    func reusedGrower(_ threads: Int, _ maxFeatures: Int) throws {
+        let (x, y) = TreeTestSupport.regression(rows: 600)
+        guard case .values(let values) = y else { return }
+        let binned = BinnedFeatures(x, threads: threads)
+        let limits = TreeLimits(maxDepth: 4, minSamplesSplit: 2, minSamplesLeaf: 1, maxFeatures: maxFeatures)
+        let reused = TreeGrower(binned: binned, criterion: UnitSquaredErrorCriterion(), limits: limits, threads: threads, parallelWork: 1, histogramSetRows: 8)
+        for stage in 0..<3 {
+            let weights = (0..<600).map { Double(($0 + stage) % 3 == 0 ? 0 : 1) }
+            let targets = values.map { $0 * Double(stage + 1) }
+            var first = RandomSource(seed: UInt64(stage)), second = RandomSource(seed: UInt64(stage))
+            let fresh = TreeGrower(binned: binned, criterion: UnitSquaredErrorCriterion(), limits: limits, threads: threads, parallelWork: 1, histogramSetRows: 8)
+                .grow(weights: weights, targets: targets, random: &first)
+            let again = reused.grow(weights: weights, targets: targets, random: &second)
+            #expect(again.tree.feature == fresh.tree.feature && again.tree.threshold == fresh.tree.threshold)
+            #expect(again.tree.values == fresh.tree.values && again.samples == fresh.samples)
+        }
+    }
+
     @Test("bad inputs give typed errors", arguments: classifiers + regressors)
     func badInputs(_ name: String) throws {
         try TreeTestSupport.checkBadInputs(name, classifier: name.hasSuffix("Classifier"))

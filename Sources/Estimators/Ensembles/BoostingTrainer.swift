@@ -32,13 +32,13 @@ enum BoostingTrainer {
         var raw = [Double](repeating: initial, count: y.count)
         var random = RandomSource(seed: settings.seed)
         var trees: [DecisionTree] = []
+        let grower = stageGrower(binned, settings: settings, threads: settings.threads)
         for stage in 0..<settings.estimatorCount {
             if settings.cancellation?.isCancelled == true { throw .cancelled(estimator: estimator) }
             let weights = try inBagWeights(y.count, settings.subsample, random: &random, estimator: estimator)
             let residuals = zip(y, raw).map { $0 - $1 }
             var treeRandom = RandomSource(seed: settings.seed).derived(stream: UInt64(stage))
-            let grown = TreeFitting.regressionTree(
-                binned, values: residuals, limits: settings.limits, weights: weights, threads: settings.threads, random: &treeRandom)
+            let grown = grower.grow(weights: weights, targets: residuals, random: &treeRandom)
             add(grown.tree, grown, weights: weights, x, scale: settings.learningRate, to: &raw, stride: 1, offset: 0)
             trees.append(grown.tree)
         }
@@ -71,15 +71,19 @@ enum BoostingTrainer {
         for i in 0..<rows { for k in 0..<perStage { raw[i * perStage + k] = initial[k] } }
         var random = RandomSource(seed: settings.seed)
         var trees: [DecisionTree] = []
+        // Two classes: one tree per stage, scanning features in parallel; more: one thread per tree.
+        let growers = perStage == 1
+            ? [stageGrower(binned, settings: settings, threads: settings.threads)]
+            : (0..<min(max(1, settings.threads), perStage)).map { _ in stageGrower(binned, settings: settings, threads: 1) }
         for stage in 0..<settings.estimatorCount {
             if settings.cancellation?.isCancelled == true { throw .cancelled(estimator: estimator) }
             let weights = try inBagWeights(rows, settings.subsample, random: &random, estimator: estimator)
             let probabilities = stageProbabilities(raw, rows: rows, perStage: perStage)
-            let stageTrees = ParallelWork.map(perStage, threads: settings.threads) { k in
+            let stageTrees = ParallelWork.map(perStage, threads: settings.threads) { k, worker in
                 var treeRandom = RandomSource(seed: settings.seed).derived(stream: UInt64(stage * perStage + k))
                 return newtonTree(
-                    binned: binned, classes: classes, positive: perStage == 1 ? 1 : k, probabilities: probabilities,
-                    column: k, perStage: perStage, weights: weights, settings: settings, random: &treeRandom)
+                    growers[worker], classes: classes, positive: perStage == 1 ? 1 : k, probabilities: probabilities,
+                    column: k, perStage: perStage, weights: weights, random: &treeRandom)
             }
             for (k, stageTree) in stageTrees.enumerated() {
                 add(stageTree.tree, stageTree.grown, weights: weights, x, scale: settings.learningRate, to: &raw, stride: perStage, offset: k)
@@ -89,27 +93,39 @@ enum BoostingTrainer {
         return (initial, trees)
     }
 
-    /// The probability of each stage column: the logistic of the log-odds, or the softmax.
+    /// The probability of each stage column: the logistic of the log-odds, or the softmax
+    /// (as ``LogLoss/softmax(_:)``, without its per-row arrays).
+    ///
+    /// - Complexity: O(rows × perStage).
     private static func stageProbabilities(_ raw: [Double], rows: Int, perStage: Int) -> [Double] {
         guard perStage > 1 else { return raw.map(LogLoss.sigmoid) }
-        var probabilities = [Double]()
-        probabilities.reserveCapacity(raw.count)
-        for i in 0..<rows { probabilities.append(contentsOf: LogLoss.softmax(raw[(i * perStage)..<((i + 1) * perStage)])) }
-        return probabilities
+        return [Double](unsafeUninitializedCapacity: raw.count) { probabilities, initialized in
+            raw.withUnsafeBufferPointer { raw in
+                for i in 0..<rows {
+                    let scores = raw.baseAddress! + i * perStage, out = probabilities.baseAddress! + i * perStage
+                    var largest = scores[0]
+                    for k in 1..<perStage where scores[k] > largest { largest = scores[k] }
+                    var total = 0.0
+                    for k in 0..<perStage {
+                        out[k] = exp(scores[k] - largest)
+                        total += out[k]
+                    }
+                    for k in 0..<perStage { out[k] /= total }
+                }
+            }
+            initialized = raw.count
+        }
     }
 
     /// One stage tree for class `positive`, its leaves set by one Newton step.
     private static func newtonTree(
-        binned: BinnedFeatures, classes: [Int], positive: Int, probabilities: [Double], column: Int, perStage: Int,
-        weights: [Double], settings: BoostingSettings, random: inout RandomSource
+        _ grower: TreeGrower<UnitSquaredErrorCriterion>, classes: [Int], positive: Int, probabilities: [Double], column: Int,
+        perStage: Int, weights: [Double], random: inout RandomSource
     ) -> (tree: DecisionTree, grown: GrownTree) {
         let rows = classes.count
         var residuals = [Double](repeating: 0, count: rows)
         for i in 0..<rows { residuals[i] = (classes[i] == positive ? 1 : 0) - probabilities[i * perStage + column] }
-        // Two classes: one tree per stage, scanning features in parallel; more: one thread per tree.
-        let grown = TreeFitting.regressionTree(
-            binned, values: residuals, limits: settings.limits, weights: weights, threads: perStage == 1 ? settings.threads : 1,
-            random: &random)
+        let grown = grower.grow(weights: weights, targets: residuals, random: &random)
         var values = grown.tree.values
         let factor = perStage == 1 ? 1 : Double(perStage - 1) / Double(perStage)
         for leaf in grown.leaves {
@@ -124,6 +140,15 @@ enum BoostingTrainer {
         }
         let tree = grown.tree
         return (DecisionTree(feature: tree.feature, threshold: tree.threshold, left: tree.left, right: tree.right, values: values, valueWidth: 1), grown)
+    }
+
+    /// The grower of every stage tree, made once per fit so that its buffers are reused.
+    /// Stage weights are 0 or 1, so trees use ``UnitSquaredErrorCriterion`` (as
+    /// ``TreeFitting/regressionTree(_:values:limits:weights:threads:random:)`` picks for them).
+    private static func stageGrower(
+        _ binned: BinnedFeatures, settings: BoostingSettings, threads: Int
+    ) -> TreeGrower<UnitSquaredErrorCriterion> {
+        TreeGrower(binned: binned, criterion: UnitSquaredErrorCriterion(), limits: settings.limits, threads: threads)
     }
 
     /// One weight per row: 1 for the rows of this stage's subsample, 0 for the others.

@@ -132,9 +132,11 @@ struct LogisticLoss {
             try BLAS.gemv(x, coefficients, beta: 1, into: &raw)
             var residual = [Double](repeating: 0, count: n)
             for i in 0..<n {
-                let t = raw[i], target = Double(labels[i])
-                value += (t > 0 ? t + log1p(exp(-t)) : log1p(exp(t))) - target * t
-                residual[i] = sigmoid(t) - target
+                // One exponential serves the loss and the sigmoid: e^(−|t|) is e^(−t) for
+                // t > 0 and e^t otherwise, the values both formulas use on each side.
+                let t = raw[i], target = Double(labels[i]), e = exp(-abs(t))
+                value += (t > 0 ? t + log1p(e) : log1p(e)) - target * t
+                residual[i] = (t >= 0 ? 1 / (1 + e) : e / (1 + e)) - target
             }
             var gradW = coefficients
             try BLAS.gemv(x, residual, transpose: true, alpha: scale, beta: l2, into: &gradW)

@@ -64,105 +64,53 @@ struct BinnedFeatures: Sendable {
 
     /// The codes and bin bounds of one column.
     ///
-    /// - Complexity: O(rows): a radix sort of (value, row) pairs, then linear passes.
-    private static func bin(_ column: UnsafeBufferPointer<Double>) -> (codes: [UInt16], lower: [Double], upper: [Double]) {
-        let entries = sortedEntries(column)
-        // Runs of values within the tolerance of their predecessor, and where each ends.
-        var groupLower: [Double] = [], groupUpper: [Double] = [], groupEnd: [Int] = []
-        for (index, entry) in entries.enumerated() {
-            if let last = groupUpper.last, entry.value <= last + tieTolerance {
-                groupUpper[groupUpper.count - 1] = entry.value
-                groupEnd[groupEnd.count - 1] = index + 1
-            } else {
-                groupLower.append(entry.value)
-                groupUpper.append(entry.value)
-                groupEnd.append(index + 1)
-            }
-        }
-        var lower: [Double] = [], upper: [Double] = []
-        var binOfGroup = [UInt16](repeating: 0, count: groupEnd.count)
-        if groupLower.count <= maxBins {
-            lower = groupLower
-            upper = groupUpper
-            for group in binOfGroup.indices { binOfGroup[group] = UInt16(group) }
-        } else {
-            // Close a bin once it reaches the next of `maxBins` equal-count quantiles.
-            let perBin = Double(entries.count) / Double(maxBins)
-            var open = false
-            for group in groupLower.indices {
-                if !open {
-                    lower.append(groupLower[group])
-                    upper.append(groupUpper[group])
-                    open = true
-                }
-                upper[upper.count - 1] = groupUpper[group]
-                binOfGroup[group] = UInt16(upper.count - 1)
-                if Double(groupEnd[group]) >= Double(upper.count) * perBin { open = false }
-            }
-        }
-        var codes = [UInt16](repeating: 0, count: entries.count)
-        var group = 0
-        for (index, entry) in entries.enumerated() {
-            if index == groupEnd[group] { group += 1 }
-            codes[Int(entry.row)] = binOfGroup[group]
-        }
-        return (codes, lower, upper)
-    }
-
-    /// A training value and its row.
-    private struct Entry {
-        var value: Double
-        var row: Int32
-    }
-
-    /// The column's values with their rows, in increasing order: a least-significant-digit
-    /// radix sort of the values' order-preserving bit patterns, 11 bits a pass, skipping
-    /// the passes where every value has the same digit.
+    /// Two passes over the sorted values: one counts the groups (runs within
+    /// ``tieTolerance``); the other assigns every row its bin, closing a bin after each
+    /// group when there are at most ``maxBins`` groups, else once the bin reaches the next of
+    /// `maxBins` equal-count quantiles.
     ///
-    /// - Complexity: O(rows) per pass, at most 6 passes.
-    private static func sortedEntries(_ column: UnsafeBufferPointer<Double>) -> [Entry] {
-        let count = column.count
-        // Flip negative values' bits and positive values' sign bit: unsigned order is then numeric order.
-        var keys = column.map { value -> UInt64 in
-            let bits = value.bitPattern
-            return bits >> 63 == 1 ? ~bits : bits | (1 << 63)
-        }
-        var rows = (0..<count).map { Int32($0) }
-        var spareKeys = [UInt64](repeating: 0, count: count), spareRows = [Int32](repeating: 0, count: count)
-        let digits = 2048, mask: UInt64 = 2047
-        var offsets = [Int](repeating: 0, count: digits)
-        for shift in stride(from: UInt64(0), to: 64, by: 11) {
-            offsets.withUnsafeMutableBufferPointer { offsets in
-                offsets.update(repeating: 0)
-                for key in keys { offsets[Int((key >> shift) & mask)] += 1 }
-                guard !offsets.contains(count) else { return }
-                var total = 0
-                for digit in 0..<digits {
-                    let size = offsets[digit]
-                    offsets[digit] = total
-                    total += size
+    /// - Complexity: O(rows): a radix sort of (value, row) pairs (``ColumnSort``), then
+    ///   linear passes.
+    private static func bin(_ column: UnsafeBufferPointer<Double>) -> (codes: [UInt16], lower: [Double], upper: [Double]) {
+        let entries = ColumnSort.sorted(column)
+        let count = entries.count
+        var lower: [Double] = [], upper: [Double] = []
+        let codes = [UInt16](unsafeUninitializedCapacity: count) { codes, initialized in
+            entries.withUnsafeBufferPointer { entries in
+                guard let first = entries.first?.value else { return }
+                var groups = 1, previous = first
+                for index in 1..<count {
+                    let value = entries[index].value
+                    if value > previous + tieTolerance { groups += 1 }
+                    previous = value
                 }
-                keys.withUnsafeBufferPointer { keys in
-                    rows.withUnsafeBufferPointer { rows in
-                        spareKeys.withUnsafeMutableBufferPointer { spareKeys in
-                            spareRows.withUnsafeMutableBufferPointer { spareRows in
-                                for i in 0..<count {
-                                    let digit = Int((keys[i] >> shift) & mask)
-                                    spareKeys[offsets[digit]] = keys[i]
-                                    spareRows[offsets[digit]] = rows[i]
-                                    offsets[digit] += 1
-                                }
-                            }
+                // Each group its own bin (a bin closes after every group), or equal-count bins.
+                let perBin = groups <= maxBins ? 0 : Double(count) / Double(maxBins)
+                lower.reserveCapacity(min(groups, maxBins))
+                upper.reserveCapacity(min(groups, maxBins))
+                var bin = -1, open = false, groupUpper = first
+                for index in 0..<count {
+                    let value = entries[index].value
+                    if index == 0 || value > groupUpper + tieTolerance {
+                        if index > 0 {
+                            // The group before this value ends here.
+                            upper[bin] = groupUpper
+                            if Double(index) >= Double(bin + 1) * perBin { open = false }
+                        }
+                        if !open {
+                            bin += 1
+                            lower.append(value)
+                            upper.append(value)
+                            open = true
                         }
                     }
+                    groupUpper = value
+                    codes[Int(entries[index].row)] = UInt16(truncatingIfNeeded: bin)
                 }
-                swap(&keys, &spareKeys)
-                swap(&rows, &spareRows)
+                upper[bin] = groupUpper
             }
+            initialized = count
         }
-        return (0..<count).map { i in
-            let key = keys[i]
-            return Entry(value: Double(bitPattern: key >> 63 == 1 ? key & ~(1 << 63) : ~key), row: rows[i])
-        }
+        return (codes, lower, upper)
     }
 }

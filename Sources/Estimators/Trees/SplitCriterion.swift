@@ -19,6 +19,10 @@ protocol SplitCriterion: Sendable {
         weights: UnsafePointer<Double>, targets: UnsafePointer<Double>, count: Int, touched: UnsafeMutablePointer<UInt16>
     ) -> Int
 
+    /// Whether every row the criterion is used on weighs 1, so that the grower need not
+    /// move weights with their rows.
+    var rowsWeighOne: Bool { get }
+
     /// Adds one row to `stats`.
     func add(weight: Double, target: Double, to stats: UnsafeMutablePointer<Double>)
 
@@ -28,6 +32,11 @@ protocol SplitCriterion: Sendable {
     /// A score that ranks splits as the impurity decrease does (larger is better).
     func proxy(left: UnsafePointer<Double>, right: UnsafePointer<Double>) -> Double
 
+    /// ``proxy(left:right:)`` for the split whose left side is `left` in a node of
+    /// statistics `node`, the right side being `node − left` (`scratch` holds `width`
+    /// values to compute it in).
+    func proxy(left: UnsafePointer<Double>, node: UnsafePointer<Double>, scratch: UnsafeMutablePointer<Double>) -> Double
+
     /// The node's impurity (0 for a pure node).
     func impurity(_ stats: UnsafePointer<Double>, weights: UnsafePointer<Double>, targets: UnsafePointer<Double>, count: Int) -> Double
 
@@ -36,6 +45,15 @@ protocol SplitCriterion: Sendable {
 }
 
 extension SplitCriterion {
+    /// Rows carry their own weights.
+    var rowsWeighOne: Bool { false }
+
+    /// Writes `node − left` to `scratch` and scores it with ``proxy(left:right:)``.
+    func proxy(left: UnsafePointer<Double>, node: UnsafePointer<Double>, scratch: UnsafeMutablePointer<Double>) -> Double {
+        for k in 0..<width { scratch[k] = node[k] - left[k] }
+        return proxy(left: left, right: scratch)
+    }
+
     /// Node statistics of `count` rows.
     func accumulate(
         _ stats: UnsafeMutablePointer<Double>, weights: UnsafePointer<Double>, targets: UnsafePointer<Double>, count: Int
@@ -183,6 +201,12 @@ struct SquaredErrorCriterion: SplitCriterion {
         left[1] * left[1] / left[0] + right[1] * right[1] / right[0]
     }
 
+    /// ``proxy(left:right:)`` with the right side in registers (the same arithmetic).
+    func proxy(left: UnsafePointer<Double>, node: UnsafePointer<Double>, scratch: UnsafeMutablePointer<Double>) -> Double {
+        let right0 = node[0] - left[0], right1 = node[1] - left[1]
+        return left[1] * left[1] / left[0] + right1 * right1 / right0
+    }
+
     func impurity(_ stats: UnsafePointer<Double>, weights: UnsafePointer<Double>, targets: UnsafePointer<Double>, count: Int) -> Double {
         let mean = stats[1] / stats[0]
         var squares = 0.0
@@ -203,6 +227,7 @@ struct SquaredErrorCriterion: SplitCriterion {
 struct UnitSquaredErrorCriterion: SplitCriterion {
     var width: Int { 2 }
     var valueWidth: Int { 1 }
+    var rowsWeighOne: Bool { true }
 
     func fill(
         _ histogram: UnsafeMutablePointer<Double>, codes: UnsafePointer<UInt16>, samples: UnsafePointer<Int32>,
@@ -231,6 +256,12 @@ struct UnitSquaredErrorCriterion: SplitCriterion {
 
     func proxy(left: UnsafePointer<Double>, right: UnsafePointer<Double>) -> Double {
         left[0] * left[0] / left[1] + right[0] * right[0] / right[1]
+    }
+
+    /// ``proxy(left:right:)`` with the right side in registers (the same arithmetic).
+    func proxy(left: UnsafePointer<Double>, node: UnsafePointer<Double>, scratch: UnsafeMutablePointer<Double>) -> Double {
+        let right0 = node[0] - left[0], right1 = node[1] - left[1]
+        return left[0] * left[0] / left[1] + right0 * right0 / right1
     }
 
     func impurity(_ stats: UnsafePointer<Double>, weights: UnsafePointer<Double>, targets: UnsafePointer<Double>, count: Int) -> Double {

@@ -49,17 +49,27 @@ extension TreeGrower {
         return features
     }
 
-    /// A zeroed histogram set filled with the rows `samples[start..<start + rows]`.
+    /// A zeroed histogram set filled with the rows `samples[start..<start + rows]`: the
+    /// features are cut into two pieces per thread, each filled four features at a time
+    /// (``SplitCriterion/fillBlock(_:columns:samples:weights:targets:count:)``).
+    ///
+    /// - Complexity: O(rows × features), divided among the threads.
     func filledSet(start: Int, rows: Int, codes: UnsafePointer<UInt16>) -> HistogramSet {
         let set = freeSets.popLast() ?? HistogramSet(count: setSize)
         set.statistics.update(repeating: 0, count: setSize)
-        let featureThreads = rows * binned.featureCount >= parallelWork ? threads : 1
-        _ = ParallelWork.map(binned.featureCount, threads: featureThreads) { feature, worker in
+        let featureCount = binned.featureCount
+        let featureThreads = rows * featureCount >= parallelWork ? threads : 1
+        let pieces = min(featureCount, featureThreads == 1 ? 1 : 2 * featureThreads)
+        _ = ParallelWork.map(pieces, threads: featureThreads) { piece in
+            let first = piece * featureCount / pieces, end = (piece + 1) * featureCount / pieces
             self.binned.codes.withUnsafeBufferPointer { codes in
-                _ = self.criterion.fill(
-                    set.statistics + self.setOffsets[feature], codes: codes.baseAddress! + feature * self.binned.rows,
-                    samples: self.samples + start, weights: self.weights + start, targets: self.targets + start, count: rows,
-                    touched: self.workspaces[worker].touched)
+                for block in stride(from: first, to: end, by: 4) {
+                    let features = block..<min(block + 4, end)
+                    self.criterion.fillBlock(
+                        FeatureBlock(features.map { set.statistics + self.setOffsets[$0] }),
+                        columns: FeatureBlock(features.map { codes.baseAddress! + $0 * self.binned.rows }),
+                        samples: self.samples + start, weights: self.weights + start, targets: self.targets + start, count: rows)
+                }
             }
         }
         return set
@@ -111,10 +121,13 @@ extension TreeGrower {
     private func sweep(
         feature: Int, histogram: UnsafePointer<Double>, bins: UnsafePointer<UInt16>?, count: Int, rows: Int, workspace: ScanWorkspace
     ) -> Split? {
+        // `criterion.width` rather than the stored `width`: a constant once specialized, so
+        // the per-bin loops unroll and the statistics stay out of store-to-load stalls.
         let node = UnsafePointer(nodeStats), leftStats = workspace.left, rightStats = workspace.right
-        let width = width, rowSlot = width - 1, minimumLeaf = Double(limits.minSamplesLeaf), nodeRows = Double(rows)
+        let width = criterion.width, rowSlot = width - 1, minimumLeaf = Double(limits.minSamplesLeaf), nodeRows = Double(rows)
         leftStats.update(repeating: 0, count: width)
         var best: Split?
+        var bestScore = -Double.infinity
         var previous = -1
         for i in 0..<count {
             let bin = bins.map { Int($0[i]) } ?? i
@@ -124,9 +137,11 @@ extension TreeGrower {
                 let leftRows = leftStats[rowSlot]
                 if nodeRows - leftRows < minimumLeaf { break }
                 if leftRows >= minimumLeaf {
-                    for k in 0..<width { rightStats[k] = node[k] - leftStats[k] }
-                    let score = criterion.proxy(left: leftStats, right: rightStats)
-                    if score > best?.score ?? -.infinity { best = Split(feature: feature, leftBin: previous, rightBin: bin, score: score) }
+                    let score = criterion.proxy(left: leftStats, node: node, scratch: rightStats)
+                    if score > bestScore {
+                        best = Split(feature: feature, leftBin: previous, rightBin: bin, score: score)
+                        bestScore = score
+                    }
                 }
             }
             for k in 0..<width { leftStats[k] += slot[k] }

@@ -128,7 +128,8 @@ final class TreeGrower<Criterion: SplitCriterion>: @unchecked Sendable {
         var feature: Int, leftBin: Int, rightBin: Int, score: Double
     }
 
-    /// Grows a tree on the rows with positive weight.
+    /// Grows a tree on the rows with positive weight. A grower can grow any number of
+    /// trees, one after the other; each is the same as a new grower's.
     ///
     /// - Parameters:
     ///   - rowWeights: One weight per training row (0 leaves the row out).
@@ -137,6 +138,8 @@ final class TreeGrower<Criterion: SplitCriterion>: @unchecked Sendable {
     /// - Complexity: O(depth × rows × drawn features) for the histograms, plus
     ///   O(nodes × drawn features × bins) to scan them.
     func grow(weights rowWeights: [Double], targets rowTargets: [Double], random: inout RandomSource) -> GrownTree {
+        // A grower is reused across trees (boosting stages): every tree starts from the same draw order.
+        for i in features.indices { features[i] = i }
         var count = 0
         for row in 0..<binned.rows where rowWeights[row] > 0 {
             samples[count] = Int32(row)
@@ -231,23 +234,33 @@ final class TreeGrower<Criterion: SplitCriterion>: @unchecked Sendable {
     /// Moves the node's rows with `code <= leftBin` before the others, keeping both groups
     /// in row order (so histogram fills read each feature column forwards); returns where
     /// the right child's rows start.
+    ///
+    /// Branch-free: every row is written to both sides and only the side it belongs to
+    /// advances (writing at `kept ≤ p` never overwrites a row not yet read). Rows keep
+    /// their weights only when the criterion weighs them (``SplitCriterion/rowsWeighOne``).
+    ///
+    /// - Complexity: O(end − start).
     private func partition(start: Int, end: Int, codes: UnsafePointer<UInt16>, leftBin: Int) -> Int {
         var kept = start, moved = 0
+        let movesWeights = !criterion.rowsWeighOne
         for p in start..<end {
-            if Int(codes[Int(samples[p])]) <= leftBin {
-                samples[kept] = samples[p]
-                weights[kept] = weights[p]
-                targets[kept] = targets[p]
-                kept += 1
-            } else {
-                spareSamples[moved] = samples[p]
-                spareWeights[moved] = weights[p]
-                spareTargets[moved] = targets[p]
-                moved += 1
+            let sample = samples[p], target = targets[p]
+            let goesLeft = Int(codes[Int(sample)]) <= leftBin
+            samples[kept] = sample
+            targets[kept] = target
+            spareSamples[moved] = sample
+            spareTargets[moved] = target
+            if movesWeights {
+                let weight = weights[p]
+                weights[kept] = weight
+                spareWeights[moved] = weight
             }
+            let step = goesLeft ? 1 : 0
+            kept &+= step
+            moved &+= 1 &- step
         }
         (samples + kept).update(from: spareSamples, count: moved)
-        (weights + kept).update(from: spareWeights, count: moved)
+        if movesWeights { (weights + kept).update(from: spareWeights, count: moved) }
         (targets + kept).update(from: spareTargets, count: moved)
         return kept
     }
