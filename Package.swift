@@ -13,10 +13,12 @@ let package = Package(
         .library(name: "Estimators", targets: ["Estimators"]),
         .library(name: "Pipelines", targets: ["Pipelines"]),
         .library(name: "PipelinesTesting", targets: ["PipelinesTesting"]),
+        .library(name: "PipelinesSQLite", targets: ["PipelinesSQLite"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // MARK: System libraries
@@ -60,6 +62,11 @@ let package = Package(
         ),
 
         .target(
+            name: "PipelinesSQLite",
+            dependencies: ["Pipelines", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+
+        .target(
             name: "PipelinesTesting",
             dependencies: ["Pipelines", "Tabular", "Estimators"]
         ),
@@ -72,6 +79,12 @@ let package = Package(
         ),
 
         // MARK: Tests
+        // The child process the crash test kills with SIGKILL while it saves and deploys.
+        .executableTarget(
+            name: "StoreCrashChild",
+            dependencies: ["Pipelines", "PipelinesSQLite", "Tabular", .product(name: "Crypto", package: "swift-crypto")],
+            path: "Tests/StoreCrashChild"
+        ),
         .testTarget(
             name: "LinearAlgebraTests",
             dependencies: ["LinearAlgebra"],
@@ -88,7 +101,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PipelinesTests",
-            dependencies: ["Pipelines", "PipelinesTesting", "Tabular", "Estimators", "Scoring", "LinearAlgebra"],
+            dependencies: ["Pipelines", "PipelinesSQLite", "PipelinesTesting", "Tabular", "Estimators", "Scoring", "LinearAlgebra"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(

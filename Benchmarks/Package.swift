@@ -9,7 +9,7 @@ let sdkFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().dele
 
 let package = Package(
     name: "swift-ml-pipelines-benchmarks",
-    platforms: [.macOS(.v13)],
+    platforms: [.macOS(.v15)],
     dependencies: [
         .package(path: "../"),
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
@@ -41,6 +41,20 @@ let package = Package(
                 .product(name: "Tabular", package: sdkFolder),
             ],
             path: "Benchmarks/TabularBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+
+        .executableTarget(
+            name: "PipelinesBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "Pipelines", package: sdkFolder),
+                .product(name: "PipelinesSQLite", package: sdkFolder),
+                .product(name: "Estimators", package: sdkFolder),
+                .product(name: "Tabular", package: sdkFolder),
+                .product(name: "LinearAlgebra", package: sdkFolder),
+            ],
+            path: "Benchmarks/PipelinesBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
 

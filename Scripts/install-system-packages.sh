@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs the Debian/Ubuntu packages the SDK builds against, only when one is missing:
-# OpenBLAS and LAPACKE (numerics) and pkg-config (to locate OpenBLAS).
+# OpenBLAS and LAPACKE (numerics), SQLite (the embedded store, through GRDB) and
+# pkg-config (to locate them).
 # Uses sudo when not run as root. Safe to run repeatedly.
 set -euo pipefail
 
-packages=(libopenblas-dev liblapacke-dev pkg-config)
+packages=(libopenblas-dev liblapacke-dev libsqlite3-dev pkg-config)
 
 missing=()
 for package in "${packages[@]}"; do

@@ -79,6 +79,8 @@ final class CheckContext {
 enum ExpectedRefusal: CustomStringConvertible {
     /// `notFound` naming the missing record's identifier.
     case notFound(id: String)
+    /// `duplicateID` naming the identifier already taken.
+    case duplicateID(id: String)
     /// `duplicateName` naming the taken name.
     case duplicateName(name: String)
     /// `repositoryNotEmpty` counting the pipelines held.
@@ -96,6 +98,8 @@ enum ExpectedRefusal: CustomStringConvertible {
     func matches(_ error: StoreError) -> Bool {
         switch (self, error) {
         case let (.notFound(id), .notFound(_, actual)):
+            return actual == id
+        case let (.duplicateID(id), .duplicateID(_, actual)):
             return actual == id
         case let (.duplicateName(name), .duplicateName(_, actual)):
             return actual == name
@@ -118,6 +122,7 @@ enum ExpectedRefusal: CustomStringConvertible {
     var description: String {
         switch self {
         case .notFound(let id): return "StoreError.notFound(id: \(id))"
+        case .duplicateID(let id): return "StoreError.duplicateID(id: \(id))"
         case .duplicateName(let name): return "StoreError.duplicateName(name: \(name))"
         case .repositoryNotEmpty(let pipelines): return "StoreError.repositoryNotEmpty(pipelines: \(pipelines))"
         case let .versionConflict(pipeline, attempted, current):

@@ -94,15 +94,16 @@ enum Fixture {
             testedAt: status == .saved ? nil : date(400 + Double(number) + 0.000_3))
     }
 
-    /// A standalone model with every optional field nil.
-    static func importedModel(_ number: Int, createdAt: Date? = nil) -> ModelRecord {
+    /// An imported (standalone) model with every other optional field nil, in the line of
+    /// model `line` (its own line, as the first version, by default) at `version`.
+    static func importedModel(_ number: Int, line: Int? = nil, version: Int = 1, createdAt: Date? = nil) -> ModelRecord {
         ModelRecord(
-            id: modelID(number), origin: .imported(name: "legacy-\(number)"), repositoryID: nil, version: 1,
+            id: modelID(number), origin: .imported(name: "legacy-\(line ?? number)"), repositoryID: nil, version: version,
             estimator: "LinearRegression", task: .regression, hyperParameters: [:], status: .tested,
             validationScore: nil, trainingSeconds: 0, meanPredictionSeconds: nil,
             schema: FeatureSchema(features: [Schema.Field(name: "x", type: .numeric)], label: "y", labelType: .numeric,
                                   classes: nil),
-            lineage: nil, createdAt: createdAt ?? date(300 + Double(number)))
+            lineage: nil, createdAt: createdAt ?? date(300 + Double(number)), lineID: modelID(line ?? number))
     }
 
     /// A blob with every byte value, distinct per `number`.

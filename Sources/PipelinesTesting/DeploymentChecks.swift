@@ -121,7 +121,7 @@ extension StorageConformance {
         try await addModel(t, Fixture.model(2, of: churn), artifact: Fixture.artifact(2))
         try await addModel(t, Fixture.model(3, of: fraud), artifact: Fixture.artifact(3))
         try await addModel(t, Fixture.importedModel(4), artifact: Fixture.artifact(4))
-        try await addModel(t, Fixture.importedModel(5), artifact: Fixture.artifact(5))
+        try await addModel(t, Fixture.importedModel(5, line: 4, version: 2), artifact: Fixture.artifact(5))
 
         let steps: [(advance: TimeInterval, model: ModelID?, label: String)] = [
             (0, m1, "model 1"), (1.25, m2, "model 2"), (60.5, nil, "nil (undeploy)"), (0.000_25, m1, "model 1 again"),
@@ -169,5 +169,69 @@ extension StorageConformance {
         t.expectEqual([firstStandalone.modelID, secondStandalone.modelID], [i4, i5], "records returned in .standalone(4)")
         t.expectEqual(try await store.deployment(in: .standalone(i5)), nil, "deployment(in: .standalone(5)), never used as a scope")
         t.expectEqual(try await store.deploymentHistory(in: scope), expected, "deploymentHistory(in: churn) after the standalone deploys")
+    }
+
+    /// A standalone line `.standalone(root)` is a scope like a pipeline's: it accepts the
+    /// models of that line — its root and later versions — by compare-and-swap, and
+    /// refuses with `notDeployable` (changing nothing) a model of another line, a pipeline
+    /// model, and a standalone model in a pipeline scope. Lines have separate histories,
+    /// and an orphaned model is deployable in its own line.
+    static func deploymentStandaloneLines(_ t: CheckContext) async throws {
+        let store = t.store
+        let churn = try await addPipeline(t, number: 1, name: "churn")
+        let pipelineModel = Fixture.model(1, of: churn)
+        let root = Fixture.importedModel(2)
+        let successor = Fixture.importedModel(3, line: 2, version: 2)
+        let stranger = Fixture.importedModel(4)
+        for model in [pipelineModel, root, successor, stranger] {
+            try await addModel(t, model, artifact: Fixture.artifact(model.version))
+        }
+        let line = DeploymentScope.standalone(root.id)
+        let first = try await t.must("deploy(version 2 of line 2, in: .standalone(2), expecting: nil)") {
+            try await store.deploy(successor.id, in: line, expecting: nil)
+        }
+        let second = try await t.must("deploy(root of line 2, in: .standalone(2), expecting: version 2)") {
+            try await store.deploy(root.id, in: line, expecting: successor.id)
+        }
+        await t.expectRefusal("deploy(version 2, in: .standalone(2), expecting: nil) while the root is deployed",
+                              .deploymentConflict(scope: line, expected: nil, found: root.id)) {
+            try await store.deploy(successor.id, in: line, expecting: nil)
+        }
+        let refused: [(String, ModelID, DeploymentScope, ModelID?)] = [
+            ("a model of line 4, in: .standalone(2)", stranger.id, line, root.id),
+            ("a pipeline model, in: .standalone(2)", pipelineModel.id, line, root.id),
+            ("a pipeline model, in: .standalone(itself)", pipelineModel.id, .standalone(pipelineModel.id), nil),
+            ("the root of line 2, in: .standalone(4)", root.id, .standalone(stranger.id), nil),
+            ("version 2 of line 2, in: .standalone(itself)", successor.id, .standalone(successor.id), nil),
+            ("the root of line 2, in: .pipeline(churn)", root.id, .pipeline(churn.id), nil),
+        ]
+        for (label, model, scope, expected) in refused {
+            await t.expectRefusal("deploy(\(label))", .notDeployable(model: model)) {
+                try await store.deploy(model, in: scope, expecting: expected)
+            }
+        }
+        t.expectEqual(try await store.deploymentHistory(in: line), [first, second],
+                      "deploymentHistory(in: .standalone(2)) after the refusals")
+        let untouched: [DeploymentScope] = [.standalone(stranger.id), .standalone(pipelineModel.id), .standalone(successor.id),
+                                            .pipeline(churn.id)]
+        for scope in untouched {
+            t.expectEqual(try await store.deployment(in: scope), nil, "deployment(in: \(Difference.render(scope))) after the refusals")
+        }
+
+        let own = try await t.must("deploy(model 4, in: .standalone(4), expecting: nil)") {
+            try await store.deploy(stranger.id, in: .standalone(stranger.id), expecting: nil)
+        }
+        t.expectEqual(try await store.deployment(in: .standalone(stranger.id)), own, "deployment(in: .standalone(4))")
+        t.expectEqual(try await store.deployment(in: line), second, "deployment(in: .standalone(2)) after deploying in line 4")
+
+        try await t.must("deletePipeline(churn)") { try await store.deletePipeline(churn.id) }
+        try await t.must("deploy(the orphaned model 1, in: .standalone(1), expecting: nil)") {
+            try await store.deploy(pipelineModel.id, in: .standalone(pipelineModel.id), expecting: nil)
+        }
+        await t.expectRefusal("deploy(the orphaned model 1, in: .standalone(2))", .notDeployable(model: pipelineModel.id)) {
+            try await store.deploy(pipelineModel.id, in: line, expecting: root.id)
+        }
+        t.expectEqual(try await store.deployment(in: .standalone(pipelineModel.id))?.modelID, pipelineModel.id,
+                      "deployment(in: .standalone(1)) after deploying the orphaned model in its own line")
     }
 }

@@ -5,11 +5,12 @@ import Pipelines
 extension StorageConformance {
     /// `deletePipeline` removes the pipeline with its configurations, datasets, runs and
     /// triggers; its models stay (artifacts included) as
-    /// `.orphaned(formerPipeline: its current name)`, undeployed — the scope's deployment
-    /// is a record with nil model and the history keeps the earlier records — so the
-    /// formerly deployed model can then be deleted. A sibling pipeline is untouched, the
-    /// name is free again, and a second deletion or a deploy in the deleted scope is
-    /// refused with `notFound`. (A model's `repositoryID` after orphaning is not checked.)
+    /// `.orphaned(formerPipeline: its current name)` without a repository, each its own
+    /// standalone line (`lineID` = its id), undeployed — the scope's deployment is a
+    /// record with nil model and the history keeps the earlier records — so the formerly
+    /// deployed model can then be deleted. A sibling pipeline is untouched, the name is
+    /// free again, and a second deletion or a deploy in the deleted scope is refused with
+    /// `notFound`.
     static func deletePipelineCascade(_ t: CheckContext) async throws {
         let store = t.store
         let repository = Fixture.repository(1, name: "first")
@@ -68,9 +69,10 @@ extension StorageConformance {
             let read = try t.require(await store.model(model.id), "model(\(model.id)) of the deleted pipeline")
             var expected = model
             expected.origin = .orphaned(formerPipeline: renamed.name)
-            expected.repositoryID = read.repositoryID
-            t.expectEqual(read, expected,
-                          "model(\(model.id)) after deletePipeline: orphaned under the pipeline's current name, otherwise unchanged")
+            expected.repositoryID = nil
+            expected.lineID = model.id
+            t.expectEqual(read, expected, "model(\(model.id)) after deletePipeline: orphaned under the pipeline's current name, "
+                + "without repository, its own line, otherwise unchanged")
         }
         t.expectEqual(try await store.artifact(of: deployed.id), Fixture.artifact(1), "artifact(of: orphaned model 1)")
         t.expectEqual(try await store.artifact(of: saved.id), Fixture.artifact(2), "artifact(of: orphaned model 2)")

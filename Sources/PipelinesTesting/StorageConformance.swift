@@ -119,17 +119,21 @@ public enum StorageConformance {
         Check("modelsRoundTrip", modelsRoundTrip),
         Check("modelsRequirePipeline", modelsRequirePipeline),
         Check("modelsFilterAndOrder", modelsFilterAndOrder),
+        Check("modelsPaging", modelsPaging),
+        Check("modelsFilterLinesAndDeployment", modelsFilterLinesAndDeployment),
         Check("modelsUpdate", modelsUpdate),
         Check("modelsDelete", modelsDelete),
         Check("modelsDeployedProtected", modelsDeployedProtected),
         Check("deploymentCompareAndSwap", deploymentCompareAndSwap),
         Check("deploymentNotDeployable", deploymentNotDeployable),
         Check("deploymentHistory", deploymentHistory),
+        Check("deploymentStandaloneLines", deploymentStandaloneLines),
         Check("deploymentRaceOneWinner", deploymentRaceOneWinner),
         Check("deploymentConcurrentSwapChain", deploymentConcurrentSwapChain),
         Check("deletePipelineCascade", deletePipelineCascade),
         Check("runsInsertUpdateList", runsInsertUpdateList),
         Check("triggersInsertListDelete", triggersInsertListDelete),
+        Check("insertDuplicateIDRefused", insertDuplicateIDRefused),
     ]
 
     /// Runs one check on a fresh store; returns its failure messages.
@@ -212,7 +216,7 @@ public struct ConformanceFailure: Error, Sendable, Hashable, CustomStringConvert
 /// do {
 ///     try await StorageConformance.check { clock in MyStore(clock: clock) }
 /// } catch let error as ConformanceFailures {
-///     print(error)   // "2 of 27 storage conformance checks failed: …"
+///     print(error)   // "2 of 31 storage conformance checks failed: …"
 /// }
 /// ```
 public struct ConformanceFailures: Error, Sendable, Hashable, CustomStringConvertible {

@@ -1,18 +1,44 @@
 import Foundation
 import Pipelines
+import PipelinesSQLite
 import PipelinesTesting
 import Testing
 
+/// A storage backend the conformance suite runs against.
+enum StorageBackend: String, CaseIterable, Sendable, CustomTestStringConvertible {
+    /// ``InMemoryStore``.
+    case inMemory
+    /// ``SQLiteStore`` on a fresh temporary file per check.
+    case sqlite
+
+    var testDescription: String {
+        switch self {
+        case .inMemory: return "in-memory"
+        case .sqlite: return "SQLite"
+        }
+    }
+
+    /// A fresh empty store stamping deployments with `clock`; SQLite files go to `directory`.
+    func makeStore(clock: ManualWallClock, in directory: TemporaryDirectory) throws -> any PipelineStorage {
+        switch self {
+        case .inMemory: return InMemoryStore(clock: clock)
+        case .sqlite: return try SQLiteStore(path: directory.newPath(), clock: clock)
+        }
+    }
+}
+
 @Suite("Storage conformance")
 struct StorageConformanceTests {
-    @Test("the in-memory store passes every check")
-    func inMemoryStorePasses() async throws {
-        let report = try await StorageConformance.run { clock in InMemoryStore(clock: clock) }
+    @Test("the store passes every check", arguments: StorageBackend.allCases)
+    func storePasses(_ backend: StorageBackend) async throws {
+        let directory = try TemporaryDirectory("conformance-\(backend.rawValue)")
+        defer { directory.remove() }
+        let report = try await StorageConformance.run { clock in try backend.makeStore(clock: clock, in: directory) }
         for failure in report.failures {
             Issue.record("\(failure)")
         }
         #expect(report.passed == StorageConformance.checkNames)
-        #expect(report.passed.count >= 27)
+        #expect(report.passed.count >= 31)
     }
 
     @Test("check(makeStore:) returns quietly for a conforming store")
@@ -25,8 +51,9 @@ struct StorageConformanceTests {
         let report = try await StorageConformance.run { clock in FlawedStore(clock: clock, flaw: .ignoresExpectedDeployment) }
         let failed = Set(report.failures.map(\.check))
         // Whether the swap chain also catches it depends on how the racers interleave.
-        #expect(failed.isSuperset(of: ["deploymentCompareAndSwap", "deploymentRaceOneWinner"]))
-        #expect(failed.isSubset(of: ["deploymentCompareAndSwap", "deploymentRaceOneWinner", "deploymentConcurrentSwapChain"]))
+        #expect(failed.isSuperset(of: ["deploymentCompareAndSwap", "deploymentStandaloneLines", "deploymentRaceOneWinner"]))
+        #expect(failed.isSubset(of: ["deploymentCompareAndSwap", "deploymentStandaloneLines", "deploymentRaceOneWinner",
+                                     "deploymentConcurrentSwapChain"]))
         let race = report.failures.first { $0.check == "deploymentRaceOneWinner" }
         #expect(race?.message.contains("expected exactly 1 winner, got 8") == true)
     }
@@ -34,7 +61,8 @@ struct StorageConformanceTests {
     @Test("a store listing repositories unsorted fails the listing check")
     func unsortedRepositoriesAreCaught() async throws {
         let report = try await StorageConformance.run { clock in FlawedStore(clock: clock, flaw: .unsortedRepositories) }
-        #expect(Set(report.failures.map(\.check)) == ["repositoriesInsertGetList", "repositoriesUpdate", "repositoriesDelete"])
+        #expect(Set(report.failures.map(\.check))
+            == ["repositoriesInsertGetList", "repositoriesUpdate", "repositoriesDelete", "insertDuplicateIDRefused"])
         let names = report.failures.first { $0.message.hasPrefix("repositories() names") }
         #expect(names?.message == #"repositories() names, sorted by name: expected ["alpha", "beta", "gamma"], "#
             + #"got ["gamma", "beta", "alpha"]"#)
@@ -44,8 +72,8 @@ struct StorageConformanceTests {
     func truncatedDatesAreCaught() async throws {
         let report = try await StorageConformance.run { clock in FlawedStore(clock: clock, flaw: .millisecondModelDates) }
         #expect(Set(report.failures.map(\.check))
-            == ["modelsRoundTrip", "modelsFilterAndOrder", "modelsUpdate", "modelsDelete", "modelsDeployedProtected",
-                "deletePipelineCascade"])
+            == ["modelsRoundTrip", "modelsFilterAndOrder", "modelsPaging", "modelsUpdate", "modelsDelete",
+                "modelsDeployedProtected", "deletePipelineCascade", "insertDuplicateIDRefused"])
         let roundTrip = report.failures.first { $0.check == "modelsRoundTrip" }
         #expect(roundTrip?.message.contains("createdAt: expected") == true)
         #expect(roundTrip?.message.contains("loses sub-millisecond precision") == true)
@@ -124,7 +152,10 @@ private struct FlawedStore: PipelineStorage {
         try await base.updateModel(model, removingArtifact: removingArtifact)
     }
     func model(_ id: ModelID) async throws -> ModelRecord? { await base.model(id).map(degrade) }
-    func models(matching filter: ModelFilter) async throws -> [ModelRecord] { await base.models(matching: filter).map(degrade) }
+    func models(matching filter: ModelFilter, offset: Int, limit: Int?) async throws -> [ModelRecord] {
+        await base.models(matching: filter, offset: offset, limit: limit).map(degrade)
+    }
+    func countModels(matching filter: ModelFilter) async throws -> Int { await base.countModels(matching: filter) }
     func artifact(of model: ModelID) async throws -> Data? { await base.artifact(of: model) }
     func deleteModel(_ id: ModelID) async throws { try await base.deleteModel(id) }
 

@@ -19,11 +19,17 @@ struct JobContext: Sendable {
     let threads: Int
     let cancellation: FitCancellation
     let emit: @Sendable (RunEvent) -> Void
+    let publish: @Sendable (ModelEvent) -> Void
 
     /// The job's `FitContext` for estimators.
     func fitContext(primaryScore: String?) -> FitContext {
         FitContext(threads: threads, validation: configuration.configuration.training.validation, primaryScore: primaryScore,
                    cancellation: cancellation)
+    }
+
+    /// What testing models needs from this context.
+    var tester: ModelTester {
+        ModelTester(store: store, estimators: estimators, scores: scores, clock: clock, logger: logger, publish: publish)
     }
 
     /// Stops the job when it was cancelled (timeout or host).

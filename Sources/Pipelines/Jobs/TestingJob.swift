@@ -1,6 +1,7 @@
 import Estimators
 import Foundation
 import LinearAlgebra
+import Logging
 import Scoring
 import Tabular
 
@@ -23,29 +24,29 @@ enum TestingJob {
         var lines: [String] = []
         for model in untested {
             try context.checkCancellation(.testing)
-            let tested = try await test(model, on: testing, training: context.configuration.configuration.training, context: context)
+            let settings = TrainingJob.effectiveScores(context.configuration.configuration.training, task: model.task)
+            let tested = try await test(model, on: testing, settings: settings, tester: context.tester)
             lines.append("\(model.id): \(tested.status.rawValue)")
         }
         return "tested \(untested.count) model(s): " + lines.joined(separator: "; ")
     }
 
-    /// Scores one model on `testing` with the pipeline's scoring functions, stores the
-    /// scores and the verdict, and returns the updated record.
+    /// Scores one model on `testing` with `settings`, stores the scores and the verdict,
+    /// and returns the updated record.
     ///
     /// - Throws: ``PipelineError`` when the model has no artifact, the testing rows do
     ///   not fit its features, or a score fails.
     static func test(
-        _ model: ModelRecord, on testing: Table, training: TrainingStep, context: JobContext
+        _ model: ModelRecord, on testing: Table, settings: [ScoreSetting], tester: ModelTester
     ) async throws(PipelineError) -> ModelRecord {
-        guard let artifact = try await storage({ try await context.store.artifact(of: model.id) }) else {
-            throw .invalidArtifact(model: model.id, reason: "it has no artifact (rejected or imported without one)")
+        guard let artifact = try await storage({ try await tester.store.artifact(of: model.id) }) else {
+            throw .invalidArtifact(model: model.id, reason: "it has no artifact (it was rejected)")
         }
-        let settings = TrainingJob.effectiveScores(training, task: model.task)
         var functions: [ScoringFunction] = []
         for setting in settings {
-            do { functions.append(try context.scores.function(named: setting.name)) } catch { throw .scoring(error) }
+            do { functions.append(try tester.scores.function(named: setting.name)) } catch { throw .scoring(error) }
         }
-        let catalog = context.estimators
+        let catalog = tester.estimators
         let scoring = functions
         let values = try await offload { () throws(PipelineError) -> [Double] in
             let loaded = try ModelBundle.load(artifact, model: model.id, catalog: catalog)
@@ -73,13 +74,24 @@ enum TestingJob {
             }
         }
         updated.status = failed.isEmpty ? .tested : .rejected
-        updated.testedAt = context.clock.now
-        if !failed.isEmpty { context.logger.info("model \(model.id) rejected: \(failed.joined(separator: ", "))") }
+        updated.testedAt = tester.clock.now
+        if !failed.isEmpty { tester.logger.info("model \(model.id) rejected: \(failed.joined(separator: ", "))") }
         let remove = !failed.isEmpty
         let record = updated
-        try await storage { try await context.store.updateModel(record, removingArtifact: remove) }
+        try await storage { try await tester.store.updateModel(record, removingArtifact: remove) }
+        tester.publish(remove ? .rejected(record) : .scored(record))
         return updated
     }
+}
+
+/// What scoring a stored model needs.
+struct ModelTester: Sendable {
+    let store: any PipelineStorage
+    let estimators: EstimatorCatalog
+    let scores: ScoringCatalog
+    let clock: any WallClock
+    let logger: Logger
+    let publish: @Sendable (ModelEvent) -> Void
 }
 
 /// Job 4: deploys by the selection criterion (nothing to do with manual selection).
@@ -118,7 +130,8 @@ enum DeploymentJob {
             let current = try await storage { try await context.store.deployment(in: scope) }?.modelID
             if current == chosen.id { return "model \(chosen.id) is already deployed" }
             do {
-                _ = try await context.store.deploy(chosen.id, in: scope, expecting: current)
+                let record = try await context.store.deploy(chosen.id, in: scope, expecting: current)
+                context.publish(.deployed(record))
                 return "deployed model \(chosen.id)"
             } catch StoreError.deploymentConflict {
                 continue  // someone deployed meanwhile: re-read and decide again

@@ -226,6 +226,7 @@ enum TrainingJob {
                 testingRows: data.testingRows, configurationHash: context.configuration.hash),
             createdAt: context.clock.now)
         try await storage { try await context.store.insertModel(record, artifact: artifact) }
+        context.publish(.saved(record))
         return id
     }
 }

@@ -138,6 +138,7 @@ public actor InMemoryStore: PipelineStorage {
             var orphan = model
             orphan.origin = .orphaned(formerPipeline: record.name)
             orphan.repositoryID = nil
+            orphan.lineID = modelID
             modelRecords[modelID] = orphan
         }
         let scope = DeploymentScope.pipeline(id)
@@ -178,8 +179,22 @@ public actor InMemoryStore: PipelineStorage {
 
     public func model(_ id: ModelID) -> ModelRecord? { modelRecords[id] }
 
-    public func models(matching filter: ModelFilter) -> [ModelRecord] {
-        modelRecords.values.filter(filter.matches).sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
+    public func models(matching filter: ModelFilter, offset: Int, limit: Int?) -> [ModelRecord] {
+        let deployed = deployedModels()
+        let all = modelRecords.values.filter { filter.matches($0, isDeployed: deployed.contains($0.id)) }
+            .sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
+        let start = min(max(offset, 0), all.count)
+        let end = limit.map { min(start + max($0, 0), all.count) } ?? all.count
+        return Array(all[start..<end])
+    }
+
+    public func countModels(matching filter: ModelFilter) -> Int {
+        let deployed = deployedModels()
+        return modelRecords.values.filter { filter.matches($0, isDeployed: deployed.contains($0.id)) }.count
+    }
+
+    private func deployedModels() -> Set<ModelID> {
+        Set(history.values.compactMap { $0.last?.modelID })
     }
 
     public func artifact(of model: ModelID) -> Data? { artifacts[model] }
@@ -218,8 +233,11 @@ public actor InMemoryStore: PipelineStorage {
         if case .pipeline(let pipelineID) = scope, model.origin.pipelineID != pipelineID {
             throw StoreError.notDeployable(model: id, reason: "it belongs to another pipeline")
         }
-        if case .standalone = scope, !model.origin.isStandalone {
-            throw StoreError.notDeployable(model: id, reason: "it is a pipeline model; deploy it in its pipeline")
+        if case .standalone(let line) = scope {
+            guard model.origin.isStandalone else {
+                throw StoreError.notDeployable(model: id, reason: "it is a pipeline model; deploy it in its pipeline")
+            }
+            guard model.lineID == line else { throw StoreError.notDeployable(model: id, reason: "it belongs to another model line") }
         }
     }
 

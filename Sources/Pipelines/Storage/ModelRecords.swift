@@ -126,13 +126,18 @@ public struct ModelRecord: Sendable, Hashable, Codable {
     public var createdAt: Date
     /// When it was last tested (nil until then).
     public var testedAt: Date?
+    /// For standalone models, the line of versions it belongs to: the first version's
+    /// identifier (its own for the first). Nil for pipeline models. A line is one
+    /// deployment scope, ``DeploymentScope/standalone(_:)``.
+    public var lineID: ModelID?
 
     /// A model record.
     public init(
         id: ModelID = ModelID(), origin: ModelOrigin, repositoryID: RepositoryID?, version: Int, estimator: String,
         task: PredictionTask, hyperParameters: [String: HyperParameterValue], status: ModelStatus,
         validationScore: ScoreValue?, testingScores: [String: Double] = [:], trainingSeconds: Double,
-        meanPredictionSeconds: Double?, schema: FeatureSchema, lineage: ModelLineage?, createdAt: Date, testedAt: Date? = nil
+        meanPredictionSeconds: Double?, schema: FeatureSchema, lineage: ModelLineage?, createdAt: Date, testedAt: Date? = nil,
+        lineID: ModelID? = nil
     ) {
         self.id = id
         self.origin = origin
@@ -150,6 +155,13 @@ public struct ModelRecord: Sendable, Hashable, Codable {
         self.lineage = lineage
         self.createdAt = createdAt
         self.testedAt = testedAt
+        self.lineID = lineID
+    }
+
+    /// The deployment scope the model can be deployed in: its pipeline, or its line.
+    public var deploymentScope: DeploymentScope? {
+        if let pipelineID = origin.pipelineID { return .pipeline(pipelineID) }
+        return lineID.map { .standalone($0) }
     }
 }
 
@@ -161,19 +173,34 @@ public struct ModelFilter: Sendable, Hashable {
     public var repositoryID: RepositoryID?
     /// Only models in one of these states (nil: all).
     public var statuses: Set<ModelStatus>?
+    /// Only models of this standalone line.
+    public var lineID: ModelID?
+    /// Only standalone models (true), only pipeline models (false), or both (nil).
+    public var standalone: Bool?
+    /// Only models deployed now (in their pipeline or line).
+    public var deployedOnly: Bool
 
-    /// A filter; every criterion left nil matches everything.
-    public init(pipelineID: PipelineID? = nil, repositoryID: RepositoryID? = nil, statuses: Set<ModelStatus>? = nil) {
+    /// A filter; every criterion left nil (or false) matches everything.
+    public init(
+        pipelineID: PipelineID? = nil, repositoryID: RepositoryID? = nil, statuses: Set<ModelStatus>? = nil,
+        lineID: ModelID? = nil, standalone: Bool? = nil, deployedOnly: Bool = false
+    ) {
         self.pipelineID = pipelineID
         self.repositoryID = repositoryID
         self.statuses = statuses
+        self.lineID = lineID
+        self.standalone = standalone
+        self.deployedOnly = deployedOnly
     }
 
-    /// Whether `model` passes the filter.
-    public func matches(_ model: ModelRecord) -> Bool {
+    /// Whether `model` passes the filter; `isDeployed` answers for ``deployedOnly``.
+    public func matches(_ model: ModelRecord, isDeployed: Bool) -> Bool {
         if let pipelineID, model.origin.pipelineID != pipelineID { return false }
         if let repositoryID, model.repositoryID != repositoryID { return false }
         if let statuses, !statuses.contains(model.status) { return false }
+        if let lineID, model.lineID != lineID { return false }
+        if let standalone, model.origin.isStandalone != standalone { return false }
+        if deployedOnly && !isDeployed { return false }
         return true
     }
 }

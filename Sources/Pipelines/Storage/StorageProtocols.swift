@@ -55,7 +55,8 @@ public protocol PipelineStore: Sendable {
     func configurations(of pipeline: PipelineID) async throws -> [ConfigurationRecord]
     /// Deletes a pipeline with its configurations, datasets, runs, triggers and
     /// deployment pointer, in one transaction. Its models stay, as standalone
-    /// ``ModelOrigin/orphaned(formerPipeline:)`` models without a repository, undeployed;
+    /// ``ModelOrigin/orphaned(formerPipeline:)`` models without a repository, each its own
+    /// line (``ModelRecord/lineID`` = its id), undeployed;
     /// the deployment history stays readable.
     ///
     /// - Throws: ``StoreError/notFound(kind:id:)``.
@@ -86,14 +87,24 @@ public protocol ModelStore: Sendable {
     func updateModel(_ model: ModelRecord, removingArtifact: Bool) async throws
     /// The model with this identifier, if any.
     func model(_ id: ModelID) async throws -> ModelRecord?
-    /// The models matching `filter`, oldest first (ties by identifier).
-    func models(matching filter: ModelFilter) async throws -> [ModelRecord]
+    /// A page of the models matching `filter`, oldest first (ties by identifier):
+    /// `limit` models (all when nil) after skipping `offset`.
+    func models(matching filter: ModelFilter, offset: Int, limit: Int?) async throws -> [ModelRecord]
+    /// The number of models matching `filter`.
+    func countModels(matching filter: ModelFilter) async throws -> Int
     /// The model's artifact, if it has one.
     func artifact(of model: ModelID) async throws -> Data?
     /// Erases a model and its artifact.
     ///
     /// - Throws: ``StoreError/notFound(kind:id:)``, ``StoreError/modelDeployed(_:)``.
     func deleteModel(_ id: ModelID) async throws
+}
+
+extension ModelStore {
+    /// Every model matching `filter`, oldest first.
+    public func models(matching filter: ModelFilter) async throws -> [ModelRecord] {
+        try await models(matching: filter, offset: 0, limit: nil)
+    }
 }
 
 /// Stores which model is deployed in each scope, and the history of switches.

@@ -30,6 +30,12 @@ public enum PipelineError: Error, Sendable, Equatable, CustomStringConvertible {
     case nothingDeployed(String)
     /// A stored model artifact could not be read.
     case invalidArtifact(model: ModelID, reason: String)
+    /// A model archive was refused (truncated, altered, unknown format or version).
+    case invalidArchive(String)
+    /// A list of feature names was refused.
+    case invalidFeatureList(String)
+    /// The deployment has no earlier model to roll back to.
+    case nothingToRollBack(String)
 
     public var description: String {
         switch self {
@@ -48,6 +54,9 @@ public enum PipelineError: Error, Sendable, Equatable, CustomStringConvertible {
         case let .invalidInput(record, feature, reason): return "record \(record), feature '\(feature)': \(reason)"
         case .nothingDeployed(let scope): return "\(scope) has no deployed model"
         case let .invalidArtifact(model, reason): return "model \(model): unreadable artifact: \(reason)"
+        case .invalidArchive(let reason): return "invalid model archive: \(reason)"
+        case .invalidFeatureList(let reason): return "invalid feature list: \(reason)"
+        case .nothingToRollBack(let scope): return "\(scope) has no earlier deployment to roll back to"
         }
     }
 }

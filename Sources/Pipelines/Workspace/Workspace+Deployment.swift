@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 public import Tabular
 
 extension Workspace {
@@ -35,8 +35,20 @@ extension Workspace {
     ///   happened meanwhile, or ``StoreError/notDeployable(model:reason:)``.
     @discardableResult
     public func deploy(_ model: ModelID, in id: PipelineID, expecting expected: ModelID?) async throws(PipelineError) -> DeploymentRecord {
-        let record = try await storage { try await store.deploy(model, in: .pipeline(id), expecting: expected) }
-        logger.info("pipeline \(id): deployed model \(model)")
+        try await deploy(model, in: .pipeline(id), expecting: expected)
+    }
+
+    /// Deploys a model (or undeploys with nil) in a scope: a pipeline, or a standalone
+    /// model line. A compare-and-swap done by the store in one transaction.
+    ///
+    /// - Throws: ``PipelineError/store(_:)`` with
+    ///   ``StoreError/deploymentConflict(scope:expected:found:)`` or
+    ///   ``StoreError/notDeployable(model:reason:)``.
+    @discardableResult
+    public func deploy(_ model: ModelID?, in scope: DeploymentScope, expecting expected: ModelID?) async throws(PipelineError) -> DeploymentRecord {
+        let record = try await storage { try await store.deploy(model, in: scope, expecting: expected) }
+        logger.info("\(scope): deployed model \(model?.rawValue ?? "none")")
+        publish(.deployed(record))
         return record
     }
 
@@ -54,12 +66,71 @@ extension Workspace {
         try await storage { try await store.deploymentHistory(in: .pipeline(id)) }
     }
 
+    /// The model deployed in a scope (a pipeline or a standalone line), if any.
+    ///
+    /// - Throws: ``PipelineError/store(_:)`` or ``PipelineError/backend(_:)``.
+    public func deployedModelID(in scope: DeploymentScope) async throws(PipelineError) -> ModelID? {
+        try await storage { try await store.deployment(in: scope) }?.modelID
+    }
+
+    /// The model that was deployed in `scope` at `date` (nil: none was), from the
+    /// append-only history.
+    ///
+    /// - Throws: ``PipelineError/store(_:)`` or ``PipelineError/backend(_:)``.
+    public func deployedModelID(in scope: DeploymentScope, at date: Date) async throws(PipelineError) -> ModelID? {
+        let history = try await storage { try await store.deploymentHistory(in: scope) }
+        return history.last { $0.deployedAt <= date }?.modelID
+    }
+
+    /// Undoes the scope's last deployment switch: deploys again the model that was
+    /// deployed before the current one (a compare-and-swap like any deployment).
+    ///
+    /// - Throws: ``PipelineError/nothingToRollBack(_:)`` when there was no earlier model;
+    ///   ``PipelineError/store(_:)`` when that model can no longer be deployed (erased or
+    ///   rejected) or another deployment happened meanwhile.
+    @discardableResult
+    public func rollback(_ scope: DeploymentScope) async throws(PipelineError) -> DeploymentRecord {
+        guard let current = try await storage({ try await store.deployment(in: scope) }), let previous = current.previousModelID else {
+            throw .nothingToRollBack("\(scope)")
+        }
+        return try await deploy(previous, in: scope, expecting: current.modelID)
+    }
+
+    /// Predictions of the model deployed in `scope` for records of feature name → value.
+    ///
+    /// - Throws: as ``predict(_:with:)-(Table,_)``.
+    public func predict(_ records: [[String: Value]], in scope: DeploymentScope) async throws(PipelineError) -> Predictions {
+        let model = try await deployedModel(in: scope)
+        return try model.predict(try RecordInput.table(records, schema: model.bundle.schema))
+    }
+
+    /// The model deployed in `scope`, decoded once and then shared by every call.
+    ///
+    /// - Throws: ``PipelineError/nothingDeployed(_:)``, ``PipelineError/invalidArtifact(model:reason:)``.
+    public func deployedModel(in scope: DeploymentScope) async throws(PipelineError) -> LoadedModel {
+        let now = ContinuousClock.now
+        let refresh = deploymentRefresh
+        let cached = state.withLock { state -> (ModelID?, LoadedModel?)? in
+            guard let entry = state.deployed[scope], now - entry.readAt < refresh else { return nil }
+            return (entry.model, entry.model.flatMap { state.loaded[$0] })
+        }
+        if let loaded = cached?.1 { return loaded }
+        let modelID: ModelID?
+        if let cached {
+            modelID = cached.0
+        } else {
+            modelID = try await deployedModelID(in: scope)
+            state.withLock { $0.deployed[scope] = (modelID, now) }
+        }
+        guard let modelID else { throw .nothingDeployed("\(scope)") }
+        return try await loadedModel(modelID)
+    }
+
     /// The pipeline's deployed model, decoded once and then shared by every call.
     ///
     /// - Throws: ``PipelineError/nothingDeployed(_:)``, ``PipelineError/invalidArtifact(model:reason:)``.
     public func deployedModel(of id: PipelineID) async throws(PipelineError) -> LoadedModel {
-        guard let modelID = try await deployedModelID(of: id) else { throw .nothingDeployed("pipeline \(id)") }
-        return try await loadedModel(modelID)
+        try await deployedModel(in: .pipeline(id))
     }
 
     /// A model ready to predict (decoded once, then cached; immutable, so concurrent

@@ -91,7 +91,8 @@ extension Workspace {
             let context = JobContext(
                 store: store, estimators: estimators, scores: scores, clock: clock, logger: logger, baseDirectory: baseDirectory,
                 pipeline: pipeline, configuration: configuration, runID: record.id,
-                threads: configuration.configuration.preferences.threads[job] ?? 1, cancellation: FitCancellation(), emit: emit)
+                threads: configuration.configuration.preferences.threads[job] ?? 1, cancellation: FitCancellation(), emit: emit,
+                publish: { [self] in publish($0) })
             let startedAt = clock.now
             let result = await Self.runWithTimeout(job, timeout: configuration.configuration.preferences.timeouts[job], context: context)
             var outcome = JobOutcome(job: job, status: .succeeded, startedAt: startedAt, finishedAt: clock.now)

@@ -36,11 +36,27 @@ public final class Workspace: Sendable {
     /// The directory relative CSV paths are resolved against.
     public let baseDirectory: URL
 
+    /// How long predictions trust the deployment they last read from the store before
+    /// reading it again (deployments made through this workspace apply at once; ones made
+    /// by another process within this interval).
+    public let deploymentRefresh: Duration
+
     struct State {
         var running: Set<PipelineID> = []
         var loaded: [ModelID: LoadedModel] = [:]
+        /// The deployment predictions use, per scope, and when it was read.
+        var deployed: [DeploymentScope: (model: ModelID?, readAt: ContinuousClock.Instant)] = [:]
     }
     let state = Mutex(State())
+    let events = EventBroadcaster<ModelEvent>()
+
+    /// Publishes a model event; a deployment also updates what predictions use.
+    func publish(_ event: ModelEvent) {
+        if case .deployed(let record) = event {
+            state.withLock { $0.deployed[record.scope] = (record.modelID, ContinuousClock.now) }
+        }
+        events.publish(event)
+    }
 
     /// A workspace over `store`.
     ///
@@ -51,11 +67,15 @@ public final class Workspace: Sendable {
     ///   - clock: Stamps records; inject a ``ManualWallClock`` in tests.
     ///   - logger: Receives job progress and warnings.
     ///   - baseDirectory: Resolves relative CSV paths (default: the current directory).
+    ///   - deploymentRefresh: How long predictions trust the deployment they last read
+    ///     (deployments through this workspace apply at once).
     public init(
         store: any PipelineStorage, estimators: EstimatorCatalog = .standard, scores: ScoringCatalog = .standard,
         clock: any WallClock = SystemWallClock(), logger: Logger = Logger(label: "swift-ml-pipelines"),
-        baseDirectory: URL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+        baseDirectory: URL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
+        deploymentRefresh: Duration = .seconds(1)
     ) {
+        self.deploymentRefresh = deploymentRefresh
         self.store = store
         self.estimators = estimators
         self.scores = scores
@@ -220,6 +240,7 @@ public final class Workspace: Sendable {
         let busy = state.withLock { $0.running.contains(id) }
         if busy { throw .alreadyRunning(pipeline: record.name) }
         try await storage { try await store.deletePipeline(id) }
+        state.withLock { _ = $0.deployed.removeValue(forKey: .pipeline(id)) }
         if let git = try await storage({ try await store.repository(record.repositoryID) })?.git {
             do {
                 try git.removeFile(named: Self.gitFileName(record), message: "Delete pipeline \(record.name)")

@@ -17,6 +17,33 @@ public struct LabelEncoder: Sendable, Hashable, Codable {
     /// The distinct labels, sorted; a label's index here is its class index.
     public let classes: [Value]
 
+    /// An encoder with given classes, in class-index order (for models trained elsewhere).
+    ///
+    /// - Parameters:
+    ///   - name: The label's name.
+    ///   - type: The label's type; every class must be of it.
+    ///   - classes: The classes, class index 0 first; distinct, none missing.
+    /// - Throws: ``TabularError/invalidArgument(_:)`` for an empty list, a repeated or
+    ///   missing class, or a class of another type.
+    public init(name: String, type: ColumnType, classes: [Value]) throws(TabularError) {
+        guard !classes.isEmpty else { throw .invalidArgument("label '\(name)' needs at least one class") }
+        var seen = Set<Value>()
+        for (index, value) in classes.enumerated() {
+            guard seen.insert(value).inserted else { throw .invalidArgument("class \(value) of label '\(name)' is listed twice") }
+            let matches: Bool
+            switch (type, value) {
+            case (.numeric, .numeric), (.integer, .integer), (.categorical, .categorical), (.boolean, .boolean): matches = true
+            default: matches = false
+            }
+            guard matches else {
+                throw .invalidArgument("class \(index) of label '\(name)' is \(value), not a \(type.rawValue) value")
+            }
+        }
+        self.name = name
+        self.type = type
+        self.classes = classes
+    }
+
     /// Learns the classes of a label column.
     ///
     /// - Throws: ``TabularError/missingValue(feature:row:)`` for a missing label.
@@ -30,7 +57,7 @@ public struct LabelEncoder: Sendable, Hashable, Codable {
         case .categorical(let v): classes = Array(Set(v)).sorted(by: codePointOrder).map(Value.categorical)
         case .boolean(let v): classes = Array(Set(v)).sorted { !$0 && $1 }.map(Value.boolean)
         }
-        return LabelEncoder(name: column.name, type: column.type, classes: classes)
+        return try LabelEncoder(name: column.name, type: column.type, classes: classes)
     }
 
     /// The class index of every row.

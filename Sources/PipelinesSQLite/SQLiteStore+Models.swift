@@ -1,0 +1,231 @@
+public import Foundation
+import GRDB
+public import Pipelines
+
+// MARK: - DatasetStore
+
+extension SQLiteStore {
+    /// Replaces the pipeline's dataset snapshot, bytes and all, in one transaction.
+    ///
+    /// ```swift
+    /// try await store.saveDatasets(DatasetSnapshot(pipelineID: id, generation: 3,
+    ///                                              encoded: datasets.binaryEncoded(), savedAt: .now))
+    /// ```
+    ///
+    /// - Throws: ``Pipelines/StoreError/notFound(kind:id:)`` for an unknown pipeline,
+    ///   ``Pipelines/StoreError/backend(_:)`` when the file fails.
+    public func saveDatasets(_ snapshot: DatasetSnapshot) async throws {
+        try await write("saving the datasets of pipeline \(snapshot.pipelineID)") { db in
+            try Self.requirePipeline(db, snapshot.pipelineID)
+            // coalesce: GRDB binds an empty `Data` as NULL.
+            try db.execute(
+                sql: """
+                    INSERT INTO dataset_snapshots (pipeline_id, generation, saved_at, encoded) VALUES (?, ?, ?, coalesce(?, X''))
+                    ON CONFLICT (pipeline_id) DO UPDATE
+                    SET generation = excluded.generation, saved_at = excluded.saved_at, encoded = excluded.encoded
+                    """,
+                arguments: [snapshot.pipelineID.rawValue, snapshot.generation, snapshot.savedAt.timeIntervalSinceReferenceDate,
+                            snapshot.encoded])
+        }
+    }
+
+    /// The pipeline's dataset snapshot, if one was saved.
+    ///
+    /// ```swift
+    /// if let snapshot = try await store.datasets(of: id) { print(snapshot.generation) }
+    /// ```
+    ///
+    /// - Throws: ``Pipelines/StoreError/backend(_:)`` when the file fails.
+    public func datasets(of pipeline: PipelineID) async throws -> DatasetSnapshot? {
+        try await read("reading the datasets of pipeline \(pipeline)") { db in
+            guard let row = try Row.fetchOne(
+                db, sql: "SELECT generation, saved_at, encoded FROM dataset_snapshots WHERE pipeline_id = ?",
+                arguments: [pipeline.rawValue])
+            else { return nil }
+            return DatasetSnapshot(pipelineID: pipeline, generation: row["generation"], encoded: row["encoded"],
+                                   savedAt: Date(timeIntervalSinceReferenceDate: row["saved_at"]))
+        }
+    }
+}
+
+// MARK: - ModelStore
+
+extension SQLiteStore {
+    /// Adds a model and its artifact in one transaction: both are stored, or neither.
+    ///
+    /// ```swift
+    /// try await store.insertModel(model, artifact: try artifact.encoded())
+    /// ```
+    ///
+    /// - Throws: ``Pipelines/StoreError/notFound(kind:id:)`` for an unknown pipeline of a
+    ///   pipeline model, ``Pipelines/StoreError/duplicateID(kind:id:)`` when the identifier
+    ///   is taken, ``Pipelines/StoreError/backend(_:)`` when the file fails.
+    public func insertModel(_ model: ModelRecord, artifact: Data?) async throws {
+        let json = try RecordCoding.encode(model, "model \(model.id)")
+        try await write("inserting model \(model.id)") { db in
+            if let pipelineID = model.origin.pipelineID { try Self.requirePipeline(db, pipelineID) }
+            guard try !Self.exists(db, "models", id: model.id.rawValue) else {
+                throw StoreError.duplicateID(kind: "model", id: model.id.rawValue)
+            }
+            try db.execute(
+                sql: """
+                    INSERT INTO models (id, pipeline_id, repository_id, line_id, status, version, created_at, record)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: StatementArguments(model.columnValues + [json]))
+            if let artifact {
+                try db.execute(sql: "INSERT INTO model_artifacts (model_id, bytes) VALUES (?, coalesce(?, X''))",
+                               arguments: [model.id.rawValue, artifact])
+            }
+        }
+    }
+
+    /// Replaces a model's record; with `removingArtifact`, deletes its artifact in the
+    /// same transaction.
+    ///
+    /// ```swift
+    /// var rejected = model
+    /// rejected.status = .rejected
+    /// try await store.updateModel(rejected, removingArtifact: true)
+    /// ```
+    ///
+    /// - Throws: ``Pipelines/StoreError/notFound(kind:id:)`` for an unknown model (or an
+    ///   unknown pipeline named by its origin), ``Pipelines/StoreError/modelDeployed(_:)``
+    ///   when removing the artifact of a deployed model, ``Pipelines/StoreError/backend(_:)``.
+    public func updateModel(_ model: ModelRecord, removingArtifact: Bool) async throws {
+        let json = try RecordCoding.encode(model, "model \(model.id)")
+        try await write("updating model \(model.id)") { db in
+            guard try Self.exists(db, "models", id: model.id.rawValue) else {
+                throw StoreError.notFound(kind: "model", id: model.id.rawValue)
+            }
+            if removingArtifact, try Self.isDeployed(db, model.id) { throw StoreError.modelDeployed(model.id) }
+            if let pipelineID = model.origin.pipelineID { try Self.requirePipeline(db, pipelineID) }
+            try Self.updateModelRow(db, model, json: json)
+            if removingArtifact {
+                try db.execute(sql: "DELETE FROM model_artifacts WHERE model_id = ?", arguments: [model.id.rawValue])
+            }
+        }
+    }
+
+    /// The model with this identifier, if any.
+    ///
+    /// ```swift
+    /// let model = try await store.model(id)
+    /// ```
+    ///
+    /// - Throws: ``Pipelines/StoreError/backend(_:)`` when the file fails.
+    public func model(_ id: ModelID) async throws -> ModelRecord? {
+        try await read("reading model \(id)") { db in
+            try RecordCoding.decodeOne(ModelRecord.self, db, sql: "SELECT record FROM models WHERE id = ?",
+                                       arguments: [id.rawValue], "model \(id)")
+        }
+    }
+
+    /// A page of the models matching `filter`, oldest first (ties by identifier): `limit`
+    /// models (all when nil) after skipping `offset`. Negative values count as 0.
+    ///
+    /// ```swift
+    /// let secondPage = try await store.models(matching: ModelFilter(pipelineID: id), offset: 20, limit: 20)
+    /// ```
+    ///
+    /// - Throws: ``Pipelines/StoreError/backend(_:)`` when the file fails.
+    public func models(matching filter: ModelFilter, offset: Int, limit: Int?) async throws -> [ModelRecord] {
+        let (condition, arguments) = Self.sqlCondition(filter)
+        let page: StatementArguments = [limit.map { max($0, 0) } ?? -1, max(offset, 0)]
+        return try await read("listing models") { db in
+            try RecordCoding.decodeAll(
+                ModelRecord.self, db,
+                sql: "SELECT record FROM models WHERE \(condition) ORDER BY created_at, id LIMIT ? OFFSET ?",
+                arguments: arguments + page, "a model")
+        }
+    }
+
+    /// The number of models matching `filter`.
+    ///
+    /// ```swift
+    /// let deployed = try await store.countModels(matching: ModelFilter(deployedOnly: true))
+    /// ```
+    ///
+    /// - Throws: ``Pipelines/StoreError/backend(_:)`` when the file fails.
+    public func countModels(matching filter: ModelFilter) async throws -> Int {
+        let (condition, arguments) = Self.sqlCondition(filter)
+        return try await read("counting models") { db in
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM models WHERE \(condition)", arguments: arguments) ?? 0
+        }
+    }
+
+    /// The model's artifact, if it has one.
+    ///
+    /// ```swift
+    /// let bytes = try await store.artifact(of: id)
+    /// ```
+    ///
+    /// - Throws: ``Pipelines/StoreError/backend(_:)`` when the file fails.
+    public func artifact(of model: ModelID) async throws -> Data? {
+        try await read("reading the artifact of model \(model)") { db in
+            try Data.fetchOne(db, sql: "SELECT bytes FROM model_artifacts WHERE model_id = ?", arguments: [model.rawValue])
+        }
+    }
+
+    /// Erases a model and its artifact.
+    ///
+    /// ```swift
+    /// try await store.deleteModel(id)
+    /// ```
+    ///
+    /// - Throws: ``Pipelines/StoreError/notFound(kind:id:)``,
+    ///   ``Pipelines/StoreError/modelDeployed(_:)`` while it is deployed,
+    ///   ``Pipelines/StoreError/backend(_:)``.
+    public func deleteModel(_ id: ModelID) async throws {
+        try await write("deleting model \(id)") { db in
+            guard try Self.exists(db, "models", id: id.rawValue) else { throw StoreError.notFound(kind: "model", id: id.rawValue) }
+            if try Self.isDeployed(db, id) { throw StoreError.modelDeployed(id) }
+            try db.execute(sql: "DELETE FROM models WHERE id = ?", arguments: [id.rawValue])  // the artifact by cascade
+        }
+    }
+
+    /// Rewrites a model's row (columns and JSON) from its record.
+    static func updateModelRow(_ db: Database, _ model: ModelRecord, json: String? = nil) throws {
+        let json = try json ?? RecordCoding.encode(model, "model \(model.id)")
+        try db.execute(
+            sql: """
+                UPDATE models SET pipeline_id = ?, repository_id = ?, line_id = ?, status = ?, version = ?, created_at = ?,
+                record = ? WHERE id = ?
+                """,
+            arguments: StatementArguments(Array(model.columnValues.dropFirst()) + [json, model.id.rawValue]))
+    }
+
+    /// The SQL condition on `models` selecting what `filter` matches (as
+    /// ``Pipelines/ModelFilter/matches(_:isDeployed:)`` does), with its arguments.
+    static func sqlCondition(_ filter: ModelFilter) -> (String, StatementArguments) {
+        var clauses = ["1"]
+        var values: [(any DatabaseValueConvertible)?] = []
+        if let pipelineID = filter.pipelineID {
+            clauses.append("pipeline_id = ?")
+            values.append(pipelineID.rawValue)
+        }
+        if let repositoryID = filter.repositoryID {
+            clauses.append("repository_id = ?")
+            values.append(repositoryID.rawValue)
+        }
+        if let statuses = filter.statuses {
+            if statuses.isEmpty {
+                clauses.append("0")
+            } else {
+                clauses.append("status IN (\(Array(repeating: "?", count: statuses.count).joined(separator: ", ")))")
+                values += statuses.map(\.rawValue).sorted()
+            }
+        }
+        if let lineID = filter.lineID {
+            clauses.append("line_id = ?")
+            values.append(lineID.rawValue)
+        }
+        if let standalone = filter.standalone {
+            clauses.append(standalone ? "pipeline_id IS NULL" : "pipeline_id IS NOT NULL")
+        }
+        if filter.deployedOnly {
+            clauses.append("id IN (SELECT model_id FROM deployment_current WHERE model_id IS NOT NULL)")
+        }
+        return (clauses.joined(separator: " AND "), StatementArguments(values))
+    }
+}

@@ -1,0 +1,147 @@
+import Foundation
+import GRDB
+import Pipelines
+
+/// The database schema, as a sequence of versioned migrations.
+///
+/// A migration is never edited once released: a change of schema is a new migration
+/// ("v2", …) appended to ``migrator``. GRDB records the applied migrations in the
+/// `grdb_migrations` table and runs only the missing ones, each in its own transaction.
+enum Schema {
+    /// Every migration, oldest first.
+    static let migrator: DatabaseMigrator = {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1", migrate: createVersion1)
+        return migrator
+    }()
+
+    /// Brings the database at `path` up to the latest schema.
+    ///
+    /// Two processes opening a new file at once may both try to create the schema; the
+    /// loser's migration fails (its tables exist already) and is retried once, by which
+    /// time the winner has recorded it as applied.
+    ///
+    /// - Throws: ``Pipelines/StoreError/backend(_:)`` when the migrations fail, or when the
+    ///   file was migrated by a newer version of this module (unknown migrations).
+    static func migrate(_ pool: DatabasePool, path: String) throws {
+        do {
+            do {
+                try migrator.migrate(pool)
+            } catch {
+                try migrator.migrate(pool)
+            }
+            if try pool.read(migrator.hasBeenSuperseded) {
+                let applied = try pool.read(migrator.appliedIdentifiers).sorted()
+                throw StoreError.backend("\(path) was written by a newer version of PipelinesSQLite "
+                    + "(migrations \(applied), this version knows \(migrator.migrations))")
+            }
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError.backend("migrating the schema of \(path): \(error)")
+        }
+    }
+
+    /// Version 1: every table of the store.
+    ///
+    /// Each record is kept whole as JSON (`record`), so it reads back exactly; the columns
+    /// beside it are copies of the fields that are queried, sorted or joined on, written
+    /// from the record in the same statement. Dates are `REAL` seconds since 2001 (a
+    /// `Date`'s own representation, so exact).
+    private static func createVersion1(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE repositories (
+                id TEXT PRIMARY KEY NOT NULL,
+                name TEXT NOT NULL UNIQUE,
+                created_at REAL NOT NULL,
+                record TEXT NOT NULL
+            );
+
+            CREATE TABLE pipelines (
+                id TEXT PRIMARY KEY NOT NULL,
+                repository_id TEXT NOT NULL REFERENCES repositories(id) ON DELETE RESTRICT,
+                name TEXT NOT NULL,
+                configuration_version INTEGER NOT NULL CHECK (configuration_version >= 1),
+                created_at REAL NOT NULL,
+                record TEXT NOT NULL,
+                UNIQUE (repository_id, name)
+            );
+
+            CREATE TABLE configurations (
+                pipeline_id TEXT NOT NULL REFERENCES pipelines(id) ON DELETE CASCADE,
+                version INTEGER NOT NULL CHECK (version >= 1),
+                saved_at REAL NOT NULL,
+                record TEXT NOT NULL,
+                PRIMARY KEY (pipeline_id, version)
+            ) WITHOUT ROWID;
+
+            CREATE TABLE dataset_snapshots (
+                pipeline_id TEXT PRIMARY KEY NOT NULL REFERENCES pipelines(id) ON DELETE CASCADE,
+                generation INTEGER NOT NULL,
+                saved_at REAL NOT NULL,
+                encoded BLOB NOT NULL
+            );
+
+            CREATE TABLE models (
+                id TEXT PRIMARY KEY NOT NULL,
+                pipeline_id TEXT REFERENCES pipelines(id) ON DELETE RESTRICT,
+                repository_id TEXT,
+                line_id TEXT,
+                status TEXT NOT NULL,
+                version INTEGER NOT NULL,
+                created_at REAL NOT NULL,
+                record TEXT NOT NULL
+            );
+            CREATE INDEX models_by_creation ON models(created_at, id);
+            CREATE INDEX models_by_pipeline ON models(pipeline_id, created_at, id);
+            CREATE INDEX models_by_repository ON models(repository_id, created_at, id);
+            CREATE INDEX models_by_line ON models(line_id, created_at, id);
+
+            CREATE TABLE model_artifacts (
+                model_id TEXT PRIMARY KEY NOT NULL REFERENCES models(id) ON DELETE CASCADE,
+                bytes BLOB NOT NULL
+            );
+
+            CREATE TABLE deployment_history (
+                sequence INTEGER PRIMARY KEY AUTOINCREMENT,
+                scope_kind TEXT NOT NULL CHECK (scope_kind IN ('pipeline', 'standalone')),
+                scope_id TEXT NOT NULL,
+                model_id TEXT,
+                previous_model_id TEXT,
+                deployed_at REAL NOT NULL
+            );
+            CREATE INDEX deployment_history_by_scope ON deployment_history(scope_kind, scope_id, sequence);
+            CREATE TRIGGER deployment_history_no_update BEFORE UPDATE ON deployment_history
+            BEGIN SELECT RAISE(ABORT, 'deployment_history is append-only'); END;
+            CREATE TRIGGER deployment_history_no_delete BEFORE DELETE ON deployment_history
+            BEGIN SELECT RAISE(ABORT, 'deployment_history is append-only'); END;
+
+            CREATE TABLE deployment_current (
+                scope_kind TEXT NOT NULL,
+                scope_id TEXT NOT NULL,
+                sequence INTEGER NOT NULL UNIQUE REFERENCES deployment_history(sequence),
+                model_id TEXT REFERENCES models(id) ON DELETE RESTRICT,
+                PRIMARY KEY (scope_kind, scope_id)
+            ) WITHOUT ROWID;
+            CREATE INDEX deployment_current_by_model ON deployment_current(model_id);
+
+            CREATE TABLE runs (
+                id TEXT PRIMARY KEY NOT NULL,
+                pipeline_id TEXT NOT NULL REFERENCES pipelines(id) ON DELETE CASCADE,
+                status TEXT NOT NULL,
+                started_at REAL NOT NULL,
+                record TEXT NOT NULL
+            );
+            CREATE INDEX runs_by_pipeline ON runs(pipeline_id, started_at, id);
+
+            CREATE TABLE triggers (
+                id TEXT PRIMARY KEY NOT NULL,
+                pipeline_id TEXT NOT NULL REFERENCES pipelines(id) ON DELETE CASCADE,
+                created_at REAL NOT NULL,
+                record TEXT NOT NULL
+            );
+            CREATE INDEX triggers_by_creation ON triggers(created_at, id);
+            CREATE INDEX triggers_by_pipeline ON triggers(pipeline_id, created_at, id);
+            """)
+    }
+}
