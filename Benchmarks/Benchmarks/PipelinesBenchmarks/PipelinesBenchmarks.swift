@@ -138,7 +138,7 @@ let benchmarks: @Sendable () -> Void = {
         scalingFactor: .one, maxDuration: .seconds(10), maxIterations: 200_000, setup: setUpPrediction
     )) { benchmark in
         guard let workspace = prediction.workspace, let pipeline = prediction.pipeline else { return }
-        let record: [String: Value] = ["id": .integer(1), "x0": 0.1, "x1": -0.2, "x2": 0.3, "x3": 1.5, "x4": -0.7]
+        let record: [String: Value] = ["x0": 0.1, "x1": -0.2, "x2": 0.3, "x3": 1.5, "x4": -0.7]
         for _ in benchmark.scaledIterations {
             blackHole(try await workspace.predict([record], with: pipeline))
         }
@@ -157,7 +157,7 @@ let benchmarks: @Sendable () -> Void = {
     }
 
     Benchmark("deployment switch (SQLite compare-and-swap)", configuration: .init(
-        metrics: [.wallClock], timeUnits: .milliseconds, warmupIterations: 2, maxDuration: .seconds(10), maxIterations: 500,
+        metrics: [.wallClock], timeUnits: .microseconds, warmupIterations: 2, maxDuration: .seconds(10), maxIterations: 500,
         setup: setUpSwitching
     )) { benchmark in
         guard let workspace = switching.workspace, let pipeline = switching.pipeline else { return }

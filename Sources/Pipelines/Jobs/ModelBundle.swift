@@ -88,6 +88,24 @@ public struct LoadedModel: Sendable {
     public let bundle: ModelBundle
     /// The trained estimator.
     public let model: any TrainedModel
+    /// Where each feature's encoding starts in the model's input row, by feature name.
+    let featureOffsets: [String: Int]
+    /// The width of the model's input row.
+    let inputWidth: Int
+
+    init(id: ModelID, bundle: ModelBundle, model: any TrainedModel) {
+        self.id = id
+        self.bundle = bundle
+        self.model = model
+        var offsets: [String: Int] = [:]
+        var offset = 0
+        for feature in bundle.featureEncoder.features {
+            offsets[feature.name] = offset
+            if case .oneHot(let categories, _) = feature.encoding { offset += categories.count } else { offset += 1 }
+        }
+        featureOffsets = offsets
+        inputWidth = offset
+    }
 
     /// Predictions for every row of `table` (which must hold the model's features; other
     /// columns are ignored).

@@ -1,5 +1,6 @@
 public import Foundation
 public import Tabular
+import LinearAlgebra
 
 extension Workspace {
     // MARK: Models
@@ -101,7 +102,7 @@ extension Workspace {
     /// - Throws: as ``predict(_:with:)-(Table,_)``.
     public func predict(_ records: [[String: Value]], in scope: DeploymentScope) async throws(PipelineError) -> Predictions {
         let model = try await deployedModel(in: scope)
-        return try model.predict(try RecordInput.table(records, schema: model.bundle.schema))
+        return try model.predict(matrix: try RecordInput.matrix(records, for: model), withProbabilities: true)
     }
 
     /// The model deployed in `scope`, decoded once and then shared by every call.
@@ -174,48 +175,72 @@ extension Workspace {
     ///   ``PipelineError/nothingDeployed(_:)``.
     public func predict(_ records: [[String: Value]], with id: PipelineID) async throws(PipelineError) -> Predictions {
         let model = try await deployedModel(of: id)
-        return try model.predict(try RecordInput.table(records, schema: model.bundle.schema))
+        return try model.predict(matrix: try RecordInput.matrix(records, for: model), withProbabilities: true)
     }
 }
 
-/// Turns prediction records into a table of the model's features, checking each value.
+/// Turns prediction records straight into the model's input rows, checking each value
+/// against the feature schema (no intermediate table: one allocation for the matrix).
 enum RecordInput {
-    /// A table with one column per feature of `schema`, one row per record.
+    /// One row per record, encoded as the model's feature encoder does.
     ///
-    /// - Throws: ``PipelineError/invalidInput(record:feature:reason:)``.
+    /// - Throws: ``PipelineError/invalidInput(record:feature:reason:)`` for a missing,
+    ///   unknown, null or wrongly typed feature, or an unknown category the encoder refuses.
     /// - Complexity: O(records × features).
-    static func table(_ records: [[String: Value]], schema: FeatureSchema) throws(PipelineError) -> Table {
-        let known = Set(schema.features.map(\.name))
-        for (index, record) in records.enumerated() {
-            if let unknown = record.keys.sorted().first(where: { !known.contains($0) }) {
-                throw .invalidInput(record: index, feature: unknown, reason: "not a feature of the model (features: \(schema.features.map(\.name).joined(separator: ", ")))")
-            }
-        }
-        var columns: [Column] = []
-        for field in schema.features {
-            var numeric: [Double?] = [], integer: [Int?] = [], text: [String?] = [], boolean: [Bool?] = []
+    static func matrix(_ records: [[String: Value]], for model: LoadedModel) throws(PipelineError) -> Matrix {
+        let encoder = model.bundle.featureEncoder
+        let width = model.inputWidth
+        var result = Matrix(rows: records.count, columns: width)
+        var failure: PipelineError?
+        result.withUnsafeMutableElements { out in
             for (index, record) in records.enumerated() {
-                guard let value = record[field.name] else {
-                    throw .invalidInput(record: index, feature: field.name, reason: "missing")
+                if record.count != encoder.features.count || record.keys.contains(where: { model.featureOffsets[$0] == nil }) {
+                    if let unknown = record.keys.sorted().first(where: { model.featureOffsets[$0] == nil }) {
+                        failure = .invalidInput(record: index, feature: unknown, reason: "not a feature of the model (features: \(encoder.features.map(\.name).joined(separator: ", ")))")
+                        return
+                    }
                 }
-                switch (field.type, value) {
-                case (_, .missing): throw .invalidInput(record: index, feature: field.name, reason: "null")
-                case (.numeric, .numeric(let x)): numeric.append(x)
-                case (.numeric, .integer(let x)): numeric.append(Double(x))
-                case (.integer, .integer(let x)): integer.append(x)
-                case (.categorical, .categorical(let s)): text.append(s)
-                case (.boolean, .boolean(let b)): boolean.append(b)
-                default:
-                    throw .invalidInput(record: index, feature: field.name, reason: "expected a \(field.type.rawValue) value, got \(value)")
+                for feature in encoder.features {
+                    guard let offset = model.featureOffsets[feature.name] else { continue }
+                    guard let value = record[feature.name] else {
+                        failure = .invalidInput(record: index, feature: feature.name, reason: "missing")
+                        return
+                    }
+                    if let problem = write(value, of: feature, into: out, at: index * width + offset, unknown: encoder.unknownCategories) {
+                        failure = .invalidInput(record: index, feature: feature.name, reason: problem)
+                        return
+                    }
                 }
-            }
-            switch field.type {
-            case .numeric: columns.append(Column(name: field.name, numeric: numeric))
-            case .integer: columns.append(Column(name: field.name, integer: integer))
-            case .categorical: columns.append(Column(name: field.name, categorical: text))
-            case .boolean: columns.append(Column(name: field.name, boolean: boolean))
             }
         }
-        do { return try Table(columns) } catch { throw .data(error) }
+        if let failure { throw failure }
+        return result
+    }
+
+    /// Writes one encoded value; returns what is wrong with it, if anything.
+    private static func write(
+        _ value: Value, of feature: FeatureEncoder.Feature, into out: UnsafeMutableBufferPointer<Double>, at position: Int,
+        unknown: FeatureEncoder.UnknownCategoryPolicy
+    ) -> String? {
+        switch (feature.encoding, value) {
+        case (_, .missing):
+            return "null"
+        case (.numeric, .numeric(let x)) where feature.type == .numeric || feature.type == .integer:
+            guard x.isFinite else { return "not a finite number" }
+            out[position] = x
+        case (.numeric, .integer(let x)) where feature.type == .numeric || feature.type == .integer:
+            out[position] = Double(x)
+        case (.numeric, .boolean(let b)) where feature.type == .boolean:
+            out[position] = b ? 1 : 0
+        case (.oneHot(let categories, _), .categorical(let category)):
+            if let slot = categories.firstIndex(of: category) {
+                out[position + slot] = 1
+            } else if unknown == .error {
+                return "unknown category '\(category)'"
+            }
+        default:
+            return "expected a \(feature.type.rawValue) value, got \(value)"
+        }
+        return nil
     }
 }
