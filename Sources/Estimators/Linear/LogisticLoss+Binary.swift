@@ -1,0 +1,153 @@
+import Foundation
+import LinearAlgebra
+
+/// The binary loss in one pass over `X`.
+///
+/// Two gemv (`X·w`, then `Xᵀ·r`) read all of `X` twice per evaluation, and `X` is too
+/// large for the caches. Here rows are taken in blocks of ``blockRows``: the block's
+/// decision values, then its residuals, then its share of `Xᵀ·r` while its rows are still
+/// in cache. Each block writes its own partial sums, which are added in block order
+/// afterwards, so the result is the same whatever the number of threads.
+extension LogisticLoss {
+    /// Rows per block: 512 rows of 40 features are 160 KB, well inside a core's L2.
+    static let blockRows = 512
+
+    /// The binary data term `1/n · Σ [log(1 + e^raw) − y·raw]` and the full gradient
+    /// (penalty included in the coefficients' part), `raw = X·w + b`.
+    ///
+    /// - Complexity: O(n × features), reading `X` once, spread over `threads`.
+    func binaryTerms(_ coefficients: [Double], intercept: Double) -> (value: Double, gradient: [Double]) {
+        let n = x.rows, p = x.columns
+        let blockCount = (n + Self.blockRows - 1) / Self.blockRows
+        // Per block: Σ rᵢ·xᵢ (p values), Σ loss, Σ rᵢ.
+        let width = p + 2
+        var partials = [Double](repeating: 0, count: blockCount * width)
+        x.withUnsafeElements { xs in
+            coefficients.withUnsafeBufferPointer { w in
+                labels.withUnsafeBufferPointer { y in
+                    partials.withUnsafeMutableBufferPointer { out in
+                        guard let xBase = xs.baseAddress, let wBase = w.baseAddress, let yBase = y.baseAddress,
+                              let outBase = out.baseAddress else { return }
+                        let pass = BinaryPass(
+                            x: xBase, labels: yBase, weights: wBase, intercept: intercept, rows: n, columns: p,
+                            partials: outBase)
+                        _ = ParallelWork.map(blockCount, threads: threads) { block, _ in pass.run(block: block) }
+                    }
+                }
+            }
+        }
+        var sums = [Double](repeating: 0, count: width)
+        for block in 0..<blockCount {
+            for j in 0..<width { sums[j] += partials[block * width + j] }
+        }
+        let scale = 1 / Double(n)
+        var gradient = [Double](repeating: 0, count: parameterCount)
+        for j in 0..<p { gradient[j] = scale * sums[j] + l2 * coefficients[j] }
+        if fitIntercept { gradient[p] = scale * sums[p + 1] }
+        return (scale * sums[p], gradient)
+    }
+}
+
+/// The pointers one evaluation's blocks share.
+///
+/// Unchecked `Sendable`: `x`, `labels` and `weights` are only read, and each block writes
+/// only its own `p + 2` partial sums; the buffers outlive the parallel pass.
+private struct BinaryPass: @unchecked Sendable {
+    let x: UnsafePointer<Double>
+    let labels: UnsafePointer<Int>
+    let weights: UnsafePointer<Double>
+    let intercept: Double
+    let rows: Int
+    let columns: Int
+    let partials: UnsafeMutablePointer<Double>
+
+    /// Writes block `block`'s `Σ rᵢ·xᵢ`, `Σ loss` and `Σ rᵢ` to its partial sums.
+    ///
+    /// - Complexity: O(block rows × features).
+    func run(block: Int) {
+        let first = block * LogisticLoss.blockRows
+        let count = Swift.min(LogisticLoss.blockRows, rows - first)
+        let p = columns
+        let rowsBase = x + first * p
+        let out = partials + block * (p + 2)
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: count) { residual in
+            // raw = X·w + b for the block's rows.
+            for k in 0..<count { residual[k] = intercept + dot(rowsBase + k * p, weights, p) }
+            // loss = log(1 + e^raw) − y·raw; ∂/∂raw = σ(raw) − y. One exponential serves
+            // both: e^(−|t|) is e^(−t) for t > 0 and e^t otherwise.
+            var value = 0.0, residualSum = 0.0
+            for k in 0..<count {
+                let t = residual[k], target = Double(labels[first + k]), e = exp(-abs(t))
+                value += (t > 0 ? t + log1p(e) : log1p(e)) - target * t
+                let r = (t >= 0 ? 1 / (1 + e) : e / (1 + e)) - target
+                residual[k] = r
+                residualSum += r
+            }
+            out[p] = value
+            out[p + 1] = residualSum
+            // Σ rᵢ·xᵢ over the block's rows, four rows at a time, while they are in cache.
+            var k = 0
+            while k + 4 <= count {
+                let row = rowsBase + k * p
+                addRows(row, row + p, row + 2 * p, row + 3 * p,
+                        residual[k], residual[k + 1], residual[k + 2], residual[k + 3], into: out, p)
+                k += 4
+            }
+            while k < count {
+                let row = rowsBase + k * p, r = residual[k]
+                for j in 0..<p { out[j] += r * row[j] }
+                k += 1
+            }
+        }
+    }
+
+    /// `a·b` over `n` elements, with two four-lane accumulators.
+    @inline(__always)
+    private func dot(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, _ n: Int) -> Double {
+        var s0 = SIMD4<Double>(), s1 = SIMD4<Double>()
+        var j = 0
+        while j + 8 <= n {
+            s0 += load(a + j) * load(b + j)
+            s1 += load(a + j + 4) * load(b + j + 4)
+            j += 8
+        }
+        if j + 4 <= n {
+            s0 += load(a + j) * load(b + j)
+            j += 4
+        }
+        var sum = (s0 + s1).sum()
+        while j < n {
+            sum += a[j] * b[j]
+            j += 1
+        }
+        return sum
+    }
+
+    /// `out += r0·x0 + r1·x1 + r2·x2 + r3·x3` over `n` elements.
+    @inline(__always)
+    private func addRows(
+        _ x0: UnsafePointer<Double>, _ x1: UnsafePointer<Double>, _ x2: UnsafePointer<Double>,
+        _ x3: UnsafePointer<Double>, _ r0: Double, _ r1: Double, _ r2: Double, _ r3: Double,
+        into out: UnsafeMutablePointer<Double>, _ n: Int
+    ) {
+        let v0 = SIMD4<Double>(repeating: r0), v1 = SIMD4<Double>(repeating: r1)
+        let v2 = SIMD4<Double>(repeating: r2), v3 = SIMD4<Double>(repeating: r3)
+        var j = 0
+        while j + 4 <= n {
+            let first: SIMD4<Double> = v0 * load(x0 + j) + v1 * load(x1 + j)
+            let second: SIMD4<Double> = v2 * load(x2 + j) + v3 * load(x3 + j)
+            let sum: SIMD4<Double> = load(UnsafePointer(out + j)) + (first + second)
+            UnsafeMutableRawPointer(out + j).storeBytes(of: sum, as: SIMD4<Double>.self)
+            j += 4
+        }
+        while j < n {
+            out[j] += (r0 * x0[j] + r1 * x1[j]) + (r2 * x2[j] + r3 * x3[j])
+            j += 1
+        }
+    }
+
+    @inline(__always)
+    private func load(_ pointer: UnsafePointer<Double>) -> SIMD4<Double> {
+        UnsafeRawPointer(pointer).loadUnaligned(as: SIMD4<Double>.self)
+    }
+}
