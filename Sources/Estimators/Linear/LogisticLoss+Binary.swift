@@ -11,6 +11,9 @@ import LinearAlgebra
 extension LogisticLoss {
     /// Rows per block: 512 rows of 40 features are 160 KB, well inside a core's L2.
     static let blockRows = 512
+    /// Rows per strip inside a block: the strip's rows are read for their decision values
+    /// and read again from L1 for the gradient; `2^stripRows` must be a finite `Double`.
+    static let stripRows = 32
 
     /// The binary data term `1/n · Σ [log(1 + e^raw) − y·raw]` and the full gradient
     /// (penalty included in the coefficients' part), `raw = X·w + b`.
@@ -70,35 +73,47 @@ private struct BinaryPass: @unchecked Sendable {
         let p = columns
         let rowsBase = x + first * p
         let out = partials + block * (p + 2)
-        withUnsafeTemporaryAllocation(of: Double.self, capacity: count) { residual in
-            // raw = X·w + b for the block's rows.
-            for k in 0..<count { residual[k] = intercept + dot(rowsBase + k * p, weights, p) }
-            // loss = log(1 + e^raw) − y·raw; ∂/∂raw = σ(raw) − y. One exponential serves
-            // both: e^(−|t|) is e^(−t) for t > 0 and e^t otherwise.
-            var value = 0.0, residualSum = 0.0
-            for k in 0..<count {
-                let t = residual[k], target = Double(labels[first + k]), e = exp(-abs(t))
-                value += (t > 0 ? t + log1p(e) : log1p(e)) - target * t
-                let r = (t >= 0 ? 1 / (1 + e) : e / (1 + e)) - target
-                residual[k] = r
-                residualSum += r
-            }
-            out[p] = value
-            out[p + 1] = residualSum
-            // Σ rᵢ·xᵢ over the block's rows, four rows at a time, while they are in cache.
-            var k = 0
-            while k + 4 <= count {
-                let row = rowsBase + k * p
-                addRows(row, row + p, row + 2 * p, row + 3 * p,
-                        residual[k], residual[k + 1], residual[k + 2], residual[k + 3], into: out, p)
-                k += 4
-            }
-            while k < count {
-                let row = rowsBase + k * p, r = residual[k]
-                for j in 0..<p { out[j] += r * row[j] }
-                k += 1
+        var value = 0.0, residualSum = 0.0
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: LogisticLoss.stripRows) { residual in
+            var stripStart = 0
+            while stripStart < count {
+                let strip = Swift.min(LogisticLoss.stripRows, count - stripStart)
+                let stripBase = rowsBase + stripStart * p
+                // raw = X·w + b for the strip's rows.
+                for k in 0..<strip { residual[k] = intercept + dot(stripBase + k * p, weights, p) }
+                // loss = log(1 + e^raw) − y·raw = max(raw, 0) + log(1 + e^(−|raw|)) − y·raw;
+                // ∂/∂raw = σ(raw) − y. One exponential serves both: e^(−|t|) is e^(−t) for
+                // t > 0 and e^t otherwise. The strip's log(1 + e) terms are one logarithm of
+                // their product (each factor is in [1, 2], so the product stays below 2^strip).
+                var product = 1.0
+                for k in 0..<strip {
+                    let t = residual[k], target = Double(labels[first + stripStart + k]), e = exp(-abs(t))
+                    let u = 1 + e
+                    value += Swift.max(t, 0) - target * t
+                    product *= u
+                    let r = (t >= 0 ? 1 / u : e / u) - target
+                    residual[k] = r
+                    residualSum += r
+                }
+                value += log(product)
+                // Σ rᵢ·xᵢ over the strip's rows, four rows at a time, while they are in cache.
+                var k = 0
+                while k + 4 <= strip {
+                    let row = stripBase + k * p
+                    addRows(row, row + p, row + 2 * p, row + 3 * p,
+                            residual[k], residual[k + 1], residual[k + 2], residual[k + 3], into: out, p)
+                    k += 4
+                }
+                while k < strip {
+                    let row = stripBase + k * p, r = residual[k]
+                    for j in 0..<p { out[j] += r * row[j] }
+                    k += 1
+                }
+                stripStart += strip
             }
         }
+        out[p] = value
+        out[p + 1] = residualSum
     }
 
     /// `a·b` over `n` elements, with two four-lane accumulators.
