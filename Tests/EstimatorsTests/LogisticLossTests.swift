@@ -30,7 +30,7 @@ struct LogisticLossTests {
     }
 
     @Test("matches the row-by-row formulas across partial blocks and odd widths",
-          arguments: [(1, 1), (5, 3), (1_300, 7), (2 * LogisticLoss.blockRows, 8), (1_100, 13)])
+          arguments: [(1, 1), (5, 3), (1_300, 7), (2 * LogisticLoss.blockRows, 8), (1_100, 13), (130, 600)])
     func matchesReference(_ shape: (rows: Int, columns: Int)) throws {
         let x = randomMatrix(shape.rows, shape.columns, seed: UInt64(shape.rows + 31 * shape.columns))
         let labels = (0..<shape.rows).map { i in x[i, 0] + 0.3 * x[i, shape.columns - 1] > 0 ? 1 : 0 }

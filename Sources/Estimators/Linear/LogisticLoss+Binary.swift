@@ -8,12 +8,24 @@ import LinearAlgebra
 /// decision values, then its residuals, then its share of `Xᵀ·r` while its rows are still
 /// in cache. Each block writes its own partial sums, which are added in block order
 /// afterwards, so the result is the same whatever the number of threads.
+///
+/// Inside a block, rows go in strips of up to ``stripRows`` (and at most
+/// ``BLAS/callingThreadGemvElements`` elements): OpenBLAS's gemv on a strip runs on the
+/// calling thread and reads it with the CPU's widest vectors; a strip that would have fewer
+/// than four rows (more than 512 features) is done by the plain Swift loops below.
 extension LogisticLoss {
     /// Rows per block: 512 rows of 40 features are 160 KB, well inside a core's L2.
     static let blockRows = 512
-    /// Rows per strip inside a block: the strip's rows are read for their decision values
-    /// and read again from L1 for the gradient; `2^stripRows` must be a finite `Double`.
-    static let stripRows = 32
+    /// The most rows per strip inside a block: the strip's rows are read for their decision
+    /// values and read again from L1 for the gradient; `2^stripRows` must be a finite
+    /// `Double` (one logarithm per strip).
+    static let stripRows = 64
+
+    /// Rows per strip for `columns` features, and whether gemv computes them.
+    static func strip(columns: Int) -> (rows: Int, gemv: Bool) {
+        let rows = Swift.max(4, Swift.min(stripRows, BLAS.callingThreadGemvElements / Swift.max(1, columns)))
+        return (rows, rows * columns <= BLAS.callingThreadGemvElements)
+    }
 
     /// The binary data term `1/n · Σ [log(1 + e^raw) − y·raw]` and the full gradient
     /// (penalty included in the coefficients' part), `raw = X·w + b`.
@@ -71,16 +83,22 @@ private struct BinaryPass: @unchecked Sendable {
         let first = block * LogisticLoss.blockRows
         let count = Swift.min(LogisticLoss.blockRows, rows - first)
         let p = columns
-        let rowsBase = x + first * p
+        let (stripRows, useGemv) = LogisticLoss.strip(columns: p)
         let out = partials + block * (p + 2)
         var value = 0.0, residualSum = 0.0
-        withUnsafeTemporaryAllocation(of: Double.self, capacity: LogisticLoss.stripRows) { residual in
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: stripRows) { buffer in
+            guard let residual = buffer.baseAddress else { return }
             var stripStart = 0
             while stripStart < count {
-                let strip = Swift.min(LogisticLoss.stripRows, count - stripStart)
-                let stripBase = rowsBase + stripStart * p
+                let strip = Swift.min(stripRows, count - stripStart)
+                let stripBase = x + (first + stripStart) * p
                 // raw = X·w + b for the strip's rows.
-                for k in 0..<strip { residual[k] = intercept + dot(stripBase + k * p, weights, p) }
+                if useGemv {
+                    residual.update(repeating: intercept, count: strip)
+                    BLAS.gemv(rows: strip, columns: p, stripBase, weights, beta: 1, into: residual)
+                } else {
+                    for k in 0..<strip { residual[k] = intercept + dot(stripBase + k * p, weights, p) }
+                }
                 // loss = log(1 + e^raw) − y·raw = max(raw, 0) + log(1 + e^(−|raw|)) − y·raw;
                 // ∂/∂raw = σ(raw) − y. One exponential serves both: e^(−|t|) is e^(−t) for
                 // t > 0 and e^t otherwise. The strip's log(1 + e) terms are one logarithm of
@@ -96,24 +114,35 @@ private struct BinaryPass: @unchecked Sendable {
                     residualSum += r
                 }
                 value += log(product)
-                // Σ rᵢ·xᵢ over the strip's rows, four rows at a time, while they are in cache.
-                var k = 0
-                while k + 4 <= strip {
-                    let row = stripBase + k * p
-                    addRows(row, row + p, row + 2 * p, row + 3 * p,
-                            residual[k], residual[k + 1], residual[k + 2], residual[k + 3], into: out, p)
-                    k += 4
-                }
-                while k < strip {
-                    let row = stripBase + k * p, r = residual[k]
-                    for j in 0..<p { out[j] += r * row[j] }
-                    k += 1
+                // Σ rᵢ·xᵢ over the strip's rows while they are in cache.
+                if useGemv {
+                    BLAS.gemv(rows: strip, columns: p, stripBase, residual, transpose: true, beta: 1, into: out)
+                } else {
+                    addRows(stripBase, strip, residual, into: out, p)
                 }
                 stripStart += strip
             }
         }
         out[p] = value
         out[p + 1] = residualSum
+    }
+
+    /// `out += Σₖ r[k]·rowₖ` over `count` rows of `n` elements from `rows`, four rows at a time.
+    private func addRows(
+        _ rows: UnsafePointer<Double>, _ count: Int, _ r: UnsafePointer<Double>,
+        into out: UnsafeMutablePointer<Double>, _ n: Int
+    ) {
+        var k = 0
+        while k + 4 <= count {
+            let row = rows + k * n
+            addRows(row, row + n, row + 2 * n, row + 3 * n, r[k], r[k + 1], r[k + 2], r[k + 3], into: out, n)
+            k += 4
+        }
+        while k < count {
+            let row = rows + k * n, rk = r[k]
+            for j in 0..<n { out[j] += rk * row[j] }
+            k += 1
+        }
     }
 
     /// `a·b` over `n` elements, with two four-lane accumulators.
