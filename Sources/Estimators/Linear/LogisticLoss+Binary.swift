@@ -22,6 +22,8 @@ extension LogisticLoss {
     static let stripRows = 64
 
     /// Rows per strip for `columns` features, and whether gemv computes them.
+    ///
+    /// - Complexity: O(1).
     static func strip(columns: Int) -> (rows: Int, gemv: Bool) {
         let rows = Swift.max(4, Swift.min(stripRows, BLAS.callingThreadGemvElements / Swift.max(1, columns)))
         return (rows, rows * columns <= BLAS.callingThreadGemvElements)
@@ -128,6 +130,8 @@ private struct BinaryPass: @unchecked Sendable {
     }
 
     /// `out += Σₖ r[k]·rowₖ` over `count` rows of `n` elements from `rows`, four rows at a time.
+    ///
+    /// - Complexity: O(count × n).
     private func addRows(
         _ rows: UnsafePointer<Double>, _ count: Int, _ r: UnsafePointer<Double>,
         into out: UnsafeMutablePointer<Double>, _ n: Int
@@ -146,6 +150,8 @@ private struct BinaryPass: @unchecked Sendable {
     }
 
     /// `a·b` over `n` elements, with two four-lane accumulators.
+    ///
+    /// - Complexity: O(n).
     @inline(__always)
     private func dot(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, _ n: Int) -> Double {
         var s0 = SIMD4<Double>(), s1 = SIMD4<Double>()
@@ -168,6 +174,8 @@ private struct BinaryPass: @unchecked Sendable {
     }
 
     /// `out += r0·x0 + r1·x1 + r2·x2 + r3·x3` over `n` elements.
+    ///
+    /// - Complexity: O(n).
     @inline(__always)
     private func addRows(
         _ x0: UnsafePointer<Double>, _ x1: UnsafePointer<Double>, _ x2: UnsafePointer<Double>,
@@ -190,6 +198,9 @@ private struct BinaryPass: @unchecked Sendable {
         }
     }
 
+    /// Four doubles from `pointer`, which need not be aligned.
+    ///
+    /// - Complexity: O(1).
     @inline(__always)
     private func load(_ pointer: UnsafePointer<Double>) -> SIMD4<Double> {
         UnsafeRawPointer(pointer).loadUnaligned(as: SIMD4<Double>.self)

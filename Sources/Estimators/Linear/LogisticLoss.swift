@@ -24,6 +24,8 @@ struct LogisticLoss: Sendable {
     var parameterCount: Int { rows * x.columns + (fitIntercept ? rows : 0) }
 
     /// The coefficients (row-major) and intercepts in `theta`.
+    ///
+    /// - Complexity: O(parameters).
     func split(_ theta: [Double]) -> (coefficients: [Double], intercepts: [Double]) {
         let count = rows * x.columns
         let intercepts = fitIntercept ? Array(theta[count...]) : [Double](repeating: 0, count: rows)
