@@ -61,6 +61,19 @@ struct BLASTests {
         })
     }
 
+    @Test("gemv on pointers: both orientations, beta, empty shapes")
+    func gemvPointers() throws {
+        let elements = a.elements, x3 = [1.0, 0, -1], x2 = [1.0, 1]
+        var y2 = [1.0, 1.0], y3 = [0.0, 0, 0]
+        BLAS.gemv(rows: 2, columns: 3, elements, x3, alpha: 2, beta: -1, into: &y2)
+        #expect(y2 == [-5, -5])
+        BLAS.gemv(rows: 2, columns: 3, elements, x2, transpose: true, beta: 0, into: &y3)
+        #expect(y3 == [5, 7, 9])
+        var empty = [3.0, 4.0]
+        BLAS.gemv(rows: 2, columns: 0, elements, x3, beta: 0.5, into: &empty)
+        #expect(empty == [1.5, 2])
+    }
+
     @Test("syrk: Gram matrices in both orientations, both triangles filled")
     func syrk() throws {
         #expect(try BLAS.syrk(a) == (try Matrix([[17, 22, 27], [22, 29, 36], [27, 36, 45]])))
