@@ -14,11 +14,15 @@ let package = Package(
         .library(name: "Pipelines", targets: ["Pipelines"]),
         .library(name: "PipelinesTesting", targets: ["PipelinesTesting"]),
         .library(name: "PipelinesSQLite", targets: ["PipelinesSQLite"]),
+        .library(name: "PipelinesSpec", targets: ["PipelinesSpec"]),
+        .executable(name: "mlpipe", targets: ["mlpipe"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     ],
     targets: [
         // MARK: System libraries
@@ -67,6 +71,20 @@ let package = Package(
         ),
 
         .target(
+            name: "PipelinesSpec",
+            dependencies: ["Pipelines", "Estimators", "Tabular", .product(name: "Yams", package: "Yams")]
+        ),
+
+        .executableTarget(
+            name: "mlpipe",
+            dependencies: [
+                "Pipelines", "PipelinesSQLite", "PipelinesSpec", "Estimators", "Tabular", "Scoring",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+
+        .target(
             name: "PipelinesTesting",
             dependencies: ["Pipelines", "Tabular", "Estimators"]
         ),
@@ -103,6 +121,15 @@ let package = Package(
             name: "PipelinesTests",
             dependencies: ["Pipelines", "PipelinesSQLite", "PipelinesTesting", "Tabular", "Estimators", "Scoring", "LinearAlgebra"],
             resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "PipelinesSpecTests",
+            dependencies: ["PipelinesSpec", "Pipelines", "Estimators"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "MLPipeTests",
+            dependencies: ["mlpipe"]
         ),
         .testTarget(
             name: "ScoringTests",

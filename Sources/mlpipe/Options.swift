@@ -1,0 +1,45 @@
+import ArgumentParser
+import Foundation
+import Logging
+import Pipelines
+import PipelinesSQLite
+
+/// The options every command takes.
+struct GlobalOptions: ParsableArguments {
+    @Option(help: "The store file (created on first use).")
+    var store: String = ".mlpipe/store.sqlite"
+
+    @Flag(help: "Print machine-readable JSON on stdout.")
+    var json = false
+
+    @Flag(help: "Log job progress and details on stderr.")
+    var verbose = false
+
+    /// The workspace on the SQLite store at `--store`.
+    func workspace(baseDirectory: URL? = nil) throws -> Workspace {
+        var logger = Logger(label: "mlpipe") { label in StreamLogHandler.standardError(label: label) }
+        logger.logLevel = verbose ? .info : .warning
+        let sqlite = try SQLiteStore(path: store)
+        return Workspace(
+            store: sqlite, logger: logger,
+            baseDirectory: baseDirectory ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
+    }
+}
+
+/// A failure of a command, said in one message.
+struct CommandFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Finds a pipeline by name (in `repository` when given).
+func findPipeline(_ name: String, repository: String?, in workspace: Workspace) async throws -> PipelineRecord {
+    var repositoryID: RepositoryID?
+    if let repository { repositoryID = try await workspace.repository(named: repository).id }
+    let matches = try await workspace.pipelines(in: repositoryID).filter { $0.name == name }
+    guard let first = matches.first else { throw CommandFailure("no pipeline named '\(name)'") }
+    guard matches.count == 1 else {
+        throw CommandFailure("\(matches.count) pipelines are named '\(name)': say which with --repository")
+    }
+    return first
+}

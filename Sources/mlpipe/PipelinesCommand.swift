@@ -1,0 +1,92 @@
+import ArgumentParser
+import Foundation
+import Pipelines
+
+/// `mlpipe pipelines list|show|delete|reset-datasets`.
+struct PipelinesCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pipelines", abstract: "List, show, delete pipelines, or reset their datasets.",
+        subcommands: [List.self, Show.self, Delete.self, ResetDatasets.self])
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List every pipeline.")
+        @OptionGroup var options: GlobalOptions
+
+        func run() async throws {
+            let workspace = try options.workspace()
+            let repositories = Dictionary(uniqueKeysWithValues: try await workspace.repositories().map { ($0.id, $0.name) })
+            let pipelines = try await workspace.pipelines()
+            if options.json {
+                try printJSON(pipelines.map { pipeline -> [String: Any] in
+                    ["id": pipeline.id.rawValue, "name": pipeline.name, "repository": repositories[pipeline.repositoryID] ?? "",
+                     "version": pipeline.configurationVersion]
+                })
+            } else {
+                print(renderTable(["pipeline", "repository", "version", "id"], pipelines.map {
+                    [$0.name, repositories[$0.repositoryID] ?? "", String($0.configurationVersion), $0.id.rawValue]
+                }))
+            }
+        }
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show a pipeline: configuration, runs, models.")
+        @OptionGroup var options: GlobalOptions
+        @Argument(help: "The pipeline's name.") var name: String
+        @Option(help: "The repository, when several hold a pipeline of that name.") var repository: String?
+
+        func run() async throws {
+            let workspace = try options.workspace()
+            let pipeline = try await findPipeline(name, repository: repository, in: workspace)
+            let configuration = try await workspace.currentConfiguration(pipeline.id)
+            let runs = try await workspace.runs(of: pipeline.id)
+            let models = try await workspace.models(of: pipeline.id)
+            let deployed = try await workspace.deployedModelID(of: pipeline.id)
+            if options.json {
+                let configurationJSON = try JSONSerialization.jsonObject(with: try configuration.configuration.canonicalJSON())
+                try printJSON([
+                    "id": pipeline.id.rawValue, "name": pipeline.name, "version": configuration.version,
+                    "configuration": configurationJSON,
+                    "runs": runs.map { ["id": $0.id.rawValue, "status": $0.status.rawValue, "jobs": $0.jobs.map(\.rawValue),
+                                        "startedAt": ISO8601DateFormatter().string(from: $0.startedAt)] },
+                    "models": models.map { modelObject($0, deployed: $0.id == deployed, pipelineName: pipeline.name) },
+                    "deployed": deployed.map { $0.rawValue as Any } ?? NSNull(),
+                ])
+            } else {
+                print("pipeline \(pipeline.name), configuration version \(configuration.version) (\(configuration.hash.prefix(12)))")
+                print(String(decoding: try configuration.configuration.canonicalJSON(pretty: true), as: UTF8.self))
+                print("\n\(runs.count) run(s); latest: \(runs.first.map { "\($0.status.rawValue) at \($0.startedAt)" } ?? "none")\n")
+                print(modelsTable(models, deployed: Set([deployed].compactMap { $0 }), tuned: Set(configuration.configuration.tuning.values.keys)))
+            }
+        }
+    }
+
+    struct Delete: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Delete a pipeline (its models stay as standalone models).")
+        @OptionGroup var options: GlobalOptions
+        @Argument(help: "The pipeline's name.") var name: String
+        @Option(help: "The repository, when several hold a pipeline of that name.") var repository: String?
+
+        func run() async throws {
+            let workspace = try options.workspace()
+            let pipeline = try await findPipeline(name, repository: repository, in: workspace)
+            try await workspace.deletePipeline(pipeline.id)
+            if options.json { try printJSON(["deleted": pipeline.id.rawValue]) } else { print("deleted pipeline \(pipeline.name)") }
+        }
+    }
+
+    struct ResetDatasets: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "reset-datasets", abstract: "Empty a pipeline's training, validation and testing sets.")
+        @OptionGroup var options: GlobalOptions
+        @Argument(help: "The pipeline's name.") var name: String
+        @Option(help: "The repository, when several hold a pipeline of that name.") var repository: String?
+
+        func run() async throws {
+            let workspace = try options.workspace()
+            let pipeline = try await findPipeline(name, repository: repository, in: workspace)
+            try await workspace.resetDatasets(pipeline.id)
+            if options.json { try printJSON(["reset": pipeline.id.rawValue]) } else { print("reset the datasets of \(pipeline.name)") }
+        }
+    }
+}

@@ -1,0 +1,142 @@
+import ArgumentParser
+import Foundation
+import Pipelines
+
+/// `mlpipe triggers add|list|remove`.
+struct TriggersCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "triggers", abstract: "Schedule pipeline runs: cron expressions, @daily-style shortcuts, \"every N days\".",
+        subcommands: [Add.self, List.self, Remove.self])
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Add a trigger.")
+        @OptionGroup var options: GlobalOptions
+        @Option(help: "The pipeline.") var pipeline: String
+        @Option(help: "The pipeline's repository, when several hold a pipeline of that name.") var repository: String?
+        @Option(help: "When: \"0 3 * * 1-5\", \"@daily\", \"every 14 days\".") var schedule: String
+        @Option(help: "The time zone of a cron schedule (IANA name).") var timeZone: String = "UTC"
+        @Option(help: "Jobs to run, comma-separated (all by default).") var jobs: String = "dataset,training,testing,deployment"
+
+        func validate() throws {
+            _ = try parseJobs(jobs)
+            guard TimeZone(identifier: timeZone) != nil else { throw ValidationError("unknown time zone '\(timeZone)'") }
+        }
+
+        func run() async throws {
+            let workspace = try options.workspace()
+            let target = try await findPipeline(pipeline, repository: repository, in: workspace)
+            let zone = TimeZone(identifier: timeZone) ?? .gmt
+            let parsed = try TriggerSchedule(parsing: schedule, timeZone: zone, now: Date())
+            let trigger = try await workspace.addTrigger(to: target.id, schedule: parsed, jobs: try parseJobs(jobs))
+            if options.json {
+                try printJSON(triggerObject(trigger, pipeline: target.name))
+            } else {
+                print("trigger \(trigger.id): \(parsed); next run \(parsed.nextDate(after: Date()).map { ISO8601DateFormatter().string(from: $0) } ?? "never")")
+            }
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List triggers.")
+        @OptionGroup var options: GlobalOptions
+        @Option(help: "Only this pipeline's triggers.") var pipeline: String?
+        @Option(help: "The pipeline's repository, when several hold a pipeline of that name.") var repository: String?
+
+        func run() async throws {
+            let workspace = try options.workspace()
+            var pipelineID: PipelineID?
+            if let pipeline { pipelineID = try await findPipeline(pipeline, repository: repository, in: workspace).id }
+            let names = Dictionary(uniqueKeysWithValues: try await workspace.pipelines().map { ($0.id, $0.name) })
+            let triggers = try await workspace.triggers(of: pipelineID)
+            if options.json {
+                try printJSON(triggers.map { triggerObject($0, pipeline: names[$0.pipelineID] ?? "") })
+            } else {
+                print(renderTable(["trigger", "pipeline", "schedule", "jobs", "next run"], triggers.map {
+                    [$0.id.rawValue, names[$0.pipelineID] ?? "", $0.schedule.description, $0.jobs.map(\.rawValue).joined(separator: ","),
+                     $0.schedule.nextDate(after: Date()).map { ISO8601DateFormatter().string(from: $0) } ?? "never"]
+                }))
+            }
+        }
+    }
+
+    struct Remove: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Remove a trigger.")
+        @OptionGroup var options: GlobalOptions
+        @Argument(help: "The trigger id.") var id: String
+
+        func run() async throws {
+            let workspace = try options.workspace()
+            try await workspace.removeTrigger(TriggerID(id))
+            if options.json { try printJSON(["removed": id]) } else { print("removed trigger \(id)") }
+        }
+    }
+}
+
+private func triggerObject(_ trigger: TriggerRecord, pipeline: String) -> [String: Any] {
+    ["id": trigger.id.rawValue, "pipeline": pipeline, "schedule": trigger.schedule.description,
+     "jobs": trigger.jobs.map(\.rawValue),
+     "nextRun": trigger.schedule.nextDate(after: Date()).map { ISO8601DateFormatter().string(from: $0) as Any } ?? NSNull()]
+}
+
+/// `mlpipe scheduler`: runs due triggers until interrupted (SIGINT or SIGTERM).
+struct SchedulerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "scheduler", abstract: "Run due triggers until stopped (Ctrl-C).")
+    @OptionGroup var options: GlobalOptions
+    @Option(help: "Seconds between re-reads of the stored triggers.") var refresh: Double = 60
+
+    func run() async throws {
+        let workspace = try options.workspace()
+        let count = try await workspace.triggers().count
+        FileHandle.standardError.write(Data("mlpipe scheduler: \(count) trigger(s); stop with Ctrl-C\n".utf8))
+        let loop = Task { try await workspace.runScheduler(refresh: refresh) }
+        let stop = Signals.waitForTermination()
+        await stop.value
+        loop.cancel()
+        _ = await loop.result
+        FileHandle.standardError.write(Data("mlpipe scheduler: stopped\n".utf8))
+    }
+}
+
+/// Waits for SIGINT or SIGTERM.
+enum Signals {
+    static func waitForTermination() -> Task<Void, Never> {
+        Task {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let resumed = ResumeOnce(continuation)
+                for signalNumber in [SIGINT, SIGTERM] {
+                    signal(signalNumber, SIG_IGN)
+                    let source = DispatchSource.makeSignalSource(signal: signalNumber)
+                    source.setEventHandler { resumed.resume() }
+                    source.resume()
+                    SignalSources.keep(source)
+                }
+            }
+        }
+    }
+}
+
+/// Resumes a continuation once, whichever signal comes first.
+final class ResumeOnce: @unchecked Sendable {
+    private let lock = NSLock()
+    private var continuation: CheckedContinuation<Void, Never>?
+    init(_ continuation: CheckedContinuation<Void, Never>) { self.continuation = continuation }
+    func resume() {
+        lock.lock()
+        let pending = continuation
+        continuation = nil
+        lock.unlock()
+        pending?.resume()
+    }
+}
+
+/// Keeps signal sources alive for the life of the process.
+enum SignalSources {
+    nonisolated(unsafe) private static var sources: [any DispatchSourceSignal] = []
+    private static let lock = NSLock()
+    static func keep(_ source: any DispatchSourceSignal) {
+        lock.lock()
+        sources.append(source)
+        lock.unlock()
+    }
+}
