@@ -207,5 +207,25 @@ struct SpecErrorTests {
                     reason: "unparsable JSON: invalid value")
         expectError("{'repository': 'R'}", .json, path: "", line: 1, column: 2, reason: "unparsable JSON: invalid value")
         expectError(#"{"a": 1, "a": 2}"#, .json, path: "", line: 1, column: 2, reason: "unparsable JSON: duplicate key 'a' in one object")
+        // Columns count Unicode scalars, also where JSONSerialization reports a byte offset.
+        expectError("{\n  \"caf\u{E9}\": \"\u{E9}t\u{E9} \u{1F600}\", # comment\n  \"b\": 1\n}\n", .json, path: "", line: 2, column: 20,
+                    reason: "unparsable JSON: invalid value")
+    }
+
+    @Test("characters YAML does not allow are reported where they are")
+    func controlCharacters() {
+        guard let error = specError("repository: R\npipeline: \u{E9}\u{1}\n") else { return }
+        #expect(error.path == "")
+        #expect(error.line == 2)
+        #expect(error.column == 12)
+        #expect(error.reason.hasPrefix("unparsable YAML: control characters are not allowed"))
+    }
+
+    @Test("a relative file URL is named as given")
+    func relativeFileName() {
+        let url = URL(fileURLWithPath: "no-such-directory/spec.yaml")
+        #expect(throws: SpecError(file: "no-such-directory/spec.yaml", path: "", reason: "cannot read the file: no such file")) {
+            try PipelineSpec.load(contentsOf: url)
+        }
     }
 }

@@ -94,3 +94,20 @@ struct SpecLoadingTests {
         #expect(SpecError(path: "", reason: "empty file").description == "empty file")
     }
 }
+
+@Suite("Documentation/Spec.md")
+struct SpecDocumentationTests {
+    @Test("the complete example (copied into the fixtures) parses, the same as YAML and as JSON")
+    func completeExample() throws {
+        let yaml = try PipelineSpec.load(contentsOf: fixtures.appendingPathComponent("documented.yaml"))
+        let json = try PipelineSpec.load(contentsOf: fixtures.appendingPathComponent("documented.json"))
+        #expect(yaml == json)
+        let config = yaml.configuration
+        #expect(config.dataset.keys == ["id"])
+        #expect(config.training.scores == [ScoreSetting("accuracy", threshold: 0, primary: true), ScoreSetting("f1")])
+        #expect(config.tuning.combinationCount == 6)
+        #expect(config.preferences.timeouts == [.datasetGeneration: 300, .training: 5_400])
+        #expect(config.preferences.threads.count == 4)
+        #expect(config.preferences.tags == ["medical", "binary"])
+    }
+}

@@ -141,6 +141,10 @@ struct SpecMappingTests {
             "random_state": .single(.none),
         ])
         #expect(spec.configuration.tuning.combinationCount == 6)
+
+        // An empty grid is kept: the SDK's validation reports it.
+        let empty = try parse(minimalYAML + "tuning: {alpha: []}\n")
+        #expect(empty.configuration.tuning["alpha"] == .multiple([]))
     }
 
     @Test("integers become reals for a real hyper-parameter of a known estimator only")
