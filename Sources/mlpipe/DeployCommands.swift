@@ -6,13 +6,12 @@ import Pipelines
 struct DeployCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "deploy", abstract: "Deploy a model of a pipeline.")
     @OptionGroup var options: GlobalOptions
-    @Option(help: "The pipeline.") var pipeline: String
-    @Option(help: "The pipeline's repository, when several hold a pipeline of that name.") var repository: String?
+    @OptionGroup var target: PipelineOption
     @Argument(help: "The model id (or a unique prefix).") var model: String
 
     func run() async throws {
         let workspace = try options.workspace()
-        let target = try await findPipeline(pipeline, repository: repository, in: workspace)
+        let target = try await self.target.find(in: workspace)
         let chosen = try await findModel(model, in: workspace)
         let current = try await workspace.deployedModelID(of: target.id)
         let record = try await workspace.deploy(chosen.id, in: target.id, expecting: current)
@@ -25,12 +24,11 @@ struct RollbackCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rollback", abstract: "Deploy again the model deployed before the current one.")
     @OptionGroup var options: GlobalOptions
-    @Option(help: "The pipeline.") var pipeline: String
-    @Option(help: "The pipeline's repository, when several hold a pipeline of that name.") var repository: String?
+    @OptionGroup var target: PipelineOption
 
     func run() async throws {
         let workspace = try options.workspace()
-        let target = try await findPipeline(pipeline, repository: repository, in: workspace)
+        let target = try await self.target.find(in: workspace)
         let record = try await workspace.rollback(.pipeline(target.id))
         try report(record, options: options, pipeline: target.name)
     }
@@ -55,12 +53,11 @@ private func deploymentObject(_ record: DeploymentRecord) -> [String: Any] {
 struct HistoryCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "history", abstract: "The pipeline's deployment history, oldest first.")
     @OptionGroup var options: GlobalOptions
-    @Option(help: "The pipeline.") var pipeline: String
-    @Option(help: "The pipeline's repository, when several hold a pipeline of that name.") var repository: String?
+    @OptionGroup var target: PipelineOption
 
     func run() async throws {
         let workspace = try options.workspace()
-        let target = try await findPipeline(pipeline, repository: repository, in: workspace)
+        let target = try await self.target.find(in: workspace)
         let history = try await workspace.deploymentHistory(of: target.id)
         if options.json {
             try printJSON(history.map(deploymentObject))

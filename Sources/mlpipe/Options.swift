@@ -43,3 +43,25 @@ func findPipeline(_ name: String, repository: String?, in workspace: Workspace) 
     }
     return first
 }
+
+/// `--pipeline NAME [--repository NAME]`: the pipeline a command acts on.
+struct PipelineOption: ParsableArguments {
+    @Option(help: "The pipeline.") var pipeline: String
+    @Option(help: "The pipeline's repository, when several hold a pipeline of that name.") var repository: String?
+
+    /// The pipeline's record.
+    func find(in workspace: Workspace) async throws -> PipelineRecord {
+        try await findPipeline(pipeline, repository: repository, in: workspace)
+    }
+}
+
+/// `NAME [--repository NAME]`: the pipeline a `pipelines` subcommand acts on.
+struct PipelineArgument: ParsableArguments {
+    @Argument(help: "The pipeline's name.") var name: String
+    @Option(help: "The repository, when several hold a pipeline of that name.") var repository: String?
+
+    /// The pipeline's record.
+    func find(in workspace: Workspace) async throws -> PipelineRecord {
+        try await findPipeline(name, repository: repository, in: workspace)
+    }
+}

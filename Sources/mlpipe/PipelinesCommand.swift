@@ -32,12 +32,11 @@ struct PipelinesCommand: AsyncParsableCommand {
     struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Show a pipeline: configuration, runs, models.")
         @OptionGroup var options: GlobalOptions
-        @Argument(help: "The pipeline's name.") var name: String
-        @Option(help: "The repository, when several hold a pipeline of that name.") var repository: String?
+        @OptionGroup var selected: PipelineArgument
 
         func run() async throws {
             let workspace = try options.workspace()
-            let pipeline = try await findPipeline(name, repository: repository, in: workspace)
+            let pipeline = try await selected.find(in: workspace)
             let configuration = try await workspace.currentConfiguration(pipeline.id)
             let runs = try await workspace.runs(of: pipeline.id)
             let models = try await workspace.models(of: pipeline.id)
@@ -64,12 +63,11 @@ struct PipelinesCommand: AsyncParsableCommand {
     struct Delete: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Delete a pipeline (its models stay as standalone models).")
         @OptionGroup var options: GlobalOptions
-        @Argument(help: "The pipeline's name.") var name: String
-        @Option(help: "The repository, when several hold a pipeline of that name.") var repository: String?
+        @OptionGroup var selected: PipelineArgument
 
         func run() async throws {
             let workspace = try options.workspace()
-            let pipeline = try await findPipeline(name, repository: repository, in: workspace)
+            let pipeline = try await selected.find(in: workspace)
             try await workspace.deletePipeline(pipeline.id)
             if options.json { try printJSON(["deleted": pipeline.id.rawValue]) } else { print("deleted pipeline \(pipeline.name)") }
         }
@@ -79,12 +77,11 @@ struct PipelinesCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "reset-datasets", abstract: "Empty a pipeline's training, validation and testing sets.")
         @OptionGroup var options: GlobalOptions
-        @Argument(help: "The pipeline's name.") var name: String
-        @Option(help: "The repository, when several hold a pipeline of that name.") var repository: String?
+        @OptionGroup var selected: PipelineArgument
 
         func run() async throws {
             let workspace = try options.workspace()
-            let pipeline = try await findPipeline(name, repository: repository, in: workspace)
+            let pipeline = try await selected.find(in: workspace)
             try await workspace.resetDatasets(pipeline.id)
             if options.json { try printJSON(["reset": pipeline.id.rawValue]) } else { print("reset the datasets of \(pipeline.name)") }
         }

@@ -9,14 +9,13 @@ struct PredictCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "predict", abstract: "Predict a CSV file with the pipeline's deployed model.")
     @OptionGroup var options: GlobalOptions
-    @Option(help: "The pipeline.") var pipeline: String
-    @Option(help: "The pipeline's repository, when several hold a pipeline of that name.") var repository: String?
+    @OptionGroup var target: PipelineOption
     @Option(help: "The input CSV (a header row with the model's features).") var input: String
     @Option(help: "The output CSV: the key columns and a `prediction` column.") var output: String
 
     func run() async throws {
         let workspace = try options.workspace()
-        let target = try await findPipeline(pipeline, repository: repository, in: workspace)
+        let target = try await self.target.find(in: workspace)
         let table = try CSV.read(contentsOf: URL(fileURLWithPath: input))
         let predictions = try await workspace.predict(table, with: target.id)
         let keys = try await workspace.currentConfiguration(target.id).configuration.dataset.keys

@@ -11,8 +11,7 @@ struct TriggersCommand: AsyncParsableCommand {
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Add a trigger.")
         @OptionGroup var options: GlobalOptions
-        @Option(help: "The pipeline.") var pipeline: String
-        @Option(help: "The pipeline's repository, when several hold a pipeline of that name.") var repository: String?
+        @OptionGroup var target: PipelineOption
         @Option(help: "When: \"0 3 * * 1-5\", \"@daily\", \"every 14 days\".") var schedule: String
         @Option(help: "The time zone of a cron schedule (IANA name).") var timeZone: String = "UTC"
         @Option(help: "Jobs to run, comma-separated (all by default).") var jobs: String = "dataset,training,testing,deployment"
@@ -24,7 +23,7 @@ struct TriggersCommand: AsyncParsableCommand {
 
         func run() async throws {
             let workspace = try options.workspace()
-            let target = try await findPipeline(pipeline, repository: repository, in: workspace)
+            let target = try await self.target.find(in: workspace)
             let zone = TimeZone(identifier: timeZone) ?? .gmt
             let parsed = try TriggerSchedule(parsing: schedule, timeZone: zone, now: Date())
             let trigger = try await workspace.addTrigger(to: target.id, schedule: parsed, jobs: try parseJobs(jobs))
