@@ -195,4 +195,36 @@ struct MLPipeTests {
             #expect(missing.stderr.contains("no pipeline named 'nope'"))
         }
     }
+
+    @Test("triggers add, list and remove; export and import a model")
+    func triggersAndTransfer() throws {
+        try withExample { directory in
+            #expect(try mlpipe(["run", "--spec", "spec.json", "--jobs", "dataset,training"], in: directory).status == 0)
+            let added = try mlpipe(["triggers", "add", "--pipeline", "breast-cancer", "--schedule", "@daily", "--json"], in: directory)
+            #expect(added.status == 0, "\(added.stderr)")
+            let trigger = try #require(try added.json() as? [String: Any])
+            let id = try #require(trigger["id"] as? String)
+            #expect(trigger["schedule"] as? String != nil)
+            let listed = try #require(try mlpipe(["triggers", "list", "--json"], in: directory).json() as? [[String: Any]])
+            #expect(listed.compactMap { $0["id"] as? String } == [id])
+            let bad = try mlpipe(["triggers", "add", "--pipeline", "breast-cancer", "--schedule", "0 25 * * *"], in: directory)
+            #expect(bad.status == 1)
+            #expect(bad.stderr.contains("hour"))
+            #expect(try mlpipe(["triggers", "remove", id], in: directory).status == 0)
+            #expect((try mlpipe(["triggers", "list", "--json"], in: directory).json() as? [Any])?.isEmpty == true)
+
+            let models = try #require(try mlpipe(["models", "list", "--json"], in: directory).json() as? [[String: Any]])
+            let model = try #require(models.first?["id"] as? String)
+            #expect(try mlpipe(["models", "export", String(model.prefix(8)), "--output", "model.mlpm"], in: directory).status == 0)
+            let imported = try mlpipe(["models", "import", "model.mlpm", "--name", "copy", "--json"], in: directory)
+            #expect(imported.status == 0, "\(imported.stderr)")
+            #expect((try imported.json() as? [String: Any])?["origin"] as? String == "imported")
+            var damaged = try Data(contentsOf: directory.appendingPathComponent("model.mlpm"))
+            damaged.removeLast(10)
+            try damaged.write(to: directory.appendingPathComponent("damaged.mlpm"))
+            let refused = try mlpipe(["models", "import", "damaged.mlpm", "--name", "broken"], in: directory)
+            #expect(refused.status == 1)
+            #expect(refused.stderr.contains("invalid model archive"))
+        }
+    }
 }
