@@ -14,6 +14,11 @@ public struct SourceSummary: Sendable, Hashable {
         self.schema = schema
         self.rowCount = rowCount
     }
+
+    /// The summary of a table.
+    public init(_ table: Table) {
+        self.init(schema: table.schema, rowCount: table.rowCount)
+    }
 }
 
 /// Finds **every** problem of a configuration at once, so a user fixes them in one go.

@@ -1,8 +1,9 @@
 import Foundation
 import Tabular
 
-/// Job 1: reads the inputs and applies the append-only rules of `MLDatasets`, then stores
-/// the new snapshot. A failure leaves the stored datasets as they were.
+/// Job 1: applies the append-only rules of `MLDatasets` to the inputs (as the run read
+/// them when it checked the configuration), then stores the new snapshot. A failure leaves
+/// the stored datasets as they were.
 enum DatasetGenerationJob {
     static func run(_ context: JobContext) async throws(PipelineError) -> String {
         let dataset = context.configuration.configuration.dataset
@@ -17,14 +18,18 @@ enum DatasetGenerationJob {
             validation = .none
         }
         let base = context.baseDirectory
+        let preloaded = context.sources
         let (datasets, report) = try await offload { () throws(PipelineError) -> (MLDatasets, MLDatasets.GenerationReport) in
             var datasets = MLDatasets()
             if let previous {
                 do throws(TabularError) { datasets = try MLDatasets(binaryEncoded: Array(previous.encoded)) } catch { throw .data(error) }
             }
-            let training = try SourceLoader.load(trainingSource, baseDirectory: base)
-            let testing = try dataset.testing.map { (source) throws(PipelineError) -> Table in
-                try SourceLoader.load(source, baseDirectory: base)
+            // The run read the sources when it checked the configuration; read them only if not.
+            let training: Table
+            if let table = preloaded.training { training = table } else { training = try SourceLoader.load(trainingSource, baseDirectory: base) }
+            var testing = preloaded.testing
+            if testing == nil, let testingSource = dataset.testing {
+                testing = try SourceLoader.load(testingSource, baseDirectory: base)
             }
             do throws(TabularError) {
                 let report: MLDatasets.GenerationReport

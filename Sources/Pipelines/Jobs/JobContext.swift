@@ -17,6 +17,8 @@ struct JobContext: Sendable {
     let configuration: ConfigurationRecord
     let runID: RunID
     let threads: Int
+    /// The sources as read when the run's configuration was checked.
+    let sources: SourceTables
     let cancellation: FitCancellation
     let emit: @Sendable (RunEvent) -> Void
     let publish: @Sendable (ModelEvent) -> Void

@@ -24,3 +24,11 @@ enum SourceLoader {
         path.hasPrefix("/") ? URL(fileURLWithPath: path) : baseDirectory.appendingPathComponent(path)
     }
 }
+
+/// The dataset step's sources as read when a run's configuration was checked.
+struct SourceTables: Sendable {
+    /// The training (or only) source.
+    var training: Table?
+    /// The separate testing source.
+    var testing: Table?
+}

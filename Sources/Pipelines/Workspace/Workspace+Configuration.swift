@@ -83,37 +83,33 @@ extension Workspace {
     /// Every problem of `configuration`, reading its sources to check columns and row
     /// counts (an unreadable source is a problem at `dataset.training` or `dataset.testing`).
     public func problems(in configuration: PipelineConfiguration) async -> [ConfigurationProblem] {
-        let base = baseDirectory
-        let dataset = configuration.dataset
-        let (training, testing, readProblems) = await Self.summaries(dataset, baseDirectory: base)
-        let validator = ConfigurationValidator(estimators: estimators, scores: scores)
-        return readProblems + validator.problems(in: configuration, training: training, testing: testing)
+        await checkedSources(of: configuration).problems
     }
 
-    /// Summaries of the dataset step's sources, read off the cooperative pool.
-    private static func summaries(
-        _ dataset: DatasetStep, baseDirectory: URL
-    ) async -> (SourceSummary?, SourceSummary?, [ConfigurationProblem]) {
-        struct Summaries: Sendable {
-            var training: SourceSummary?
-            var testing: SourceSummary?
+    /// Every problem of `configuration`, and the source tables read to find them (so a
+    /// run's dataset generation uses them instead of reading the files again).
+    func checkedSources(of configuration: PipelineConfiguration) async -> (problems: [ConfigurationProblem], sources: SourceTables) {
+        let base = baseDirectory
+        let dataset = configuration.dataset
+        let loaded = (try? await offload { () throws(PipelineError) -> (SourceTables, [ConfigurationProblem]) in
+            var tables = SourceTables()
             var problems: [ConfigurationProblem] = []
-        }
-        let result = try? await offload { () throws(PipelineError) -> Summaries in
-            var summaries = Summaries()
             for (path, source) in [("dataset.training", dataset.training), ("dataset.testing", dataset.testing)] {
                 guard let source else { continue }
                 do {
-                    let table = try SourceLoader.load(source, baseDirectory: baseDirectory)
-                    let summary = SourceSummary(schema: table.schema, rowCount: table.rowCount)
-                    if path == "dataset.training" { summaries.training = summary } else { summaries.testing = summary }
+                    let table = try SourceLoader.load(source, baseDirectory: base)
+                    if path == "dataset.training" { tables.training = table } else { tables.testing = table }
                 } catch {
-                    summaries.problems.append(ConfigurationProblem(path, "cannot read \(source): \(error)"))
+                    problems.append(ConfigurationProblem(path, "cannot read \(source): \(error)"))
                 }
             }
-            return summaries
-        }
-        return (result?.training, result?.testing, result?.problems ?? [])
+            return (tables, problems)
+        }) ?? (SourceTables(), [])
+        let (tables, readProblems) = loaded
+        let validator = ConfigurationValidator(estimators: estimators, scores: scores)
+        let problems = validator.problems(
+            in: configuration, training: tables.training.map(SourceSummary.init), testing: tables.testing.map(SourceSummary.init))
+        return (readProblems + problems, tables)
     }
 
     /// The configuration after an estimator change: tuning cleared, validation and scores

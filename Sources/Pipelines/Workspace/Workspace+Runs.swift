@@ -44,7 +44,7 @@ extension Workspace {
             let ordered = Array(Set(jobs)).sorted()
             let configuration = try await currentConfiguration(id)
             let needsData = ordered.contains { $0 != .deployment }
-            let problems = needsData ? await problems(in: configuration.configuration) : []
+            let (problems, sources) = needsData ? await checkedSources(of: configuration.configuration) : ([], SourceTables())
             guard problems.isEmpty else { throw .invalidConfiguration(pipeline: pipeline.name, problems: problems) }
             let record = RunRecord(
                 pipelineID: id, configurationVersion: configuration.version, origin: origin, jobs: ordered, status: .running,
@@ -52,7 +52,8 @@ extension Workspace {
             try await storage { try await store.insertRun(record) }
             let (events, continuation) = AsyncStream.makeStream(of: RunEvent.self, bufferingPolicy: .unbounded)
             let task = Task { [self] in
-                let final = await execute(record, pipeline: pipeline, configuration: configuration, emit: { continuation.yield($0) })
+                let final = await execute(
+                    record, pipeline: pipeline, configuration: configuration, sources: sources, emit: { continuation.yield($0) })
                 state.withLock { _ = $0.running.remove(id) }
                 continuation.finish()
                 return final
@@ -76,7 +77,8 @@ extension Workspace {
 
     /// Runs the jobs in order, recording each outcome.
     private func execute(
-        _ initial: RunRecord, pipeline: PipelineRecord, configuration: ConfigurationRecord, emit: @escaping @Sendable (RunEvent) -> Void
+        _ initial: RunRecord, pipeline: PipelineRecord, configuration: ConfigurationRecord, sources: SourceTables,
+        emit: @escaping @Sendable (RunEvent) -> Void
     ) async -> RunRecord {
         var record = initial
         emit(.runStarted(record.id, jobs: record.jobs))
@@ -91,7 +93,7 @@ extension Workspace {
             let context = JobContext(
                 store: store, estimators: estimators, scores: scores, clock: clock, logger: logger, baseDirectory: baseDirectory,
                 pipeline: pipeline, configuration: configuration, runID: record.id,
-                threads: configuration.configuration.preferences.threads[job] ?? 1, cancellation: FitCancellation(), emit: emit,
+                threads: configuration.configuration.preferences.threads[job] ?? 1, sources: sources, cancellation: FitCancellation(), emit: emit,
                 publish: { [self] in publish($0) })
             let startedAt = clock.now
             let result = await Self.runWithTimeout(job, timeout: configuration.configuration.preferences.timeouts[job], context: context)
