@@ -1,3 +1,4 @@
+import Estimators
 import Foundation
 import Pipelines
 import Tabular
@@ -21,8 +22,8 @@ enum Fixtures {
     static let start = Date(timeIntervalSince1970: 1_767_225_600)
 
     /// A workspace on an in-memory store and a manual clock, resolving paths in the fixtures.
-    static func workspace(clock: ManualWallClock = ManualWallClock(now: start), estimators: EstimatorCatalogChoice = .standard) throws -> Workspace {
-        Workspace(store: InMemoryStore(clock: clock), estimators: estimators.catalog, clock: clock, baseDirectory: try directory)
+    static func workspace(clock: ManualWallClock = ManualWallClock(now: start), estimators: EstimatorCatalog = .standard) throws -> Workspace {
+        Workspace(store: InMemoryStore(clock: clock), estimators: estimators, clock: clock, baseDirectory: try directory)
     }
 
     /// A small regression table: y = 2·x + noise-free offset, with a key.
@@ -37,29 +38,9 @@ enum Fixtures {
     }
 }
 
-/// Which estimator catalog a test workspace uses.
-enum EstimatorCatalogChoice {
-    case standard
-    case custom(EstimatorCatalogBox)
-
-    var catalog: Estimators.EstimatorCatalog {
-        switch self {
-        case .standard: return .standard
-        case .custom(let box): return box.catalog
-        }
-    }
-}
-
-/// Holds a catalog (so the enum above stays simple).
-struct EstimatorCatalogBox {
-    var catalog: Estimators.EstimatorCatalog
-}
-
 enum FixtureError: Error {
     case missing(String)
 }
-
-import Estimators
 
 /// Collects a run's events.
 func collect(_ run: PipelineRun) async -> [RunEvent] {

@@ -40,7 +40,7 @@ struct WorkspaceTests {
         var catalog = EstimatorCatalog.standard
         try catalog.register(SlowRegressor.self)
         try catalog.register(FailingRegressor.self)
-        return try Fixtures.workspace(clock: clock, estimators: .custom(EstimatorCatalogBox(catalog: catalog)))
+        return try Fixtures.workspace(clock: clock, estimators: catalog)
     }
 
     /// A regression pipeline on an in-memory table.

@@ -97,14 +97,10 @@ public struct LoadedModel: Sendable {
         self.id = id
         self.bundle = bundle
         self.model = model
-        var offsets: [String: Int] = [:]
-        var offset = 0
-        for feature in bundle.featureEncoder.features {
-            offsets[feature.name] = offset
-            if case .oneHot(let categories, _) = feature.encoding { offset += categories.count } else { offset += 1 }
-        }
-        featureOffsets = offsets
-        inputWidth = offset
+        let encoder = bundle.featureEncoder
+        let offsets = encoder.outputOffsets
+        featureOffsets = Dictionary(zip(encoder.features.map(\.name), offsets), uniquingKeysWith: { first, _ in first })
+        inputWidth = offsets[encoder.features.count]
     }
 
     /// Predictions for every row of `table` (which must hold the model's features; other

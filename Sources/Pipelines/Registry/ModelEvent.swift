@@ -17,24 +17,30 @@ public enum ModelEvent: Sendable, Hashable {
 
 /// Hands every event to every current subscriber.
 final class EventBroadcaster<Event: Sendable>: Sendable {
-    private let subscribers = Mutex<[Int: AsyncStream<Event>.Continuation]>([:])
-    private let nextID = Atomic<Int>(0)
+    private struct Subscribers {
+        var nextID = 0
+        var continuations: [Int: AsyncStream<Event>.Continuation] = [:]
+    }
+    private let subscribers = Mutex(Subscribers())
 
     /// A new stream of the events published from now on; it ends when the consumer stops
     /// iterating (the subscription is then dropped).
     func subscribe() -> AsyncStream<Event> {
         let (stream, continuation) = AsyncStream.makeStream(of: Event.self, bufferingPolicy: .bufferingNewest(1_024))
-        let id = nextID.add(1, ordering: .relaxed).newValue
-        continuation.onTermination = { [weak self] _ in
-            self?.subscribers.withLock { _ = $0.removeValue(forKey: id) }
+        let id = subscribers.withLock { state -> Int in
+            state.nextID += 1
+            state.continuations[state.nextID] = continuation
+            return state.nextID
         }
-        subscribers.withLock { $0[id] = continuation }
+        continuation.onTermination = { [weak self] _ in
+            self?.subscribers.withLock { _ = $0.continuations.removeValue(forKey: id) }
+        }
         return stream
     }
 
     /// Sends `event` to every subscriber.
     func publish(_ event: Event) {
-        let current = subscribers.withLock { Array($0.values) }
+        let current = subscribers.withLock { Array($0.continuations.values) }
         for continuation in current { continuation.yield(event) }
     }
 }

@@ -79,6 +79,18 @@ public struct FeatureEncoder: Sendable, Hashable, Codable {
         }
     }
 
+    /// Where each feature's output columns start, in feature order, followed by the total
+    /// output width.
+    public var outputOffsets: [Int] {
+        var offsets = [0]
+        for feature in features {
+            let width: Int
+            if case .oneHot(let categories, _) = feature.encoding { width = categories.count } else { width = 1 }
+            offsets.append(offsets[offsets.count - 1] + width)
+        }
+        return offsets
+    }
+
     /// Learns the encoding of `features` from training data.
     ///
     /// - Parameters:
@@ -140,15 +152,14 @@ public struct FeatureEncoder: Sendable, Hashable, Codable {
     ///   ``TabularError/unknownCategory(feature:category:row:)`` naming feature and row.
     /// - Complexity: O(rows × output columns), one pass per feature.
     public func transform(_ table: Table) throws(TabularError) -> Matrix {
-        let width = outputNames.count
+        let offsets = outputOffsets
+        let width = offsets[features.count]
         var result = Matrix(rows: table.rowCount, columns: width)
-        var offset = 0
-        for feature in features {
+        for (feature, offset) in zip(features, offsets) {
             let column = try table.column(named: feature.name)
             try result.withUnsafeMutableElements { (out) throws(TabularError) in
                 try fill(&out, width: width, offset: offset, feature: feature, column: column)
             }
-            if case .oneHot(let categories, _) = feature.encoding { offset += categories.count } else { offset += 1 }
         }
         return result
     }
