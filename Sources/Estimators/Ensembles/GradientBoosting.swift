@@ -18,23 +18,20 @@ public struct GradientBoostingRegressor: Estimator {
         .choice("loss", ["squared_error"], default: "squared_error", "The loss to minimize: the squared error."),
     ] + BoostingParameters.shared)
 
+    let boosting: BoostingParameters
+
     /// `learning_rate`: the shrinkage of every tree.
-    public let learningRate: Double
+    public var learningRate: Double { boosting.learningRate }
     /// `n_estimators`: the number of boosting stages.
-    public let estimatorCount: Int
+    public var estimatorCount: Int { boosting.estimatorCount }
     /// The fraction of rows each stage is fitted on.
-    public let subsample: Double
+    public var subsample: Double { boosting.subsample }
     /// The seed (`random_state`, 0 for None).
-    public let seed: Int
-    let settings: TreeSettings
+    public var seed: Int { boosting.seed }
 
     /// Reads hyper-parameters checked against ``hyperParameters``.
     public init(_ parameters: HyperParameters) {
-        learningRate = parameters.double("learning_rate") ?? 0.1
-        estimatorCount = parameters.int("n_estimators") ?? 100
-        subsample = parameters.double("subsample") ?? 1
-        seed = TreeParameters.seed(parameters)
-        settings = TreeSettings(parameters)
+        boosting = BoostingParameters(parameters)
     }
 
     /// Fits the boosting stages.
@@ -51,11 +48,8 @@ public struct GradientBoostingRegressor: Estimator {
     public func fit(_ x: Matrix, _ y: Targets, context: FitContext) throws(EstimatorError) -> any TrainedModel {
         let (_, _, values) = try InputValidation.checkFit(x, y, estimator: Self.name, task: Self.task)
         let binned = BinnedFeatures(x, threads: context.threads)
-        let boosting = BoostingSettings(
-            estimatorCount: estimatorCount, learningRate: learningRate, subsample: subsample,
-            limits: try settings.limits(featureCount: x.columns, estimator: Self.name), seed: seed, threads: context.threads,
-            cancellation: context.cancellation)
-        let (initial, trees) = try BoostingTrainer.regression(x, values, binned: binned, settings: boosting, estimator: Self.name)
+        let settings = try boosting.settings(featureCount: x.columns, context: context, estimator: Self.name)
+        let (initial, trees) = try BoostingTrainer.regression(x, values, binned: binned, settings: settings, estimator: Self.name)
         return try TreeFitting.model(Self.name) { () throws(EstimatorError) in
             try BoostingRegressorModel(
                 estimatorName: Self.name, featureCount: x.columns, learningRate: learningRate, initialPrediction: initial, trees: trees)
@@ -81,23 +75,20 @@ public struct GradientBoostingClassifier: Estimator {
         .choice("loss", ["log_loss"], default: "log_loss", "The loss to minimize: the log loss (binomial or multinomial deviance)."),
     ] + BoostingParameters.shared)
 
+    let boosting: BoostingParameters
+
     /// `learning_rate`: the shrinkage of every tree.
-    public let learningRate: Double
+    public var learningRate: Double { boosting.learningRate }
     /// `n_estimators`: the number of boosting stages.
-    public let estimatorCount: Int
+    public var estimatorCount: Int { boosting.estimatorCount }
     /// The fraction of rows each stage is fitted on.
-    public let subsample: Double
+    public var subsample: Double { boosting.subsample }
     /// The seed (`random_state`, 0 for None).
-    public let seed: Int
-    let settings: TreeSettings
+    public var seed: Int { boosting.seed }
 
     /// Reads hyper-parameters checked against ``hyperParameters``.
     public init(_ parameters: HyperParameters) {
-        learningRate = parameters.double("learning_rate") ?? 0.1
-        estimatorCount = parameters.int("n_estimators") ?? 100
-        subsample = parameters.double("subsample") ?? 1
-        seed = TreeParameters.seed(parameters)
-        settings = TreeSettings(parameters)
+        boosting = BoostingParameters(parameters)
     }
 
     /// Fits the boosting stages.
@@ -114,12 +105,9 @@ public struct GradientBoostingClassifier: Estimator {
     public func fit(_ x: Matrix, _ y: Targets, context: FitContext) throws(EstimatorError) -> any TrainedModel {
         let (classes, classCount, _) = try InputValidation.checkFit(x, y, estimator: Self.name, task: Self.task)
         let binned = BinnedFeatures(x, threads: context.threads)
-        let boosting = BoostingSettings(
-            estimatorCount: estimatorCount, learningRate: learningRate, subsample: subsample,
-            limits: try settings.limits(featureCount: x.columns, estimator: Self.name), seed: seed, threads: context.threads,
-            cancellation: context.cancellation)
+        let settings = try boosting.settings(featureCount: x.columns, context: context, estimator: Self.name)
         let (initial, trees) = try BoostingTrainer.classification(
-            x, classes, classCount: classCount, binned: binned, settings: boosting, estimator: Self.name)
+            x, classes, classCount: classCount, binned: binned, settings: settings, estimator: Self.name)
         return try TreeFitting.model(Self.name) { () throws(EstimatorError) in
             try BoostingClassifierModel(
                 estimatorName: Self.name, featureCount: x.columns, classCount: classCount, learningRate: learningRate,
@@ -129,7 +117,7 @@ public struct GradientBoostingClassifier: Estimator {
 }
 
 /// The hyper-parameters both gradient-boosting estimators share.
-enum BoostingParameters {
+struct BoostingParameters: Sendable {
     static let shared: [HyperParameterSpec] = [
         .double("learning_rate", default: 0.1, min: 0, "Shrinks the contribution of each tree."),
         .int("n_estimators", default: 100, min: 1, "The number of boosting stages."),
@@ -139,4 +127,29 @@ enum BoostingParameters {
         TreeParameters.maxDepth(default: 3),
         TreeParameters.randomState,
     ]
+
+    let learningRate: Double
+    let estimatorCount: Int
+    let subsample: Double
+    let seed: Int
+    let trees: TreeSettings
+
+    /// The values of ``shared`` (checked by the schema).
+    init(_ parameters: HyperParameters) {
+        learningRate = parameters.double("learning_rate") ?? 0.1
+        estimatorCount = parameters.int("n_estimators") ?? 100
+        subsample = parameters.double("subsample") ?? 1
+        seed = TreeParameters.seed(parameters)
+        trees = TreeSettings(parameters)
+    }
+
+    /// The trainer's settings for one fit.
+    ///
+    /// - Throws: as ``TreeSettings/limits(featureCount:estimator:)``.
+    func settings(featureCount: Int, context: FitContext, estimator: String) throws(EstimatorError) -> BoostingSettings {
+        BoostingSettings(
+            estimatorCount: estimatorCount, learningRate: learningRate, subsample: subsample,
+            limits: try trees.limits(featureCount: featureCount, estimator: estimator), seed: seed, threads: context.threads,
+            cancellation: context.cancellation)
+    }
 }
