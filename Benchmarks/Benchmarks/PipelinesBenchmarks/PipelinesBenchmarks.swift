@@ -32,6 +32,34 @@ func regressionTable(rows: Int, features: Int, seed: UInt64) throws -> Table {
     return try Table(columns)
 }
 
+/// A SQLite store holding one repository and one pipeline called `name`.
+func storeWithPipeline(_ name: String) async throws -> (SQLiteStore, PipelineRecord) {
+    let store = try SQLiteStore(path: try temporaryStorePath(name))
+    let repository = RepositoryRecord(name: "bench", createdAt: Date())
+    try await store.insertRepository(repository)
+    let pipeline = PipelineRecord(repositoryID: repository.id, name: name, createdAt: Date())
+    try await store.insertPipeline(pipeline, configuration: ConfigurationRecord(
+        pipelineID: pipeline.id, version: 1, configuration: PipelineConfiguration(), hash: "0", savedAt: Date()))
+    return (store, pipeline)
+}
+
+/// A workspace on SQLite with a LinearRegression pipeline on a seeded table, after one
+/// dataset generation and one training run.
+func workspaceWithLinearPipeline(_ name: String, rows: Int, features: Int, seed: UInt64) async throws -> (Workspace, PipelineID) {
+    let workspace = Workspace(store: try SQLiteStore(path: try temporaryStorePath(name)))
+    let repository = try await workspace.createRepository(named: "bench")
+    let pipeline = try await workspace.createPipeline(named: name, in: repository.id)
+    let table = try regressionTable(rows: rows, features: features, seed: seed)
+    try await workspace.configure(pipeline.id) { config in
+        config.dataset = DatasetStep(training: .table(table), split: RandomSplit(testFraction: 0.2, seed: 1), label: "y",
+                                     features: .all(excluding: []), keys: ["id"])
+        config.training = TrainingStep(estimator: "LinearRegression", validation: .none)
+    }
+    let run = try await workspace.run(pipeline.id, jobs: [.datasetGeneration, .training]).result()
+    guard run.status == .succeeded else { throw BenchmarkSetupFailure("training failed: \(run.outcomes)") }
+    return (workspace, pipeline.id)
+}
+
 /// Shared state built once per benchmark in its setup.
 final class Fixture: @unchecked Sendable {
     var workspace: Workspace?
@@ -48,37 +76,22 @@ let storing = Fixture()
 
 /// A workspace on SQLite with a deployed LinearRegression over 5 features.
 func setUpPrediction() async throws {
-    let store = try SQLiteStore(path: try temporaryStorePath("predict"))
-    let workspace = Workspace(store: store)
-    let repository = try await workspace.createRepository(named: "bench")
-    let pipeline = try await workspace.createPipeline(named: "linear", in: repository.id)
-    let table = try regressionTable(rows: 2_000, features: 5, seed: 1)
-    try await workspace.configure(pipeline.id) { config in
-        config.dataset = DatasetStep(training: .table(table), split: RandomSplit(testFraction: 0.2, seed: 1), label: "y",
-                                     features: .all(excluding: []), keys: ["id"])
-        config.training = TrainingStep(estimator: "LinearRegression", validation: .none)
-    }
-    let run = try await workspace.run(pipeline.id, jobs: [.datasetGeneration, .training]).result()
-    guard let model = run.savedModels.first else { throw BenchmarkSetupFailure("training saved no model: \(run.outcomes)") }
-    try await workspace.deploy(model, in: pipeline.id, expecting: nil)
+    let (workspace, pipeline) = try await workspaceWithLinearPipeline("predict", rows: 2_000, features: 5, seed: 1)
+    guard let model = try await workspace.models(of: pipeline).first else { throw BenchmarkSetupFailure("no model") }
+    try await workspace.deploy(model.id, in: pipeline, expecting: nil)
     prediction.workspace = workspace
-    prediction.pipeline = pipeline.id
+    prediction.pipeline = pipeline
 }
 
 /// A SQLite store holding 10,000 small models of one pipeline.
 func setUpListing() async throws {
-    let store = try SQLiteStore(path: try temporaryStorePath("list"))
-    let repository = RepositoryRecord(name: "bench", createdAt: Date())
-    try await store.insertRepository(repository)
-    let pipeline = PipelineRecord(repositoryID: repository.id, name: "many", createdAt: Date())
-    try await store.insertPipeline(pipeline, configuration: ConfigurationRecord(
-        pipelineID: pipeline.id, version: 1, configuration: PipelineConfiguration(), hash: "0", savedAt: Date()))
+    let (store, pipeline) = try await storeWithPipeline("list")
     let schema = FeatureSchema(features: (0..<10).map { Schema.Field(name: "x\($0)", type: .numeric) }, label: "y",
                                labelType: .numeric, classes: nil)
     let start = Date()
     for index in 0..<10_000 {
         let record = ModelRecord(
-            origin: .pipeline(pipeline.id), repositoryID: repository.id, version: 1 + index / 100, estimator: "Ridge",
+            origin: .pipeline(pipeline.id), repositoryID: pipeline.repositoryID, version: 1 + index / 100, estimator: "Ridge",
             task: .regression, hyperParameters: ["alpha": .double(Double(index % 7)), "fit_intercept": .bool(true)],
             status: .saved, validationScore: ScoreValue(name: "r2", value: 0.9), trainingSeconds: 0.01,
             meanPredictionSeconds: 1e-6, schema: schema,
@@ -91,34 +104,19 @@ func setUpListing() async throws {
 
 /// A SQLite store with two deployable models of one pipeline.
 func setUpSwitching() async throws {
-    let store = try SQLiteStore(path: try temporaryStorePath("switch"))
-    let workspace = Workspace(store: store)
-    let repository = try await workspace.createRepository(named: "bench")
-    let pipeline = try await workspace.createPipeline(named: "switch", in: repository.id)
-    let table = try regressionTable(rows: 500, features: 3, seed: 2)
-    try await workspace.configure(pipeline.id) { config in
-        config.dataset = DatasetStep(training: .table(table), split: RandomSplit(testFraction: 0.2, seed: 1), label: "y",
-                                     features: .all(excluding: []), keys: ["id"])
-        config.training = TrainingStep(estimator: "LinearRegression", validation: .none)
-    }
-    _ = try await workspace.run(pipeline.id, jobs: [.datasetGeneration, .training]).result()
-    _ = try await workspace.run(pipeline.id, jobs: [.training]).result()
-    switching.models = try await workspace.models(of: pipeline.id).map(\.id)
+    let (workspace, pipeline) = try await workspaceWithLinearPipeline("switch", rows: 500, features: 3, seed: 2)
+    _ = try await workspace.run(pipeline, jobs: [.training]).result()
+    switching.models = try await workspace.models(of: pipeline).map(\.id)
     guard switching.models.count == 2 else { throw BenchmarkSetupFailure("expected two models") }
-    try await workspace.deploy(switching.models[0], in: pipeline.id, expecting: nil)
+    try await workspace.deploy(switching.models[0], in: pipeline, expecting: nil)
     switching.workspace = workspace
-    switching.pipeline = pipeline.id
+    switching.pipeline = pipeline
 }
 
 /// A 200,000 × 50 training set (MLDatasets after one generation run of 250,000 rows, 20% to
 /// testing: 200,000 training rows of 50 features, the key and the label) and a store.
 func setUpStoring() async throws {
-    let store = try SQLiteStore(path: try temporaryStorePath("store"))
-    let repository = RepositoryRecord(name: "bench", createdAt: Date())
-    try await store.insertRepository(repository)
-    let pipeline = PipelineRecord(repositoryID: repository.id, name: "big", createdAt: Date())
-    try await store.insertPipeline(pipeline, configuration: ConfigurationRecord(
-        pipelineID: pipeline.id, version: 1, configuration: PipelineConfiguration(), hash: "0", savedAt: Date()))
+    let (store, pipeline) = try await storeWithPipeline("store")
     var datasets = MLDatasets()
     let table = try regressionTable(rows: 250_000, features: 50, seed: 3)
     try datasets.generate(from: table, selection: FeatureSelection(label: "y", keys: ["id"]), testFraction: 0.2, seed: 1)

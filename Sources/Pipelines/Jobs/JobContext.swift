@@ -15,7 +15,6 @@ struct JobContext: Sendable {
     let baseDirectory: URL
     let pipeline: PipelineRecord
     let configuration: ConfigurationRecord
-    let runID: RunID
     let threads: Int
     /// The sources as read when the run's configuration was checked.
     let sources: SourceTables

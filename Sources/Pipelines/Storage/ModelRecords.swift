@@ -158,11 +158,6 @@ public struct ModelRecord: Sendable, Hashable, Codable {
         self.lineID = lineID
     }
 
-    /// The deployment scope the model can be deployed in: its pipeline, or its line.
-    public var deploymentScope: DeploymentScope? {
-        if let pipelineID = origin.pipelineID { return .pipeline(pipelineID) }
-        return lineID.map { .standalone($0) }
-    }
 }
 
 /// Which models ``ModelStore/models(matching:)`` returns.

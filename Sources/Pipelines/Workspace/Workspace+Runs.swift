@@ -92,7 +92,7 @@ extension Workspace {
             emit(.jobStarted(job))
             let context = JobContext(
                 store: store, estimators: estimators, scores: scores, clock: clock, logger: logger, baseDirectory: baseDirectory,
-                pipeline: pipeline, configuration: configuration, runID: record.id,
+                pipeline: pipeline, configuration: configuration,
                 threads: configuration.configuration.preferences.threads[job] ?? 1, sources: sources, cancellation: FitCancellation(), emit: emit,
                 publish: { [self] in publish($0) })
             let startedAt = clock.now
