@@ -127,6 +127,11 @@ let package = Package(
             dependencies: ["PipelinesSpec", "Pipelines", "Estimators"],
             resources: [.copy("Fixtures")]
         ),
+        // Imports the public products only (no @testable): the API as a host program sees it.
+        .testTarget(
+            name: "PipelinesAPITests",
+            dependencies: ["Pipelines", "PipelinesSQLite", "Tabular"]
+        ),
         .testTarget(
             name: "MLPipeTests",
             dependencies: ["mlpipe"]

@@ -12,7 +12,7 @@ extension SQLiteStore {
     ///   existing model (or none) that has an artifact and belongs to the scope;
     /// - every history record's previous model is the model of the scope's prior record;
     /// - every artifact belongs to a model;
-    /// - every pipeline's configuration versions are 1…its current version;
+    /// - every pipeline's configuration versions are 1…its current version (none at 0);
     /// - every stored record decodes, and agrees with the columns beside it.
     ///
     /// ```swift
@@ -45,12 +45,12 @@ extension SQLiteStore {
         for row in try Row.fetchAll(db, sql: """
             SELECT id, configuration_version,
                    (SELECT count(*) FROM configurations WHERE pipeline_id = p.id) AS count,
-                   (SELECT max(version) FROM configurations WHERE pipeline_id = p.id) AS latest
+                   coalesce((SELECT max(version) FROM configurations WHERE pipeline_id = p.id), 0) AS latest
             FROM pipelines AS p
             WHERE configuration_version IS NOT count OR configuration_version IS NOT latest
             """) {
             problems.append("configurations: pipeline \(row["id"] as String) is at version \(row["configuration_version"] as Int) "
-                + "but stores \(row["count"] as Int) version(s), the latest \(row["latest"] as Int? ?? 0)")
+                + "but stores \(row["count"] as Int) version(s), the latest \(row["latest"] as Int)")
         }
         try checkRecords(db, &problems)
         return problems
@@ -130,7 +130,8 @@ extension SQLiteStore {
             [$0.pipelineID.rawValue, $0.version, seconds($0.savedAt)]
         }
         try check(db, ModelRecord.self, table: "models",
-                  columns: ["id", "pipeline_id", "repository_id", "line_id", "status", "version", "created_at"],
+                  columns: ["id", "pipeline_id", "repository_id", "line_id", "status", "version", "created_at", "import_name",
+                            "former_pipeline_id"],
                   into: &problems) { $0.columnValues }
         try check(db, RunRecord.self, table: "runs", columns: ["id", "pipeline_id", "status", "started_at"], into: &problems) {
             [$0.id.rawValue, $0.pipelineID.rawValue, $0.status.rawValue, seconds($0.startedAt)]

@@ -85,6 +85,6 @@ extension ModelRecord {
     /// `id, pipeline_id, repository_id, line_id, status, version, created_at`.
     var columnValues: [(any DatabaseValueConvertible)?] {
         [id.rawValue, origin.pipelineID?.rawValue, repositoryID?.rawValue, lineID?.rawValue, status.rawValue, version,
-         createdAt.timeIntervalSinceReferenceDate]
+         createdAt.timeIntervalSinceReferenceDate, origin.importName, origin.formerPipelineID?.rawValue]
     }
 }

@@ -15,44 +15,37 @@ extension SQLiteStore {
     /// - Throws: ``Pipelines/StoreError/backend(_:)`` when the file fails.
     public func deployment(in scope: DeploymentScope) async throws -> DeploymentRecord? {
         let key = ScopeKey(scope)
-        return try await read("reading the deployment of \(key.kind) \(key.id)") { db in
-            try Row.fetchOne(
-                db, sql: """
-                    SELECT h.model_id, h.previous_model_id, h.deployed_at FROM deployment_current AS c
-                    JOIN deployment_history AS h ON h.sequence = c.sequence
-                    WHERE c.scope_kind = ? AND c.scope_id = ?
-                    """,
-                arguments: [key.kind, key.id]
-            ).map { Self.deploymentRecord($0, in: scope) }
-        }
+        return try await read("reading the deployment of \(key.kind) \(key.id)") { db in try Self.latestRecord(db, in: scope) }
     }
 
-    /// Deploys `model` (or undeploys with nil) if and only if the scope's current model is
-    /// `expected`: reads the current model, checks, appends the history record stamped
-    /// with the store's clock and moves the scope's pointer, all in one `IMMEDIATE`
-    /// transaction, so exactly one of several racing swaps from the same `expected` wins,
-    /// across processes too.
+    /// Points the scope at `model` (nil: undeploys): reads the current model, checks
+    /// `expected`, appends the history record stamped with the store's clock (its previous
+    /// model is the one really replaced) and moves the scope's pointer, all in one
+    /// `IMMEDIATE` transaction, so racing swaps serialise, across processes too. Swapping to
+    /// the model already deployed appends nothing.
     ///
     /// ```swift
-    /// let current = try await store.deployment(in: .pipeline(id))?.modelID
-    /// try await store.deploy(candidate, in: .pipeline(id), expecting: current)
+    /// let swap = try await store.swapDeployment(in: .pipeline(id), to: candidate, expecting: .anyModel)
     /// ```
     ///
     /// - Throws: ``Pipelines/StoreError/notFound(kind:id:)`` for an unknown pipeline;
-    ///   ``Pipelines/StoreError/notDeployable(model:reason:)`` for an unknown or rejected
-    ///   model, one without artifact, one of another pipeline, a pipeline model in a
-    ///   standalone scope or a model of another line;
-    ///   ``Pipelines/StoreError/deploymentConflict(scope:expected:found:)`` when the current
-    ///   model is not `expected`; ``Pipelines/StoreError/backend(_:)``.
+    ///   ``Pipelines/StoreError/notDeployable(model:reason:)`` for an unknown model or one
+    ///   without artifact; ``Pipelines/StoreError/deploymentConflict(scope:expected:found:)``
+    ///   when `expected` names another current model; ``Pipelines/StoreError/backend(_:)``.
     @discardableResult
-    public func deploy(_ model: ModelID?, in scope: DeploymentScope, expecting expected: ModelID?) async throws -> DeploymentRecord {
+    public func swapDeployment(
+        in scope: DeploymentScope, to model: ModelID?, expecting expected: DeploymentExpectation
+    ) async throws -> DeploymentSwap {
         let key = ScopeKey(scope)
         return try await write("deploying \(model?.rawValue ?? "nothing") in \(key.kind) \(key.id)") { db in
             if case .pipeline(let pipelineID) = scope { try Self.requirePipeline(db, pipelineID) }
-            if let model { try Self.checkDeployable(db, model, in: scope) }
+            if let model { try Self.requireArtifact(db, model) }
             let current = try Self.currentModel(db, in: scope)
-            guard current == expected else { throw StoreError.deploymentConflict(scope: scope, expected: expected, found: current) }
-            return try appendDeployment(db, model, in: scope, replacing: current)
+            if case .current(let wanted) = expected, wanted != current {
+                throw StoreError.deploymentConflict(scope: scope, expected: wanted, found: current)
+            }
+            if current == model { return DeploymentSwap(record: try Self.latestRecord(db, in: scope), changed: false) }
+            return DeploymentSwap(record: try appendDeployment(db, model, in: scope, replacing: current), changed: true)
         }
     }
 
@@ -97,33 +90,26 @@ extension SQLiteStore {
         return record
     }
 
-    /// Throws `notDeployable` unless the model exists, is not rejected, has an artifact,
-    /// and belongs to the scope (its pipeline, or its standalone line).
-    private static func checkDeployable(_ db: Database, _ id: ModelID, in scope: DeploymentScope) throws {
-        guard let row = try Row.fetchOne(
+    /// Throws `notDeployable` unless the model exists and has its artifact (what the store
+    /// must guarantee to stay consistent; what is deployable where is the core's rule).
+    private static func requireArtifact(_ db: Database, _ id: ModelID) throws {
+        guard try exists(db, "models", id: id.rawValue) else { throw StoreError.notDeployable(model: id, reason: "no such model") }
+        guard try exists(db, "model_artifacts", id: id.rawValue, column: "model_id") else {
+            throw StoreError.notDeployable(model: id, reason: "it has no artifact")
+        }
+    }
+
+    /// The scope's latest record, if any.
+    private static func latestRecord(_ db: Database, in scope: DeploymentScope) throws -> DeploymentRecord? {
+        let key = ScopeKey(scope)
+        return try Row.fetchOne(
             db, sql: """
-                SELECT pipeline_id, line_id, status, EXISTS (SELECT 1 FROM model_artifacts WHERE model_id = models.id) AS has_artifact
-                FROM models WHERE id = ?
+                SELECT h.model_id, h.previous_model_id, h.deployed_at FROM deployment_current AS c
+                JOIN deployment_history AS h ON h.sequence = c.sequence
+                WHERE c.scope_kind = ? AND c.scope_id = ?
                 """,
-            arguments: [id.rawValue])
-        else { throw StoreError.notDeployable(model: id, reason: "no such model") }
-        let pipelineID: String? = row["pipeline_id"]
-        let lineID: String? = row["line_id"]
-        guard (row["status"] as String) != ModelStatus.rejected.rawValue else {
-            throw StoreError.notDeployable(model: id, reason: "it was rejected in testing")
-        }
-        guard row["has_artifact"] as Bool else { throw StoreError.notDeployable(model: id, reason: "it has no artifact") }
-        switch scope {
-        case .pipeline(let pipeline):
-            guard pipelineID == pipeline.rawValue else {
-                throw StoreError.notDeployable(model: id, reason: "it belongs to another pipeline")
-            }
-        case .standalone(let line):
-            guard pipelineID == nil else {
-                throw StoreError.notDeployable(model: id, reason: "it is a pipeline model; deploy it in its pipeline")
-            }
-            guard lineID == line.rawValue else { throw StoreError.notDeployable(model: id, reason: "it belongs to another model line") }
-        }
+            arguments: [key.kind, key.id]
+        ).map { deploymentRecord($0, in: scope) }
     }
 
     /// A history row as a record of `scope`.

@@ -59,7 +59,9 @@ extension SQLiteStore {
     ///
     /// - Throws: ``Pipelines/StoreError/notFound(kind:id:)`` for an unknown pipeline of a
     ///   pipeline model, ``Pipelines/StoreError/duplicateID(kind:id:)`` when the identifier
-    ///   is taken, ``Pipelines/StoreError/backend(_:)`` when the file fails.
+    ///   is taken, ``Pipelines/StoreError/duplicateVersion(line:version:)`` when an imported
+    ///   line has that version (unique index), ``Pipelines/StoreError/backend(_:)`` when the
+    ///   file fails.
     public func insertModel(_ model: ModelRecord, artifact: Data?) async throws {
         let json = try RecordCoding.encode(model, "model \(model.id)")
         try await write("inserting model \(model.id)") { db in
@@ -67,10 +69,17 @@ extension SQLiteStore {
             guard try !Self.exists(db, "models", id: model.id.rawValue) else {
                 throw StoreError.duplicateID(kind: "model", id: model.id.rawValue)
             }
+            if let name = model.origin.importName,
+               try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM models WHERE import_name = ? AND version = ?)",
+                                 arguments: [name, model.version]) ?? false {
+                // The unique index `models_import_versions` enforces it too; this names the error.
+                throw StoreError.duplicateVersion(line: name, version: model.version)
+            }
             try db.execute(
                 sql: """
-                    INSERT INTO models (id, pipeline_id, repository_id, line_id, status, version, created_at, record)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO models (id, pipeline_id, repository_id, line_id, status, version, created_at, import_name,
+                                        former_pipeline_id, record)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: StatementArguments(model.columnValues + [json]))
             if let artifact {
@@ -190,7 +199,7 @@ extension SQLiteStore {
         try db.execute(
             sql: """
                 UPDATE models SET pipeline_id = ?, repository_id = ?, line_id = ?, status = ?, version = ?, created_at = ?,
-                record = ? WHERE id = ?
+                import_name = ?, former_pipeline_id = ?, record = ? WHERE id = ?
                 """,
             arguments: StatementArguments(Array(model.columnValues.dropFirst()) + [json, model.id.rawValue]))
     }
@@ -203,6 +212,10 @@ extension SQLiteStore {
         if let pipelineID = filter.pipelineID {
             clauses.append("pipeline_id = ?")
             values.append(pipelineID.rawValue)
+        }
+        if let formerPipelineID = filter.formerPipelineID {
+            clauses.append("former_pipeline_id = ?")
+            values.append(formerPipelineID.rawValue)
         }
         if let repositoryID = filter.repositoryID {
             clauses.append("repository_id = ?")

@@ -78,16 +78,16 @@ extension SQLiteStore {
     }
 
     /// Deletes a repository; with `includingPipelines`, its pipelines too, each as
-    /// ``deletePipeline(_:)`` does, all in one transaction.
+    /// ``deletePipeline(_:orphaning:)`` does, all in one transaction.
     ///
     /// ```swift
-    /// try await store.deleteRepository(id, includingPipelines: true)
+    /// try await store.deleteRepository(id, includingPipelines: true, orphaning: rule)
     /// ```
     ///
     /// - Throws: ``Pipelines/StoreError/notFound(kind:id:)``,
     ///   ``Pipelines/StoreError/repositoryNotEmpty(repository:pipelines:)`` when it holds
     ///   pipelines and `includingPipelines` is false; ``Pipelines/StoreError/backend(_:)``.
-    public func deleteRepository(_ id: RepositoryID, includingPipelines: Bool) async throws {
+    public func deleteRepository(_ id: RepositoryID, includingPipelines: Bool, orphaning: ModelOrphaning) async throws {
         try await write("deleting repository \(id)") { db in
             guard let repository = try RecordCoding.decodeOne(
                 RepositoryRecord.self, db, sql: "SELECT record FROM repositories WHERE id = ?", arguments: [id.rawValue],
@@ -99,7 +99,7 @@ extension SQLiteStore {
             if !contained.isEmpty && !includingPipelines {
                 throw StoreError.repositoryNotEmpty(repository: repository.name, pipelines: contained.count)
             }
-            for pipeline in contained { try removePipeline(db, pipeline) }
+            for pipeline in contained { try removePipeline(db, pipeline, orphaning: orphaning) }
             try db.execute(sql: "DELETE FROM repositories WHERE id = ?", arguments: [id.rawValue])
         }
     }
@@ -117,22 +117,20 @@ extension SQLiteStore {
 // MARK: - PipelineStore
 
 extension SQLiteStore {
-    /// Adds a pipeline with its first configuration (version 1).
+    /// Adds a pipeline without configuration (its configuration version is stored as 0;
+    /// the first appended configuration is version 1).
     ///
     /// ```swift
-    /// try await store.insertPipeline(pipeline, configuration: firstVersion)
+    /// try await store.insertPipeline(PipelineRecord(repositoryID: repository.id, name: "churn", createdAt: .now))
     /// ```
     ///
     /// - Throws: ``Pipelines/StoreError/notFound(kind:id:)`` for an unknown repository,
     ///   ``Pipelines/StoreError/duplicateName(kind:name:)``,
-    ///   ``Pipelines/StoreError/duplicateID(kind:id:)``,
-    ///   ``Pipelines/StoreError/versionConflict(pipeline:expected:found:)`` unless the
-    ///   configuration is version 1 of this pipeline; ``Pipelines/StoreError/backend(_:)``.
-    public func insertPipeline(_ pipeline: PipelineRecord, configuration: ConfigurationRecord) async throws {
+    ///   ``Pipelines/StoreError/duplicateID(kind:id:)``; ``Pipelines/StoreError/backend(_:)``.
+    public func insertPipeline(_ pipeline: PipelineRecord) async throws {
         var record = pipeline
-        record.configurationVersion = 1
+        record.configurationVersion = 0
         let json = try RecordCoding.encode(record, "pipeline \(pipeline.id)")
-        let configurationJSON = try RecordCoding.encode(configuration, "configuration 1 of pipeline \(pipeline.id)")
         try await write("inserting pipeline \(pipeline.id)") { db in
             guard try Self.exists(db, "repositories", id: pipeline.repositoryID.rawValue) else {
                 throw StoreError.notFound(kind: "repository", id: pipeline.repositoryID.rawValue)
@@ -141,17 +139,13 @@ extension SQLiteStore {
             guard try !Self.exists(db, "pipelines", id: pipeline.id.rawValue) else {
                 throw StoreError.duplicateID(kind: "pipeline", id: pipeline.id.rawValue)
             }
-            guard configuration.version == 1, configuration.pipelineID == pipeline.id else {
-                throw StoreError.versionConflict(pipeline: pipeline.id, expected: configuration.version, found: 0)
-            }
             try db.execute(
                 sql: """
                     INSERT INTO pipelines (id, repository_id, name, configuration_version, created_at, record)
-                    VALUES (?, ?, ?, 1, ?, ?)
+                    VALUES (?, ?, ?, 0, ?, ?)
                     """,
                 arguments: [pipeline.id.rawValue, pipeline.repositoryID.rawValue, pipeline.name,
                             pipeline.createdAt.timeIntervalSinceReferenceDate, json])
-            try Self.insertConfiguration(db, configuration, json: configurationJSON)
         }
     }
 
@@ -270,33 +264,33 @@ extension SQLiteStore {
 
     /// Deletes a pipeline with its configurations, dataset snapshot, runs, triggers and
     /// deployment (an undeploy record is appended when a model was deployed), in one
-    /// transaction. Its models stay as standalone
-    /// ``Pipelines/ModelOrigin/orphaned(formerPipeline:)`` models without repository, each
-    /// its own line.
+    /// transaction. Each of its models is replaced by `orphaning(model, pipeline)`: the
+    /// core's rule, applied here inside the transaction.
     ///
     /// ```swift
-    /// try await store.deletePipeline(id)
+    /// try await store.deletePipeline(id, orphaning: rule)
     /// ```
     ///
     /// - Throws: ``Pipelines/StoreError/notFound(kind:id:)``, ``Pipelines/StoreError/backend(_:)``.
-    public func deletePipeline(_ id: PipelineID) async throws {
+    public func deletePipeline(_ id: PipelineID, orphaning: ModelOrphaning) async throws {
         try await write("deleting pipeline \(id)") { db in
             guard let record = try Self.fetchPipeline(db, id) else { throw StoreError.notFound(kind: "pipeline", id: id.rawValue) }
-            try removePipeline(db, record)
+            try removePipeline(db, record, orphaning: orphaning)
         }
     }
 
-    /// Orphans the pipeline's models, undeploys its scope, then deletes the pipeline row
-    /// (configurations, dataset snapshot, runs and triggers go with it, by cascade).
-    func removePipeline(_ db: Database, _ record: PipelineRecord) throws {
+    /// Replaces the pipeline's models by their orphaned records, undeploys its scope, then
+    /// deletes the pipeline row (configurations, dataset snapshot, runs and triggers go
+    /// with it, by cascade).
+    func removePipeline(_ db: Database, _ record: PipelineRecord, orphaning: ModelOrphaning) throws {
         let models = try RecordCoding.decodeAll(
             ModelRecord.self, db, sql: "SELECT record FROM models WHERE pipeline_id = ?", arguments: [record.id.rawValue],
             "a model of pipeline \(record.id)")
         for model in models {
-            var orphan = model
-            orphan.origin = .orphaned(formerPipeline: record.name)
-            orphan.repositoryID = nil
-            orphan.lineID = model.id
+            let orphan = orphaning(model, record)
+            guard orphan.id == model.id, orphan.origin.pipelineID == nil else {
+                throw StoreError.backend("the orphaning rule must keep the model's id and detach it from pipeline \(record.id)")
+            }
             try Self.updateModelRow(db, orphan)
         }
         let scope = DeploymentScope.pipeline(record.id)
@@ -316,7 +310,7 @@ extension SQLiteStore {
         }
     }
 
-    private static func insertConfiguration(_ db: Database, _ configuration: ConfigurationRecord, json: String) throws {
+    static func insertConfiguration(_ db: Database, _ configuration: ConfigurationRecord, json: String) throws {
         try db.execute(
             sql: "INSERT INTO configurations (pipeline_id, version, saved_at, record) VALUES (?, ?, ?, ?)",
             arguments: [configuration.pipelineID.rawValue, configuration.version,

@@ -72,12 +72,12 @@ public final class SQLiteStore: PipelineStorage {
         try Schema.migrate(pool, path: path)
     }
 
-    /// The schema migrations applied to the file, oldest first (`["v1"]` for this
+    /// The schema migrations applied to the file, oldest first (`["v1", "v2"]` for this
     /// version).
     ///
     /// ```swift
     /// let store = try SQLiteStore(path: path)
-    /// print(try store.appliedMigrations())   // ["v1"]
+    /// print(try store.appliedMigrations())   // ["v1", "v2"]
     /// ```
     ///
     /// - Throws: ``Pipelines/StoreError/backend(_:)`` when the file cannot be read.

@@ -12,6 +12,7 @@ enum Schema {
     static let migrator: DatabaseMigrator = {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1", migrate: createVersion1)
+        migrator.registerMigration("v2", migrate: migrateToVersion2)
         return migrator
     }()
 
@@ -142,6 +143,38 @@ enum Schema {
             );
             CREATE INDEX triggers_by_creation ON triggers(created_at, id);
             CREATE INDEX triggers_by_pipeline ON triggers(pipeline_id, created_at, id);
+            """)
+    }
+
+    /// Version 2: pipelines start at configuration version 0 (no configuration until the
+    /// first is saved); models gain the columns the core's rules query — the imported line
+    /// name, unique with the version (two racing imports never share a version), and the
+    /// former pipeline of orphaned models.
+    ///
+    /// SQLite cannot relax a `CHECK` in place, so `pipelines` is rebuilt (foreign keys are
+    /// off during migrations and checked before the commit).
+    private static func migrateToVersion2(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE pipelines_v2 (
+                id TEXT PRIMARY KEY NOT NULL,
+                repository_id TEXT NOT NULL REFERENCES repositories(id) ON DELETE RESTRICT,
+                name TEXT NOT NULL,
+                configuration_version INTEGER NOT NULL CHECK (configuration_version >= 0),
+                created_at REAL NOT NULL,
+                record TEXT NOT NULL,
+                UNIQUE (repository_id, name)
+            );
+            INSERT INTO pipelines_v2 (id, repository_id, name, configuration_version, created_at, record)
+            SELECT id, repository_id, name, configuration_version, created_at, record FROM pipelines;
+            DROP TABLE pipelines;
+            ALTER TABLE pipelines_v2 RENAME TO pipelines;
+
+            ALTER TABLE models ADD COLUMN import_name TEXT;
+            ALTER TABLE models ADD COLUMN former_pipeline_id TEXT;
+            UPDATE models SET import_name = json_extract(record, '$.origin.imported.name');
+            CREATE UNIQUE INDEX models_import_versions ON models(import_name, version) WHERE import_name IS NOT NULL;
+            CREATE INDEX models_by_former_pipeline ON models(former_pipeline_id, created_at, id)
+            WHERE former_pipeline_id IS NOT NULL;
             """)
     }
 }

@@ -21,6 +21,8 @@ struct JobContext: Sendable {
     let cancellation: FitCancellation
     let emit: @Sendable (RunEvent) -> Void
     let publish: @Sendable (ModelEvent) -> Void
+    /// The workspace, for what goes through the core's types (deployment).
+    let workspace: Workspace
 
     /// The job's `FitContext` for estimators.
     func fitContext(primaryScore: String?) -> FitContext {
@@ -39,12 +41,13 @@ struct JobContext: Sendable {
     }
 }
 
-/// Runs CPU-bound work on a Dispatch thread, so fitting never blocks the cooperative
-/// thread pool that timers, stores and the host's tasks share.
-func offload<T: Sendable>(_ work: @escaping @Sendable () throws(PipelineError) -> T) async throws(PipelineError) -> T {
-    let result: Result<T, PipelineError> = await withCheckedContinuation { continuation in
+/// Runs CPU-bound or blocking work (fitting, decoding, a Git subprocess) on a Dispatch
+/// thread, so it never blocks the cooperative thread pool that timers, stores and the
+/// host's tasks share.
+func offload<T: Sendable, E: Error>(_ work: @escaping @Sendable () throws(E) -> T) async throws(E) -> T {
+    let result: Result<T, E> = await withCheckedContinuation { continuation in
         DispatchQueue.global().async {
-            do throws(PipelineError) {
+            do throws(E) {
                 continuation.resume(returning: .success(try work()))
             } catch {
                 continuation.resume(returning: .failure(error))

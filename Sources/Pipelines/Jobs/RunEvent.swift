@@ -19,3 +19,19 @@ public enum RunEvent: Sendable, Hashable {
 func describe(_ parameters: [String: some CustomStringConvertible]) -> String {
     parameters.keys.sorted().compactMap { key in parameters[key].map { "\(key)=\($0)" } }.joined(separator: ", ")
 }
+
+extension RunEvent: CustomStringConvertible {
+    /// One readable line: `training started`, `combination 2 of 6: max_depth=5`,
+    /// `testing succeeded: tested 1 model(s)…`.
+    public var description: String {
+        switch self {
+        case let .runStarted(id, jobs): return "run \(id) started: \(jobs.map(\.description).joined(separator: ", "))"
+        case .jobStarted(let job): return "\(job) started"
+        case let .combination(index, count, parameters):
+            return "combination \(index) of \(count)" + (parameters.isEmpty ? "" : ": \(parameters)")
+        case let .fold(index, count): return "fold \(index) of \(count)"
+        case let .jobFinished(job, status, summary): return "\(job) \(status)" + (summary.isEmpty ? "" : ": \(summary)")
+        case let .runFinished(id, status): return "run \(id) \(status)"
+        }
+    }
+}

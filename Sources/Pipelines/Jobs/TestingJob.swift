@@ -67,15 +67,16 @@ enum TestingJob {
         }
         var updated = model
         var failed: [String] = []
+        updated.testingScores = []
         for (setting, (function, value)) in zip(settings, zip(functions, values)) {
-            updated.testingScores[setting.name] = value
+            updated.testingScores.append(ScoreValue(name: setting.name, value: value))
             if let threshold = setting.threshold, !function.passes(value, threshold: threshold) {
                 failed.append("\(setting.name) \(value) vs threshold \(threshold)")
             }
         }
         updated.status = failed.isEmpty ? .tested : .rejected
         updated.testedAt = tester.clock.now
-        if !failed.isEmpty { tester.logger.info("model \(model.id) rejected: \(failed.joined(separator: ", "))") }
+        if !failed.isEmpty { tester.logger.debug("model \(model.id) rejected: \(failed.joined(separator: ", "))") }
         let remove = !failed.isEmpty
         let record = updated
         try await storage { try await tester.store.updateModel(record, removingArtifact: remove) }
@@ -113,8 +114,9 @@ enum DeploymentJob {
             }
             let function: ScoringFunction
             do { function = try context.scores.function(named: primaryName) } catch { throw .scoring(error) }
-            chosen = candidates.filter { $0.testingScores[primaryName] != nil }.reduce(nil) { (best: ModelRecord?, model) in
-                guard let best, let bestScore = best.testingScores[primaryName], let score = model.testingScores[primaryName] else { return model }
+            chosen = candidates.filter { $0.testingScore(named: primaryName) != nil }.reduce(nil) { (best: ModelRecord?, model) in
+                guard let best, let bestScore = best.testingScore(named: primaryName), let score = model.testingScore(named: primaryName)
+                else { return model }
                 // Ties go to the newer model (candidates are oldest first).
                 return function.isBetter(bestScore, than: score) ? best : model
             }
@@ -125,22 +127,10 @@ enum DeploymentJob {
             }
         }
         guard let chosen else { return "no tested model within the window" }
-        let scope = DeploymentScope.pipeline(pipelineID)
-        for _ in 0..<3 {
-            let current = try await storage { try await context.store.deployment(in: scope) }?.modelID
-            if current == chosen.id { return "model \(chosen.id) is already deployed" }
-            do {
-                let record = try await context.store.deploy(chosen.id, in: scope, expecting: current)
-                context.publish(.deployed(record))
-                return "deployed model \(chosen.id)"
-            } catch StoreError.deploymentConflict {
-                continue  // someone deployed meanwhile: re-read and decide again
-            } catch let error as StoreError {
-                throw .store(error)
-            } catch {
-                throw .backend("\(error)")
-            }
-        }
-        throw .store(.deploymentConflict(scope: scope, expected: nil, found: nil))
+        // The same path as a deployment by hand: the core's rules, one atomic swap, events.
+        let deployment = Deployment(scope: .pipeline(pipelineID), workspace: context.workspace)
+        if try await deployment.current()?.id == chosen.id { return "model \(chosen.id) is already deployed" }
+        try await deployment.deploy(chosen.id)
+        return "deployed model \(chosen.id)"
     }
 }

@@ -8,6 +8,9 @@ public enum GitError: Error, Sendable, Equatable {
     /// The Git executable could not be run: it is not on `PATH` (it is looked up through
     /// `/usr/bin/env`), or it is not executable.
     case gitNotFound(executable: String)
+    /// The process could not be started or its output could not be read (too many open
+    /// files, a broken pipe…): Git may well be installed.
+    case processFailed(arguments: [String], reason: String)
     /// The working tree does not exist, is not a directory, or is not inside a Git working
     /// tree (for example a plain directory, a bare repository or a `.git` directory).
     case notAWorkTree(path: String)
@@ -28,6 +31,8 @@ extension GitError: CustomStringConvertible {
         switch self {
         case .gitNotFound(let executable):
             return "cannot run Git: '\(executable)' was not found on PATH or is not executable"
+        case let .processFailed(arguments, reason):
+            return "running \(arguments.map(Self.shellQuoted).joined(separator: " ")) failed: \(reason)"
         case .notAWorkTree(let path):
             return "'\(path)' is not a Git working tree (it does not exist, is not a directory, or is not inside a Git working tree)"
         case let .invalidFileName(name, reason):

@@ -25,13 +25,22 @@ extension GitConnection {
         do {
             try process.run()
         } catch {
-            throw .gitNotFound(executable: executable)
+            // `/usr/bin/env` itself could not be started: not the same as Git missing.
+            throw .processFailed(arguments: command, reason: "\(error)")
         }
         // Both pipes are drained at once, so a full one never blocks Git.
         let errorReader = PipeReader(standardError.fileHandleForReading)
-        let outputData = (try? standardOutput.fileHandleForReading.readToEnd()) ?? Data()
-        let errorData = errorReader.wait()
+        let outputRead = Result { try standardOutput.fileHandleForReading.readToEnd() ?? Data() }
+        let errorRead = errorReader.wait()
         process.waitUntilExit()
+        let outputData: Data
+        let errorData: Data
+        do {
+            outputData = try outputRead.get()
+            errorData = try errorRead.get()
+        } catch {
+            throw .processFailed(arguments: command, reason: "reading its output: \(error)")
+        }
         let status = process.terminationStatus
         // `env` exits 127 when it cannot find the command, 126 when it cannot run it.
         if process.terminationReason == .exit, status == 126 || status == 127 {
@@ -84,19 +93,19 @@ struct GitOutput {
 /// busy), so another pipe of the same process can be read at the same time.
 final class PipeReader: @unchecked Sendable {
     // `data` is written by the reading thread before `done` is signalled and read after it.
-    private var data = Data()
+    private var data: Result<Data, any Error> = .success(Data())
     private let done = DispatchSemaphore(value: 0)
 
     init(_ handle: FileHandle) {
         let thread = Thread { [self] in
-            self.data = (try? handle.readToEnd()) ?? Data()
+            self.data = Result { try handle.readToEnd() ?? Data() }
             self.done.signal()
         }
         thread.start()
     }
 
-    /// Waits for the end of the pipe and returns everything read.
-    func wait() -> Data {
+    /// Waits for the end of the pipe and returns everything read, or the read's error.
+    func wait() -> Result<Data, any Error> {
         done.wait()
         return data
     }

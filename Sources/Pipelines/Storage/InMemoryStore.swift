@@ -44,13 +44,13 @@ public actor InMemoryStore: PipelineStorage {
         repositoryRecords.values.sorted { ($0.name, $0.id) < ($1.name, $1.id) }
     }
 
-    public func deleteRepository(_ id: RepositoryID, includingPipelines: Bool) throws {
+    public func deleteRepository(_ id: RepositoryID, includingPipelines: Bool, orphaning: ModelOrphaning) throws {
         guard let repository = repositoryRecords[id] else { throw StoreError.notFound(kind: "repository", id: id.rawValue) }
         let contained = pipelineRecords.values.filter { $0.repositoryID == id }
         if !contained.isEmpty && !includingPipelines {
             throw StoreError.repositoryNotEmpty(repository: repository.name, pipelines: contained.count)
         }
-        for pipeline in contained { removePipeline(pipeline) }
+        for pipeline in contained { removePipeline(pipeline, orphaning: orphaning) }
         repositoryRecords[id] = nil
     }
 
@@ -62,19 +62,16 @@ public actor InMemoryStore: PipelineStorage {
 
     // MARK: Pipelines
 
-    public func insertPipeline(_ pipeline: PipelineRecord, configuration: ConfigurationRecord) throws {
+    public func insertPipeline(_ pipeline: PipelineRecord) throws {
         guard repositoryRecords[pipeline.repositoryID] != nil else {
             throw StoreError.notFound(kind: "repository", id: pipeline.repositoryID.rawValue)
         }
         try checkPipelineName(pipeline.name, in: pipeline.repositoryID, excluding: pipeline.id)
         guard pipelineRecords[pipeline.id] == nil else { throw StoreError.duplicateID(kind: "pipeline", id: pipeline.id.rawValue) }
-        guard configuration.version == 1, configuration.pipelineID == pipeline.id else {
-            throw StoreError.versionConflict(pipeline: pipeline.id, expected: configuration.version, found: 0)
-        }
         var record = pipeline
-        record.configurationVersion = 1
+        record.configurationVersion = 0
         pipelineRecords[pipeline.id] = record
-        configurationRecords[pipeline.id] = [configuration]
+        configurationRecords[pipeline.id] = []
     }
 
     public func renamePipeline(_ id: PipelineID, to name: String, at date: Date) throws -> PipelineRecord {
@@ -115,9 +112,9 @@ public actor InMemoryStore: PipelineStorage {
 
     public func configurations(of pipeline: PipelineID) -> [ConfigurationRecord] { configurationRecords[pipeline] ?? [] }
 
-    public func deletePipeline(_ id: PipelineID) throws {
+    public func deletePipeline(_ id: PipelineID, orphaning: ModelOrphaning) throws {
         guard let record = pipelineRecords[id] else { throw StoreError.notFound(kind: "pipeline", id: id.rawValue) }
-        removePipeline(record)
+        removePipeline(record, orphaning: orphaning)
     }
 
     private func checkPipelineName(_ name: String, in repository: RepositoryID, excluding id: PipelineID) throws {
@@ -126,8 +123,8 @@ public actor InMemoryStore: PipelineStorage {
         }
     }
 
-    /// Removes a pipeline and what belongs to it; its models become orphaned.
-    private func removePipeline(_ record: PipelineRecord) {
+    /// Removes a pipeline and what belongs to it; its models are replaced by `orphaning`'s.
+    private func removePipeline(_ record: PipelineRecord, orphaning: ModelOrphaning) {
         let id = record.id
         pipelineRecords[id] = nil
         configurationRecords[id] = nil
@@ -135,11 +132,7 @@ public actor InMemoryStore: PipelineStorage {
         runRecords = runRecords.filter { $0.value.pipelineID != id }
         triggerRecords = triggerRecords.filter { $0.value.pipelineID != id }
         for (modelID, model) in modelRecords where model.origin.pipelineID == id {
-            var orphan = model
-            orphan.origin = .orphaned(formerPipeline: record.name)
-            orphan.repositoryID = nil
-            orphan.lineID = modelID
-            modelRecords[modelID] = orphan
+            modelRecords[modelID] = orphaning(model, record)
         }
         let scope = DeploymentScope.pipeline(id)
         if let current = history[scope]?.last?.modelID {
@@ -166,6 +159,10 @@ public actor InMemoryStore: PipelineStorage {
             throw StoreError.notFound(kind: "pipeline", id: pipelineID.rawValue)
         }
         guard modelRecords[model.id] == nil else { throw StoreError.duplicateID(kind: "model", id: model.id.rawValue) }
+        if let name = model.origin.importName,
+           modelRecords.values.contains(where: { $0.origin.importName == name && $0.version == model.version }) {
+            throw StoreError.duplicateVersion(line: name, version: model.version)
+        }
         modelRecords[model.id] = model
         artifacts[model.id] = artifact
     }
@@ -214,31 +211,25 @@ public actor InMemoryStore: PipelineStorage {
 
     public func deployment(in scope: DeploymentScope) -> DeploymentRecord? { history[scope]?.last }
 
-    public func deploy(_ model: ModelID?, in scope: DeploymentScope, expecting expected: ModelID?) throws -> DeploymentRecord {
+    public func swapDeployment(
+        in scope: DeploymentScope, to model: ModelID?, expecting expected: DeploymentExpectation
+    ) throws -> DeploymentSwap {
         if case .pipeline(let pipelineID) = scope, pipelineRecords[pipelineID] == nil {
             throw StoreError.notFound(kind: "pipeline", id: pipelineID.rawValue)
         }
-        if let model { try checkDeployable(model, in: scope) }
-        let current = history[scope]?.last?.modelID
-        guard current == expected else { throw StoreError.deploymentConflict(scope: scope, expected: expected, found: current) }
+        if let model {
+            guard modelRecords[model] != nil else { throw StoreError.notDeployable(model: model, reason: "no such model") }
+            guard artifacts[model] != nil else { throw StoreError.notDeployable(model: model, reason: "it has no artifact") }
+        }
+        let latest = history[scope]?.last
+        let current = latest?.modelID
+        if case .current(let wanted) = expected, wanted != current {
+            throw StoreError.deploymentConflict(scope: scope, expected: wanted, found: current)
+        }
+        if current == model { return DeploymentSwap(record: latest, changed: false) }
         let record = DeploymentRecord(scope: scope, modelID: model, previousModelID: current, deployedAt: clock.now)
         history[scope, default: []].append(record)
-        return record
-    }
-
-    private func checkDeployable(_ id: ModelID, in scope: DeploymentScope) throws {
-        guard let model = modelRecords[id] else { throw StoreError.notDeployable(model: id, reason: "no such model") }
-        guard model.status != .rejected else { throw StoreError.notDeployable(model: id, reason: "it was rejected in testing") }
-        guard artifacts[id] != nil else { throw StoreError.notDeployable(model: id, reason: "it has no artifact") }
-        if case .pipeline(let pipelineID) = scope, model.origin.pipelineID != pipelineID {
-            throw StoreError.notDeployable(model: id, reason: "it belongs to another pipeline")
-        }
-        if case .standalone(let line) = scope {
-            guard model.origin.isStandalone else {
-                throw StoreError.notDeployable(model: id, reason: "it is a pipeline model; deploy it in its pipeline")
-            }
-            guard model.lineID == line else { throw StoreError.notDeployable(model: id, reason: "it belongs to another model line") }
-        }
+        return DeploymentSwap(record: record, changed: true)
     }
 
     public func deploymentHistory(in scope: DeploymentScope) -> [DeploymentRecord] { history[scope] ?? [] }

@@ -4,11 +4,12 @@ public import Scoring
 public import Tabular
 
 /// Where a model came from.
-public enum ModelOrigin: Sendable, Hashable, Codable {
+public enum ModelOrigin: Sendable, Hashable {
     /// Trained by a pipeline that still exists.
     case pipeline(PipelineID)
-    /// Trained by a pipeline that was deleted; it keeps that pipeline's name.
-    case orphaned(formerPipeline: String)
+    /// Trained by a pipeline that was deleted: that pipeline's identifier (nil only for
+    /// models orphaned by stores written before it was recorded) and name.
+    case orphaned(formerPipeline: PipelineID?, name: String)
     /// Imported from outside, under a name.
     case imported(name: String)
 
@@ -18,8 +19,64 @@ public enum ModelOrigin: Sendable, Hashable, Codable {
         return nil
     }
 
+    /// The deleted pipeline that trained an orphaned model, if known.
+    public var formerPipelineID: PipelineID? {
+        if case .orphaned(let id, _) = self { return id }
+        return nil
+    }
+
+    /// The name of an imported model's line, nil for other models.
+    public var importName: String? {
+        if case .imported(let name) = self { return name }
+        return nil
+    }
+
     /// Whether the model stands alone (imported, or left by a deleted pipeline).
     public var isStandalone: Bool { pipelineID == nil }
+}
+
+extension ModelOrigin: Codable {
+    private enum Keys: String, CodingKey { case pipeline, orphaned, imported }
+    private enum OrphanKeys: String, CodingKey { case formerPipeline, formerPipelineID, name }
+    private enum ImportKeys: String, CodingKey { case name }
+    private enum PipelineKeys: String, CodingKey { case _0 }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: Keys.self)
+        if container.contains(.pipeline) {
+            let nested = try container.nestedContainer(keyedBy: PipelineKeys.self, forKey: .pipeline)
+            self = .pipeline(try nested.decode(PipelineID.self, forKey: ._0))
+        } else if container.contains(.orphaned) {
+            let nested = try container.nestedContainer(keyedBy: OrphanKeys.self, forKey: .orphaned)
+            if let name = try nested.decodeIfPresent(String.self, forKey: .name) {
+                self = .orphaned(formerPipeline: try nested.decodeIfPresent(PipelineID.self, forKey: .formerPipelineID), name: name)
+            } else {
+                // Records written before the former pipeline's id was kept: `formerPipeline` held its name.
+                self = .orphaned(formerPipeline: nil, name: try nested.decode(String.self, forKey: .formerPipeline))
+            }
+        } else if container.contains(.imported) {
+            let nested = try container.nestedContainer(keyedBy: ImportKeys.self, forKey: .imported)
+            self = .imported(name: try nested.decode(String.self, forKey: .name))
+        } else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "unknown model origin"))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: Keys.self)
+        switch self {
+        case .pipeline(let id):
+            var nested = container.nestedContainer(keyedBy: PipelineKeys.self, forKey: .pipeline)
+            try nested.encode(id, forKey: ._0)
+        case let .orphaned(id, name):
+            var nested = container.nestedContainer(keyedBy: OrphanKeys.self, forKey: .orphaned)
+            try nested.encodeIfPresent(id, forKey: .formerPipelineID)
+            try nested.encode(name, forKey: .name)
+        case .imported(let name):
+            var nested = container.nestedContainer(keyedBy: ImportKeys.self, forKey: .imported)
+            try nested.encode(name, forKey: .name)
+        }
+    }
 }
 
 /// A model's state in its life-cycle.
@@ -112,8 +169,9 @@ public struct ModelRecord: Sendable, Hashable, Codable {
     public var status: ModelStatus
     /// The primary score on validation (nil for imported models).
     public var validationScore: ScoreValue?
-    /// Every scoring function on the testing set, by name (empty until tested).
-    public var testingScores: [String: Double]
+    /// Every scoring function on the testing set, in the configured order (primary
+    /// first; empty until tested). Read one with ``testingScore(named:)``.
+    public var testingScores: [ScoreValue]
     /// Wall-clock seconds of the final fit.
     public var trainingSeconds: Double
     /// Mean seconds to predict one record through the whole model (encoding included).
@@ -135,7 +193,7 @@ public struct ModelRecord: Sendable, Hashable, Codable {
     public init(
         id: ModelID = ModelID(), origin: ModelOrigin, repositoryID: RepositoryID?, version: Int, estimator: String,
         task: PredictionTask, hyperParameters: [String: HyperParameterValue], status: ModelStatus,
-        validationScore: ScoreValue?, testingScores: [String: Double] = [:], trainingSeconds: Double,
+        validationScore: ScoreValue?, testingScores: [ScoreValue] = [], trainingSeconds: Double,
         meanPredictionSeconds: Double?, schema: FeatureSchema, lineage: ModelLineage?, createdAt: Date, testedAt: Date? = nil,
         lineID: ModelID? = nil
     ) {
@@ -158,12 +216,50 @@ public struct ModelRecord: Sendable, Hashable, Codable {
         self.lineID = lineID
     }
 
+    /// The testing score called `name`, if the model was tested with it.
+    public func testingScore(named name: String) -> Double? {
+        testingScores.first { $0.name == name }?.value
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case id, origin, repositoryID, version, estimator, task, hyperParameters, status, validationScore, testingScores
+        case trainingSeconds, meanPredictionSeconds, schema, lineage, createdAt, testedAt, lineID
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        id = try c.decode(ModelID.self, forKey: .id)
+        origin = try c.decode(ModelOrigin.self, forKey: .origin)
+        repositoryID = try c.decodeIfPresent(RepositoryID.self, forKey: .repositoryID)
+        version = try c.decode(Int.self, forKey: .version)
+        estimator = try c.decode(String.self, forKey: .estimator)
+        task = try c.decode(PredictionTask.self, forKey: .task)
+        hyperParameters = try c.decode([String: HyperParameterValue].self, forKey: .hyperParameters)
+        status = try c.decode(ModelStatus.self, forKey: .status)
+        validationScore = try c.decodeIfPresent(ScoreValue.self, forKey: .validationScore)
+        if let list = try? c.decode([ScoreValue].self, forKey: .testingScores) {
+            testingScores = list
+        } else {
+            // Records written before testing scores were a list: a dictionary by name.
+            testingScores = try c.decode([String: Double].self, forKey: .testingScores)
+                .sorted { $0.key < $1.key }.map { ScoreValue(name: $0.key, value: $0.value) }
+        }
+        trainingSeconds = try c.decode(Double.self, forKey: .trainingSeconds)
+        meanPredictionSeconds = try c.decodeIfPresent(Double.self, forKey: .meanPredictionSeconds)
+        schema = try c.decode(FeatureSchema.self, forKey: .schema)
+        lineage = try c.decodeIfPresent(ModelLineage.self, forKey: .lineage)
+        createdAt = try c.decode(Date.self, forKey: .createdAt)
+        testedAt = try c.decodeIfPresent(Date.self, forKey: .testedAt)
+        lineID = try c.decodeIfPresent(ModelID.self, forKey: .lineID)
+    }
 }
 
 /// Which models ``ModelStore/models(matching:)`` returns.
 public struct ModelFilter: Sendable, Hashable {
     /// Only models of this pipeline.
     public var pipelineID: PipelineID?
+    /// Only models left by this deleted pipeline (orphaned models).
+    public var formerPipelineID: PipelineID?
     /// Only models of this repository.
     public var repositoryID: RepositoryID?
     /// Only models in one of these states (nil: all).
@@ -175,12 +271,16 @@ public struct ModelFilter: Sendable, Hashable {
     /// Only models deployed now (in their pipeline or line).
     public var deployedOnly: Bool
 
+    /// Only models deployed now.
+    public static let deployedOnly = ModelFilter(deployedOnly: true)
+
     /// A filter; every criterion left nil (or false) matches everything.
     public init(
         pipelineID: PipelineID? = nil, repositoryID: RepositoryID? = nil, statuses: Set<ModelStatus>? = nil,
-        lineID: ModelID? = nil, standalone: Bool? = nil, deployedOnly: Bool = false
+        lineID: ModelID? = nil, standalone: Bool? = nil, deployedOnly: Bool = false, formerPipelineID: PipelineID? = nil
     ) {
         self.pipelineID = pipelineID
+        self.formerPipelineID = formerPipelineID
         self.repositoryID = repositoryID
         self.statuses = statuses
         self.lineID = lineID
@@ -191,6 +291,7 @@ public struct ModelFilter: Sendable, Hashable {
     /// Whether `model` passes the filter; `isDeployed` answers for ``deployedOnly``.
     public func matches(_ model: ModelRecord, isDeployed: Bool) -> Bool {
         if let pipelineID, model.origin.pipelineID != pipelineID { return false }
+        if let formerPipelineID, model.origin.formerPipelineID != formerPipelineID { return false }
         if let repositoryID, model.repositoryID != repositoryID { return false }
         if let statuses, !statuses.contains(model.status) { return false }
         if let lineID, model.lineID != lineID { return false }
@@ -206,6 +307,15 @@ public enum DeploymentScope: Sendable, Hashable, Codable {
     case pipeline(PipelineID)
     /// A standalone model line, named by its first model.
     case standalone(ModelID)
+}
+
+extension DeploymentScope: CustomStringConvertible {
+    public var description: String {
+        switch self {
+        case .pipeline(let id): return "pipeline \(id)"
+        case .standalone(let line): return "model line \(line)"
+        }
+    }
 }
 
 /// One entry of a scope's append-only deployment history.

@@ -36,7 +36,7 @@ public struct PipelineRecord: Sendable, Hashable, Codable {
     public var repositoryID: RepositoryID
     /// The name, unique within its repository.
     public var name: String
-    /// The latest configuration version (1 for a new pipeline).
+    /// The latest configuration version (0 for a new pipeline that was never configured).
     public var configurationVersion: Int
     /// When it was created.
     public var createdAt: Date
@@ -44,7 +44,7 @@ public struct PipelineRecord: Sendable, Hashable, Codable {
     public var updatedAt: Date
 
     /// A pipeline record.
-    public init(id: PipelineID = PipelineID(), repositoryID: RepositoryID, name: String, configurationVersion: Int = 1,
+    public init(id: PipelineID = PipelineID(), repositoryID: RepositoryID, name: String, configurationVersion: Int = 0,
                 createdAt: Date, updatedAt: Date? = nil) {
         self.id = id
         self.repositoryID = repositoryID

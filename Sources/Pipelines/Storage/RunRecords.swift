@@ -17,6 +17,23 @@ public enum JobKind: String, Sendable, Hashable, Codable, CodingKeyRepresentable
     }
 }
 
+extension JobKind: CustomStringConvertible {
+    /// The job's name as people say it: `dataset generation`, `training`, `testing`, `deployment`.
+    public var description: String {
+        switch self {
+        case .datasetGeneration: return "dataset generation"
+        case .training: return "training"
+        case .testing: return "testing"
+        case .deployment: return "deployment"
+        }
+    }
+}
+
+extension RunStatus: CustomStringConvertible {
+    /// The status's raw value: `succeeded`, `timedOut`, …
+    public var description: String { rawValue }
+}
+
 /// How a job or a run ended.
 public enum RunStatus: String, Sendable, Hashable, Codable {
     /// Still running.

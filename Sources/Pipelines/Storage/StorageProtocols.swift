@@ -18,23 +18,24 @@ public protocol RepositoryStore: Sendable {
     /// Every repository, sorted by name.
     func repositories() async throws -> [RepositoryRecord]
     /// Deletes a repository; with `includingPipelines`, its pipelines too (as
-    /// ``PipelineStore/deletePipeline(_:)`` does each, in the same transaction).
+    /// ``PipelineStore/deletePipeline(_:orphaning:)`` does each, in the same transaction).
     ///
     /// - Throws: ``StoreError/notFound(kind:id:)``, or
     ///   ``StoreError/repositoryNotEmpty(repository:pipelines:)`` when it holds pipelines
     ///   and `includingPipelines` is false.
-    func deleteRepository(_ id: RepositoryID, includingPipelines: Bool) async throws
+    func deleteRepository(_ id: RepositoryID, includingPipelines: Bool, orphaning: ModelOrphaning) async throws
 }
 
 /// Stores pipelines and every version of their configuration.
 public protocol PipelineStore: Sendable {
-    /// Adds a pipeline with its first configuration (version 1).
+    /// Adds a pipeline without any configuration yet: its
+    /// ``PipelineRecord/configurationVersion`` is stored as 0, and its first saved
+    /// configuration is version 1.
     ///
     /// - Throws: ``StoreError/notFound(kind:id:)`` for an unknown repository,
     ///   ``StoreError/duplicateName(kind:name:)`` when the repository has a pipeline of
-    ///   that name, ``StoreError/versionConflict(pipeline:expected:found:)`` when the
-    ///   configuration is not version 1.
-    func insertPipeline(_ pipeline: PipelineRecord, configuration: ConfigurationRecord) async throws
+    ///   that name, ``StoreError/duplicateID(kind:id:)``.
+    func insertPipeline(_ pipeline: PipelineRecord) async throws
     /// Renames a pipeline and returns the updated record.
     ///
     /// - Throws: ``StoreError/notFound(kind:id:)``, ``StoreError/duplicateName(kind:name:)``.
@@ -53,14 +54,15 @@ public protocol PipelineStore: Sendable {
     func configuration(of pipeline: PipelineID, version: Int?) async throws -> ConfigurationRecord?
     /// Every configuration version of a pipeline, oldest first.
     func configurations(of pipeline: PipelineID) async throws -> [ConfigurationRecord]
-    /// Deletes a pipeline with its configurations, datasets, runs, triggers and
-    /// deployment pointer, in one transaction. Its models stay, as standalone
-    /// ``ModelOrigin/orphaned(formerPipeline:)`` models without a repository, each its own
-    /// line (``ModelRecord/lineID`` = its id), undeployed;
-    /// the deployment history stays readable.
+    /// Deletes a pipeline with its configurations, datasets, runs and triggers, in one
+    /// transaction. Its models stay: each is replaced by `orphaning(model, pipeline)` (the
+    /// core decides what an orphaned model looks like; the store only applies it, inside
+    /// the same transaction, to every model of the pipeline). When a model was deployed
+    /// in the pipeline's scope, an undeploy record (nil model, the deployed one as
+    /// previous) is appended to the history, which stays readable.
     ///
     /// - Throws: ``StoreError/notFound(kind:id:)``.
-    func deletePipeline(_ id: PipelineID) async throws
+    func deletePipeline(_ id: PipelineID, orphaning: ModelOrphaning) async throws
 }
 
 /// Stores each pipeline's ML datasets (the latest snapshot).
@@ -77,7 +79,14 @@ public protocol DatasetStore: Sendable {
 public protocol ModelStore: Sendable {
     /// Adds a model and its artifact together.
     ///
-    /// - Throws: ``StoreError/notFound(kind:id:)`` for an unknown pipeline of a pipeline model.
+    /// Imported models of one name form a line whose versions are unique: the store
+    /// refuses a second model with the same ``ModelOrigin/imported(name:)`` name and
+    /// version (a uniqueness constraint, so two racing imports never share a version;
+    /// the core then retries with the next one).
+    ///
+    /// - Throws: ``StoreError/notFound(kind:id:)`` for an unknown pipeline of a pipeline
+    ///   model; ``StoreError/duplicateID(kind:id:)``;
+    ///   ``StoreError/duplicateVersion(line:version:)`` for a taken imported version.
     func insertModel(_ model: ModelRecord, artifact: Data?) async throws
     /// Replaces a model's metadata; with `removingArtifact`, frees its artifact in the
     /// same transaction.
@@ -107,24 +116,62 @@ extension ModelStore {
     }
 }
 
-/// Stores which model is deployed in each scope, and the history of switches.
+/// Stores which model is deployed in each scope, and the append-only history of switches.
+///
+/// The store offers one transactional primitive, ``swapDeployment(in:to:expecting:)``;
+/// what may be deployed where is decided above it, by ``Deployment``.
 public protocol DeploymentStore: Sendable {
     /// The scope's latest deployment record (its ``DeploymentRecord/modelID`` is nil after
     /// an undeploy), if it ever had one.
     func deployment(in scope: DeploymentScope) async throws -> DeploymentRecord?
-    /// Deploys `model` (or undeploys with nil) if and only if the scope's current model
-    /// is `expected`: a compare-and-swap in one transaction, stamped with the store's
-    /// clock, appended to the history. Concurrent callers never leave zero or two models
-    /// deployed: exactly one of two racing swaps from the same `expected` succeeds.
+    /// Points the scope at `model` (nil: undeploys), in one transaction that reads the
+    /// current model, checks `expected`, appends a history record stamped with the store's
+    /// clock whose ``DeploymentRecord/previousModelID`` is the model really replaced, and
+    /// moves the pointer. Concurrent callers never leave zero or two models deployed.
     ///
-    /// - Throws: ``StoreError/deploymentConflict(scope:expected:found:)`` when the current
-    ///   model is not `expected`; ``StoreError/notDeployable(model:reason:)`` for an unknown
-    ///   or rejected model, a model without artifact, or one of another pipeline;
-    ///   ``StoreError/notFound(kind:id:)`` for an unknown pipeline.
-    func deploy(_ model: ModelID?, in scope: DeploymentScope, expecting expected: ModelID?) async throws -> DeploymentRecord
+    /// When the scope's current model already is `model`, nothing is appended and the
+    /// current record is returned with ``DeploymentSwap/changed`` false.
+    ///
+    /// The store guarantees only what it must to stay consistent: the pipeline of a
+    /// pipeline scope exists, and a deployed model exists and has its artifact.
+    ///
+    /// - Throws: ``StoreError/deploymentConflict(scope:expected:found:)`` when `expected`
+    ///   is ``DeploymentExpectation/current(_:)`` of another model;
+    ///   ``StoreError/notDeployable(model:reason:)`` for an unknown model or one without
+    ///   artifact; ``StoreError/notFound(kind:id:)`` for an unknown pipeline.
+    func swapDeployment(in scope: DeploymentScope, to model: ModelID?, expecting expected: DeploymentExpectation) async throws
+        -> DeploymentSwap
     /// Every deployment record of the scope, oldest first.
     func deploymentHistory(in scope: DeploymentScope) async throws -> [DeploymentRecord]
 }
+
+/// What a deployment swap requires of the scope's current model.
+public enum DeploymentExpectation: Sendable, Hashable {
+    /// Swap whatever is deployed now (the history records the real predecessor).
+    case anyModel
+    /// Swap only if this model is deployed now (nil: none is): a compare-and-swap.
+    case current(ModelID?)
+}
+
+/// What ``DeploymentStore/swapDeployment(in:to:expecting:)`` did.
+public struct DeploymentSwap: Sendable, Hashable {
+    /// The scope's latest record after the swap (nil only when the scope never had one and
+    /// nothing changed).
+    public var record: DeploymentRecord?
+    /// Whether a record was appended (false when the model was deployed already).
+    public var changed: Bool
+
+    /// A swap result.
+    public init(record: DeploymentRecord?, changed: Bool) {
+        self.record = record
+        self.changed = changed
+    }
+}
+
+/// The core's rule for a model whose pipeline is deleted: given the model and its former
+/// pipeline, the record to store instead. Stores apply it inside their deletion
+/// transaction (see ``PipelineStore/deletePipeline(_:orphaning:)``).
+public typealias ModelOrphaning = @Sendable (_ model: ModelRecord, _ formerPipeline: PipelineRecord) -> ModelRecord
 
 /// Stores run records.
 public protocol RunStore: Sendable {

@@ -16,6 +16,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case deploymentConflict(scope: DeploymentScope, expected: ModelID?, found: ModelID?)
     /// The model cannot be deployed in that scope (rejected, no artifact, other pipeline).
     case notDeployable(model: ModelID, reason: String)
+    /// An imported model line has this version already (two imports raced).
+    case duplicateVersion(line: String, version: Int)
     /// The model is deployed and cannot be erased.
     case modelDeployed(ModelID)
     /// The backend failed (I/O, corruption); the message says where.
@@ -33,6 +35,7 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case let .deploymentConflict(scope, expected, found):
             return "deployment of \(scope) changed meanwhile: expected \(expected?.rawValue ?? "none"), found \(found?.rawValue ?? "none")"
         case let .notDeployable(model, reason): return "model \(model) cannot be deployed: \(reason)"
+        case let .duplicateVersion(line, version): return "model line '\(line)' has a version \(version) already"
         case .modelDeployed(let model): return "model \(model) is deployed; deploy another model first"
         case .backend(let message): return "storage failed: \(message)"
         }

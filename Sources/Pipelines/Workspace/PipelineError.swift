@@ -6,8 +6,14 @@ public import Tabular
 public enum PipelineError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The configuration has problems; **all** are listed. Nothing was saved or run.
     case invalidConfiguration(pipeline: String, problems: [ConfigurationProblem])
-    /// No repository, pipeline, model or run by that name or identifier.
-    case notFound(kind: String, name: String)
+    /// No repository, pipeline, model, line, run or trigger by that identifier or name.
+    case notFound(Lookup)
+    /// A name was refused (empty, or only spaces): what kind of thing, the name, and why.
+    case invalidName(kind: String, name: String, reason: String)
+    /// A name matches several records where one was expected (say which repository).
+    case ambiguousName(kind: String, name: String, matches: Int)
+    /// A Git working tree failed its check when it was connected to a repository.
+    case git(repository: String, GitError)
     /// The pipeline is running already; a pipeline never runs twice at once.
     case alreadyRunning(pipeline: String)
     /// The store refused or failed.
@@ -26,8 +32,11 @@ public enum PipelineError: Error, Sendable, Equatable, CustomStringConvertible {
     case cancelled(job: JobKind)
     /// A prediction input does not match the model's features (0-based record).
     case invalidInput(record: Int, feature: String, reason: String)
+    /// The model cannot be deployed there: rejected, without artifact, or of another
+    /// pipeline or line.
+    case notDeployable(model: ModelID, reason: String)
     /// The pipeline (or standalone model) has no deployed model.
-    case nothingDeployed(String)
+    case nothingDeployed(DeploymentScope)
     /// A stored model artifact could not be read.
     case invalidArtifact(model: ModelID, reason: String)
     /// A model archive was refused (truncated, altered, unknown format or version).
@@ -35,14 +44,18 @@ public enum PipelineError: Error, Sendable, Equatable, CustomStringConvertible {
     /// A list of feature names was refused.
     case invalidFeatureList(String)
     /// The deployment has no earlier model to roll back to.
-    case nothingToRollBack(String)
+    case nothingToRollBack(DeploymentScope)
 
     public var description: String {
         switch self {
         case let .invalidConfiguration(pipeline, problems):
             return "pipeline '\(pipeline)' has \(problems.count) configuration problem(s):\n"
                 + problems.map { "  - \($0)" }.joined(separator: "\n")
-        case let .notFound(kind, name): return "no \(kind) '\(name)'"
+        case .notFound(let lookup): return lookup.description
+        case let .invalidName(kind, name, reason): return "invalid \(kind) name '\(name)': \(reason)"
+        case let .ambiguousName(kind, name, matches):
+            return "\(matches) \(kind)s are named '\(name)': say which repository"
+        case let .git(repository, error): return "repository '\(repository)': \(error)"
         case .alreadyRunning(let pipeline): return "pipeline '\(pipeline)' is already running"
         case .store(let error): return error.description
         case .backend(let message): return "storage failed: \(message)"
@@ -52,6 +65,7 @@ public enum PipelineError: Error, Sendable, Equatable, CustomStringConvertible {
         case let .notReady(job, reason): return "\(job.rawValue) cannot run: \(reason)"
         case .cancelled(let job): return "\(job.rawValue) was cancelled"
         case let .invalidInput(record, feature, reason): return "record \(record), feature '\(feature)': \(reason)"
+        case let .notDeployable(model, reason): return "model \(model) cannot be deployed: \(reason)"
         case .nothingDeployed(let scope): return "\(scope) has no deployed model"
         case let .invalidArtifact(model, reason): return "model \(model): unreadable artifact: \(reason)"
         case .invalidArchive(let reason): return "invalid model archive: \(reason)"
@@ -65,6 +79,10 @@ public enum PipelineError: Error, Sendable, Equatable, CustomStringConvertible {
 func storage<T>(_ body: () async throws -> T) async throws(PipelineError) -> T {
     do {
         return try await body()
+    } catch StoreError.notFound(let kind, let id) {
+        throw .notFound(Lookup(storeKind: kind, id: id))
+    } catch StoreError.notDeployable(let model, let reason) {
+        throw .notDeployable(model: model, reason: reason)
     } catch let error as StoreError {
         throw .store(error)
     } catch {

@@ -18,7 +18,7 @@ public struct PipelineRun: Sendable {
     public func cancel() { task.cancel() }
 }
 
-extension Workspace {
+extension Pipeline {
     /// Starts a run of `jobs` (in the fixed order dataset generation, training, testing,
     /// deployment, whatever order they are given in).
     ///
@@ -28,21 +28,42 @@ extension Workspace {
     /// timeout (``Preferences/timeouts``) is cancelled cooperatively and recorded as timed
     /// out.
     ///
+    /// ```swift
+    /// let run = try await pipeline.run()
+    /// for await event in run.events { print(event) }
+    /// let record = await run.result()
+    /// ```
+    ///
     /// - Parameters:
-    ///   - id: The pipeline.
     ///   - jobs: The jobs to run; all four by default.
     ///   - origin: Manual, or the trigger that fired.
     /// - Returns: The running run; ``PipelineRun/result()`` gives the final record.
     /// - Throws: ``PipelineError/alreadyRunning(pipeline:)`` (a pipeline never runs twice at
     ///   once), ``PipelineError/invalidConfiguration(pipeline:problems:)``,
-    ///   ``PipelineError/notFound(kind:name:)``.
-    public func run(_ id: PipelineID, jobs: [JobKind] = JobKind.allCases, origin: RunOrigin = .manual) async throws(PipelineError) -> PipelineRun {
-        let pipeline = try await pipeline(id)
+    ///   ``PipelineError/notFound(_:)``.
+    public func run(jobs: [JobKind] = JobKind.allCases, origin: RunOrigin = .manual) async throws(PipelineError) -> PipelineRun {
+        try await workspace.startRun(of: self, jobs: jobs, origin: origin)
+    }
+
+    /// The pipeline's runs, newest first.
+    ///
+    /// - Throws: ``PipelineError/notFound(_:)`` when the pipeline is gone.
+    public func runs() async throws(PipelineError) -> [RunRecord] {
+        _ = try await record()
+        return try await storage { try await workspace.store.runs(of: id) }
+    }
+}
+
+extension Workspace {
+    /// Claims the pipeline, checks its configuration and starts the run's task.
+    func startRun(of handle: Pipeline, jobs: [JobKind], origin: RunOrigin) async throws(PipelineError) -> PipelineRun {
+        let id = handle.id
+        let pipeline = try await handle.record()
         let claimed = state.withLock { $0.running.insert(id).inserted }
         guard claimed else { throw .alreadyRunning(pipeline: pipeline.name) }
         do throws(PipelineError) {
             let ordered = Array(Set(jobs)).sorted()
-            let configuration = try await currentConfiguration(id)
+            let configuration = try await handle.configuration()
             let needsData = ordered.contains { $0 != .deployment }
             let (problems, sources) = needsData ? await checkedSources(of: configuration.configuration) : ([], SourceTables())
             guard problems.isEmpty else { throw .invalidConfiguration(pipeline: pipeline.name, problems: problems) }
@@ -65,16 +86,6 @@ extension Workspace {
         }
     }
 
-    /// Whether the pipeline is running now.
-    public func isRunning(_ id: PipelineID) -> Bool { state.withLock { $0.running.contains(id) } }
-
-    /// The pipeline's runs, newest first.
-    ///
-    /// - Throws: ``PipelineError/store(_:)`` or ``PipelineError/backend(_:)``.
-    public func runs(of id: PipelineID) async throws(PipelineError) -> [RunRecord] {
-        try await storage { try await store.runs(of: id) }
-    }
-
     /// Runs the jobs in order, recording each outcome.
     private func execute(
         _ initial: RunRecord, pipeline: PipelineRecord, configuration: ConfigurationRecord, sources: SourceTables,
@@ -82,7 +93,7 @@ extension Workspace {
     ) async -> RunRecord {
         var record = initial
         emit(.runStarted(record.id, jobs: record.jobs))
-        logger.info("pipeline '\(pipeline.name)': run \(record.id) started (\(record.jobs.map(\.rawValue).joined(separator: ", ")))")
+        logger.debug("pipeline '\(pipeline.name)': run \(record.id) started (\(record.jobs.map(\.rawValue).joined(separator: ", ")))")
         var stopped = false
         for job in record.jobs {
             if stopped {
@@ -94,7 +105,7 @@ extension Workspace {
                 store: store, estimators: estimators, scores: scores, clock: clock, logger: logger, baseDirectory: baseDirectory,
                 pipeline: pipeline, configuration: configuration,
                 threads: configuration.configuration.preferences.threads[job] ?? 1, sources: sources, cancellation: FitCancellation(), emit: emit,
-                publish: { [self] in publish($0) })
+                publish: { [self] in publish($0) }, workspace: self)
             let startedAt = clock.now
             let result = await Self.runWithTimeout(job, timeout: configuration.configuration.preferences.timeouts[job], context: context)
             var outcome = JobOutcome(job: job, status: .succeeded, startedAt: startedAt, finishedAt: clock.now)
@@ -128,7 +139,10 @@ extension Workspace {
             record.outcomes.append(outcome)
             emit(.jobFinished(job, status: outcome.status, summary: outcome.summary))
             let snapshot = record
-            try? await store.updateRun(snapshot)
+            do { try await store.updateRun(snapshot) } catch {
+                // The run goes on; its final record is written again at the end.
+                logger.warning("pipeline '\(pipeline.name)': the progress of run \(snapshot.id) was not stored: \(error)")
+            }
         }
         if !stopped { record.status = .succeeded }
         record.finishedAt = clock.now
@@ -137,7 +151,7 @@ extension Workspace {
             logger.error("pipeline '\(pipeline.name)': run \(final.id) finished but its record was not stored: \(error)")
         }
         emit(.runFinished(record.id, status: record.status))
-        logger.info("pipeline '\(pipeline.name)': run \(record.id) \(record.status.rawValue)")
+        logger.debug("pipeline '\(pipeline.name)': run \(record.id) \(record.status.rawValue)")
         return final
     }
 

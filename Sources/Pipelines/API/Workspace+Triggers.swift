@@ -18,33 +18,9 @@ public struct TriggerTarget: Sendable, Hashable {
 }
 
 extension Workspace {
-    /// Adds a trigger that runs `jobs` of the pipeline on `schedule`.
-    ///
-    /// ```swift
-    /// let schedule = try TriggerSchedule(parsing: "every 14 days", now: .now)
-    /// try await workspace.addTrigger(to: pipeline.id, schedule: schedule)
-    /// ```
-    ///
-    /// - Throws: ``PipelineError/store(_:)`` for an unknown pipeline.
-    @discardableResult
-    public func addTrigger(to id: PipelineID, schedule: TriggerSchedule, jobs: [JobKind] = JobKind.allCases) async throws(PipelineError) -> TriggerRecord {
-        let record = TriggerRecord(pipelineID: id, schedule: schedule, jobs: Array(Set(jobs)).sorted(), createdAt: clock.now)
-        try await storage { try await store.insertTrigger(record) }
-        return record
-    }
-
-    /// The triggers of a pipeline (all when nil).
-    ///
-    /// - Throws: ``PipelineError/store(_:)`` or ``PipelineError/backend(_:)``.
-    public func triggers(of id: PipelineID? = nil) async throws(PipelineError) -> [TriggerRecord] {
-        try await storage { try await store.triggers(of: id) }
-    }
-
-    /// Removes a trigger.
-    ///
-    /// - Throws: ``PipelineError/store(_:)`` for an unknown trigger.
-    public func removeTrigger(_ id: TriggerID) async throws(PipelineError) {
-        try await storage { try await store.deleteTrigger(id) }
+    /// Every stored trigger, oldest first.
+    func allTriggers() async throws(PipelineError) -> [TriggerRecord] {
+        try await storage { try await store.triggers(of: nil) }
     }
 
     /// A scheduler over the stored triggers, on the workspace's clock. Each firing starts
@@ -58,7 +34,7 @@ extension Workspace {
     ///
     /// - Throws: ``PipelineError/store(_:)`` or ``PipelineError/backend(_:)``.
     public func makeScheduler() async throws(PipelineError) -> TriggerScheduler<TriggerTarget> {
-        let scheduled = try await triggers().map(Self.scheduled)
+        let scheduled = try await allTriggers().map(Self.scheduled)
         return TriggerScheduler(clock: clock, triggers: scheduled) { [self] target, scheduledAt in
             await fireTrigger(target, scheduledAt: scheduledAt)
         }
@@ -83,7 +59,12 @@ extension Workspace {
             group.addTask { [self] in
                 while !Task.isCancelled {
                     do { try await clock.sleep(until: clock.now.addingTimeInterval(refresh)) } catch { return }
-                    if let stored = try? await triggers() { await scheduler.update(stored.map(Self.scheduled)) }
+                    do {
+                        await scheduler.update(try await allTriggers().map(Self.scheduled))
+                    } catch {
+                        // Keep the triggers known so far; the next refresh tries again.
+                        logger.warning("the scheduler could not re-read the triggers: \(error)")
+                    }
                 }
             }
             await group.waitForAll()
@@ -101,7 +82,9 @@ extension Workspace {
     /// pipeline is already running, a failed one when it cannot start.
     public func fireTrigger(_ target: TriggerTarget, scheduledAt: Date) async {
         do throws(PipelineError) {
-            let run = try await run(target.pipelineID, jobs: target.jobs, origin: .trigger(target.triggerID, scheduledAt: scheduledAt))
+            let run = try await startRun(
+                of: Pipeline(id: target.pipelineID, workspace: self), jobs: target.jobs,
+                origin: .trigger(target.triggerID, scheduledAt: scheduledAt))
             _ = await run.result()
         } catch {
             if case .alreadyRunning = error {
@@ -113,12 +96,16 @@ extension Workspace {
     }
 
     private func recordSkipped(_ target: TriggerTarget, scheduledAt: Date, reason: String) async {
-        logger.info("trigger \(target.triggerID) skipped: \(reason)")
+        logger.debug("trigger \(target.triggerID) skipped: \(reason)")
         await recordUnstarted(target, scheduledAt: scheduledAt, status: .skipped, reason: reason)
     }
 
     private func recordUnstarted(_ target: TriggerTarget, scheduledAt: Date, status: RunStatus, reason: String) async {
-        let version = (try? await store.pipeline(target.pipelineID))?.configurationVersion ?? 0
+        let version: Int
+        do { version = try await store.pipeline(target.pipelineID)?.configurationVersion ?? 0 } catch {
+            logger.error("could not record the \(status.rawValue) run of trigger \(target.triggerID): \(error)")
+            return
+        }
         let now = clock.now
         let record = RunRecord(
             pipelineID: target.pipelineID, configurationVersion: version, origin: .trigger(target.triggerID, scheduledAt: scheduledAt),
