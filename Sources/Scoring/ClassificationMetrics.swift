@@ -2,17 +2,18 @@
 /// are those present in the truth or the predictions, and a ratio whose denominator is
 /// zero counts as 0 (scikit-learn's `zero_division="warn"` value).
 enum ClassificationMetrics {
-    /// How per-class precision, recall and F1 are combined.
-    enum Average {
-        /// The positive class (index 1) only; two classes at most.
-        case binary
-        /// The unweighted mean over labels.
-        case macro
-        /// The mean over labels weighted by their number of true samples.
-        case weighted
-    }
+    /// The per-class quantity that ``score(_:_:_:classCount:average:name:)`` averages; its raw
+    /// value is the scoring name's prefix.
+    enum Quantity: String { case precision, recall, f1 }
 
-    enum Quantity { case precision, recall, f1 }
+    /// The scoring name of a quantity with an averaging: `f1`, `f1_macro`, `f1_weighted`.
+    static func name(_ quantity: Quantity, _ average: MetricAverage) -> String {
+        switch average {
+        case .binary: return quantity.rawValue
+        case .macro: return quantity.rawValue + "_macro"
+        case .weighted: return quantity.rawValue + "_weighted"
+        }
+    }
 
     /// The share of correct predictions.
     static func accuracy(_ truth: [Int], _ predicted: [Int]) -> Double {
@@ -33,7 +34,7 @@ enum ClassificationMetrics {
 
     /// Precision, recall or F1 with the given averaging.
     static func score(
-        _ quantity: Quantity, _ truth: [Int], _ predicted: [Int], classCount: Int, average: Average, name: String
+        _ quantity: Quantity, _ truth: [Int], _ predicted: [Int], classCount: Int, average: MetricAverage, name: String
     ) throws(ScoringError) -> Double {
         var tp = [Int](repeating: 0, count: classCount)
         var fp = [Int](repeating: 0, count: classCount)

@@ -30,6 +30,10 @@ enum RegressionMetrics {
         mean(zip(truth, predicted).map { ($0 - $1) * ($0 - $1) })
     }
 
+    static func rootMeanSquaredError(_ truth: [Double], _ predicted: [Double]) -> Double {
+        meanSquaredError(truth, predicted).squareRoot()
+    }
+
     static func meanAbsoluteError(_ truth: [Double], _ predicted: [Double]) -> Double {
         mean(zip(truth, predicted).map { abs($0 - $1) })
     }

@@ -69,9 +69,10 @@ public struct ScoringCatalog: Sendable {
                 return try metric(truth, predicted, classCount)
             }
         }
-        func averaged(_ quantity: M.Quantity, _ prefix: String) -> [ScoringFunction] {
-            [(prefix, M.Average.binary), ("\(prefix)_macro", .macro), ("\(prefix)_weighted", .weighted)].map { name, average in
-                labels(name) { (t, p, k) throws(ScoringError) -> Double in
+        func averaged(_ quantity: M.Quantity) -> [ScoringFunction] {
+            MetricAverage.allCases.map { average in
+                let name = M.name(quantity, average)
+                return labels(name) { (t, p, k) throws(ScoringError) -> Double in
                     try M.score(quantity, t, p, classCount: k, average: average, name: name)
                 }
             }
@@ -101,14 +102,14 @@ public struct ScoringCatalog: Sendable {
         return [
             labels("accuracy") { t, p, _ in M.accuracy(t, p) },
             labels("balanced_accuracy") { t, p, k in M.balancedAccuracy(t, p, classCount: k) },
-        ] + averaged(.precision, "precision") + averaged(.recall, "recall") + averaged(.f1, "f1") + [
+        ] + averaged(.precision) + averaged(.recall) + averaged(.f1) + [
             probabilities("roc_auc", .greaterIsBetter) { (t, p) throws(ScoringError) in try ProbabilisticMetrics.binaryAUC(t, p, name: "roc_auc") },
             probabilities("roc_auc_ovr", .greaterIsBetter) { (t, p) throws(ScoringError) in try ProbabilisticMetrics.oneVsRestAUC(t, p, name: "roc_auc_ovr") },
             probabilities("log_loss", .lowerIsBetter) { t, p in ProbabilisticMetrics.logLoss(t, p) },
             regression("r2", .greaterIsBetter, R.r2),
             regression("explained_variance", .greaterIsBetter, R.explainedVariance),
             regression("mean_squared_error", .lowerIsBetter, R.meanSquaredError),
-            regression("root_mean_squared_error", .lowerIsBetter) { R.meanSquaredError($0, $1).squareRoot() },
+            regression("root_mean_squared_error", .lowerIsBetter, R.rootMeanSquaredError),
             regression("mean_absolute_error", .lowerIsBetter, R.meanAbsoluteError),
             regression("mean_absolute_percentage_error", .lowerIsBetter, R.meanAbsolutePercentageError),
             regression("median_absolute_error", .lowerIsBetter, R.medianAbsoluteError),

@@ -106,7 +106,7 @@ public struct ScoringFunction: Sendable {
             throw .wrongTask(score: name, expected: task)
         default: break
         }
-        try validate(input)
+        try input.validate(score: name, needsProbabilities: needsProbabilities)
         return try body(input)
     }
 
@@ -142,48 +142,5 @@ public struct ScoringFunction: Sendable {
     /// Whether `a` is a better score than `b`.
     public func isBetter(_ a: Double, than b: Double) -> Bool {
         direction == .greaterIsBetter ? a > b : a < b
-    }
-
-    private func validate(_ input: ScoringInput) throws(ScoringError) {
-        switch input {
-        case let .regression(truth, predicted):
-            guard truth.count == predicted.count else {
-                throw .lengthMismatch(score: name, truth: truth.count, predicted: predicted.count)
-            }
-            guard !truth.isEmpty else { throw .empty(score: name) }
-            if let index = truth.firstIndex(where: { !$0.isFinite }) { throw .nonFinite(score: name, what: "true value", index: index) }
-            if let index = predicted.firstIndex(where: { !$0.isFinite }) { throw .nonFinite(score: name, what: "prediction", index: index) }
-        case let .classification(truth, predicted, probabilities, classCount):
-            guard !truth.isEmpty else { throw .empty(score: name) }
-            if needsProbabilities {
-                guard let probabilities else { throw .needsProbabilities(score: name) }
-                guard probabilities.rows == truth.count else {
-                    throw .lengthMismatch(score: name, truth: truth.count, predicted: probabilities.rows)
-                }
-                guard probabilities.columns == classCount else {
-                    throw .undefined(score: name, reason: "\(probabilities.columns) probability columns for \(classCount) classes")
-                }
-                for row in 0..<probabilities.rows {
-                    var sum = 0.0
-                    for column in 0..<probabilities.columns {
-                        let p = probabilities[row, column]
-                        guard p.isFinite else { throw .nonFinite(score: name, what: "probability row", index: row) }
-                        guard p >= 0 else { throw .invalidProbabilities(score: name, row: row) }
-                        sum += p
-                    }
-                    guard abs(sum - 1) <= 1e-6 else { throw .invalidProbabilities(score: name, row: row) }
-                }
-            } else {
-                guard truth.count == predicted.count else {
-                    throw .lengthMismatch(score: name, truth: truth.count, predicted: predicted.count)
-                }
-                if let index = predicted.firstIndex(where: { $0 < 0 || $0 >= classCount }) {
-                    throw .invalidClass(score: name, index: index, value: predicted[index], classCount: classCount)
-                }
-            }
-            if let index = truth.firstIndex(where: { $0 < 0 || $0 >= classCount }) {
-                throw .invalidClass(score: name, index: index, value: truth[index], classCount: classCount)
-            }
-        }
     }
 }

@@ -56,19 +56,24 @@ public struct FitContext: Sendable {
 /// An estimator: a named learning algorithm with a hyper-parameter schema that fits a
 /// feature matrix and targets into a ``TrainedModel``.
 ///
-/// Conform a type to register a custom estimator:
+/// Conform a type to register a custom estimator (`PredictionTask` is in `Scoring`,
+/// `Matrix` in `LinearAlgebra`); its model conforms to ``PersistableModel``:
 ///
 /// ```swift
-/// struct MeanRegressor: Estimator {
-///     static let name = "MeanRegressor"
+/// struct MeanBaseline: Estimator {
+///     static let name = "MeanBaseline"
 ///     static let task = PredictionTask.regression
 ///     static let hyperParameters = HyperParameterSchema([])
 ///     init(_ parameters: HyperParameters) {}
 ///     func fit(_ x: Matrix, _ y: Targets, context: FitContext) throws(EstimatorError) -> any TrainedModel { … }
 /// }
 /// var catalog = EstimatorCatalog.standard
-/// try catalog.register(MeanRegressor.self)
+/// try catalog.register(MeanBaseline.self)
+/// catalog.registerModel(MeanBaselineModel.self)   // so stored models can be decoded
+/// let workspace = Workspace(store: InMemoryStore(), estimators: catalog)   // module Pipelines
 /// ```
+///
+/// The module's documentation has the complete example.
 public protocol Estimator: Sendable {
     /// The catalog name (scikit-learn's class name for standard estimators).
     static var name: String { get }
