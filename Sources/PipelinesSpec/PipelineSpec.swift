@@ -22,14 +22,14 @@ public import Pipelines
 /// ```swift
 /// let spec = try PipelineSpec.load(contentsOf: URL(fileURLWithPath: "pipelines/breast-cancer.yaml"))
 /// let repository = try await workspace.repository(named: spec.repository)
-/// let pipeline = try await workspace.pipeline(named: spec.pipeline, in: repository.id)
-/// try await workspace.configure(pipeline.id) { $0 = spec.configuration }
+/// let pipeline = try await repository.pipeline(named: spec.pipeline)
+/// try await pipeline.configure { $0 = spec.configuration }
 /// ```
 ///
 /// Parsing checks the shape of the file: its keys, the types of its values, durations,
 /// validation types and deployment criteria. It does not check names against the data or
 /// the catalogs (columns, estimator and score names, hyper-parameter names and ranges):
-/// `Workspace.configure` reports those, with the same key paths.
+/// `Pipeline.configure(_:)` reports those, with the same key paths.
 public struct PipelineSpec: Sendable, Hashable {
     /// The repository that holds the pipeline.
     public var repository: String

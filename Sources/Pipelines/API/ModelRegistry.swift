@@ -208,7 +208,7 @@ public struct ModelRegistry: Sendable {
     ///
     /// ```swift
     /// let features = try FeatureList.parse(try String(contentsOfFile: "features.txt", encoding: .utf8))
-    /// let record = try await workspace.importModel(payload: payload, name: "churn", features: features, label: "churned",
+    /// let record = try await workspace.registry.importModel(payload: payload, name: "churn", features: features, label: "churned",
     ///                                              classes: [false, true])
     /// ```
     ///

@@ -6,7 +6,7 @@ public import Foundation
 /// them.
 ///
 /// ```swift
-/// try await workspace.configure(pipeline) { config in
+/// try await pipeline.configure { config in
 ///     config.dataset = DatasetStep(training: .csv(path: "data.csv"), split: RandomSplit(testFraction: 0.15, seed: 7),
 ///                                  label: "species")
 ///     config.training = TrainingStep(estimator: "RandomForestClassifier")

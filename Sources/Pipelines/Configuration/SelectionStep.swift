@@ -26,7 +26,8 @@ public struct SelectionStep: Sendable, Hashable, Codable {
 
 /// A consumer of the deployed model.
 public enum DeploymentConsumer: String, Sendable, Hashable, Codable {
-    /// Calls of `Workspace.predict` in the host process.
+    /// Calls of ``Deployment/predict(_:)-(Array<Dictionary<String,Value>>)`` and
+    /// ``Deployment/predict(_:)-(Table)`` in the host process.
     case inProcess
 }
 

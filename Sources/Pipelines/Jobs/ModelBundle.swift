@@ -106,7 +106,9 @@ public struct LoadedModel: Sendable {
     /// Predictions for every row of `table` (which must hold the model's features; other
     /// columns are ignored).
     ///
-    /// - Parameter withProbabilities: Whether classifiers also return probabilities.
+    /// - Parameters:
+    ///   - table: Rows holding the model's features.
+    ///   - withProbabilities: Whether classifiers also return probabilities.
     /// - Throws: ``PipelineError/data(_:)`` for a missing feature column or value;
     ///   ``PipelineError/estimator(_:)``.
     /// - Complexity: the encoder's O(rows × features) plus the model's prediction cost.

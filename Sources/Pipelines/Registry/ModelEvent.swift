@@ -1,7 +1,7 @@
 import Synchronization
 
 /// Something that happened to a model, for hosts to react to (refresh a view, warm a
-/// cache, alert). Read them from ``Workspace/modelEvents()``.
+/// cache, alert). Read them from ``ModelRegistry/events()``.
 public enum ModelEvent: Sendable, Hashable {
     /// A model was saved by training, or imported.
     case saved(ModelRecord)

@@ -148,7 +148,7 @@ public struct ScoreValue: Sendable, Hashable, Codable {
 }
 
 /// A stored model's metadata. Its fitted parameters are a separate artifact
-/// (``ModelArtifact``), removed when the model is rejected.
+/// (the store's artifact of the model), removed when the model is rejected.
 public struct ModelRecord: Sendable, Hashable, Codable {
     /// The model's identifier.
     public var id: ModelID
@@ -273,6 +273,17 @@ public struct ModelFilter: Sendable, Hashable {
 
     /// Only models deployed now.
     public static let deployedOnly = ModelFilter(deployedOnly: true)
+    /// Only standalone models (imported, or left by a deleted pipeline).
+    public static let standalone = ModelFilter(standalone: true)
+
+    /// Only the models of this pipeline: `registry.models(.pipeline(id))`.
+    public static func pipeline(_ id: PipelineID) -> ModelFilter { ModelFilter(pipelineID: id) }
+    /// Only the models left by this deleted pipeline.
+    public static func formerPipeline(_ id: PipelineID) -> ModelFilter { ModelFilter(formerPipelineID: id) }
+    /// Only the models of this repository's pipelines.
+    public static func repository(_ id: RepositoryID) -> ModelFilter { ModelFilter(repositoryID: id) }
+    /// Only the models of this standalone line.
+    public static func line(_ id: ModelID) -> ModelFilter { ModelFilter(lineID: id) }
 
     /// A filter; every criterion left nil (or false) matches everything.
     public init(
@@ -288,7 +299,7 @@ public struct ModelFilter: Sendable, Hashable {
         self.deployedOnly = deployedOnly
     }
 
-    /// Whether `model` passes the filter; `isDeployed` answers for ``deployedOnly``.
+    /// Whether `model` passes the filter; `isDeployed` answers for `deployedOnly`.
     public func matches(_ model: ModelRecord, isDeployed: Bool) -> Bool {
         if let pipelineID, model.origin.pipelineID != pipelineID { return false }
         if let formerPipelineID, model.origin.formerPipelineID != formerPipelineID { return false }
