@@ -94,6 +94,8 @@ enum ExpectedRefusal: CustomStringConvertible {
     case notDeployable(model: ModelID)
     /// `modelDeployed` naming the model.
     case modelDeployed(ModelID)
+    /// `duplicateVersion` naming the imported line (its name) and the version taken.
+    case duplicateVersion(line: String, version: Int)
 
     func matches(_ error: StoreError) -> Bool {
         switch (self, error) {
@@ -114,6 +116,8 @@ enum ExpectedRefusal: CustomStringConvertible {
             return actual == model
         case let (.modelDeployed(model), .modelDeployed(actual)):
             return actual == model
+        case let (.duplicateVersion(line, version), .duplicateVersion(actualLine, actualVersion)):
+            return actualLine == line && actualVersion == version
         default:
             return false
         }
@@ -133,6 +137,7 @@ enum ExpectedRefusal: CustomStringConvertible {
                 + "found: \(Difference.render(found)))"
         case .notDeployable(let model): return "StoreError.notDeployable(model: \(model))"
         case .modelDeployed(let model): return "StoreError.modelDeployed(\(model))"
+        case let .duplicateVersion(line, version): return "StoreError.duplicateVersion(line: \(line), version: \(version))"
         }
     }
 }

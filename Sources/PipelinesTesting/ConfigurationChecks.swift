@@ -3,43 +3,64 @@ import Pipelines
 
 // Configuration versions and dataset snapshots.
 extension StorageConformance {
-    /// Inserts a pipeline (and its repository, unless already stored) with configuration
-    /// version 1; returns the pipeline.
+    /// Inserts a pipeline (and its repository, unless already stored) and, when
+    /// `configured`, appends its configuration version 1; returns the pipeline as the store
+    /// must now hold it (at version 0, or at version 1 updated when version 1 was saved).
     static func addPipeline(_ t: CheckContext, number: Int = 1, name: String = "churn",
-                            repository: RepositoryRecord? = nil) async throws -> PipelineRecord {
+                            repository: RepositoryRecord? = nil, configured: Bool = true) async throws -> PipelineRecord {
         let store = t.store
         let repository = repository ?? Fixture.repository(number, name: "repository-\(number)")
         if try await store.repository(repository.id) == nil {
             try await t.must("insertRepository(\(repository.name))") { try await store.insertRepository(repository) }
         }
-        let pipeline = Fixture.pipeline(number, in: repository.id, name: name)
-        try await t.must("insertPipeline(\(name))") {
-            try await store.insertPipeline(pipeline, configuration: Fixture.configuration(of: pipeline.id, version: 1))
-        }
+        var pipeline = Fixture.pipeline(number, in: repository.id, name: name)
+        try await t.must("insertPipeline(\(name))") { try await store.insertPipeline(pipeline) }
+        guard configured else { return pipeline }
+        let first = Fixture.configuration(of: pipeline.id, version: 1)
+        try await t.must("appendConfiguration(\(name) version 1)") { try await store.appendConfiguration(first) }
+        pipeline.configurationVersion = 1
+        pipeline.updatedAt = first.savedAt
         return pipeline
     }
 
-    /// A pipeline's first configuration must be version 1 (`versionConflict` otherwise,
-    /// nothing stored); after the insert the pipeline is at version 1 and version 1 is
-    /// both the current configuration and the whole history.
+    /// A new pipeline has no configuration: it is stored at configuration version 0
+    /// whatever its record says, the current configuration reads nil and the history is
+    /// empty. The first configuration appended must be version 1 (`versionConflict(expected:
+    /// attempted, found: 0)` otherwise, nothing stored); after it, the pipeline is at version
+    /// 1, updated at the configuration's `savedAt`, and version 1 is both the current
+    /// configuration and the whole history.
     static func configurationsFirstVersionIsOne(_ t: CheckContext) async throws {
         let store = t.store
         let repository = Fixture.repository(1, name: "first")
         try await t.must("insertRepository(first)") { try await store.insertRepository(repository) }
-        let pipeline = Fixture.pipeline(1, in: repository.id, name: "churn")
-        let second = Fixture.configuration(of: pipeline.id, version: 2)
-        await t.expectRefusal("insertPipeline(with configuration version 2)",
-                              .versionConflict(pipeline: pipeline.id, attempted: nil, current: nil)) {
-            try await store.insertPipeline(pipeline, configuration: second)
-        }
-        t.expectEqual(try await store.pipeline(pipeline.id), nil, "pipeline(refused pipeline)")
-        t.expectEqual(try await store.configurations(of: pipeline.id), [], "configurations(of: refused pipeline)")
+        var pipeline = Fixture.pipeline(1, in: repository.id, name: "churn")
+        var claiming = pipeline
+        claiming.configurationVersion = 3
+        try await t.must("insertPipeline(a record claiming configuration version 3)") { try await store.insertPipeline(claiming) }
+        t.expectEqual(try await store.pipeline(pipeline.id), pipeline,
+                      "pipeline(churn) after insertPipeline: stored at configuration version 0, otherwise as inserted")
+        t.expectEqual(try await store.pipelines(in: repository.id), [pipeline], "pipelines(in: first) after insertPipeline")
+        t.expectEqual(try await store.configuration(of: pipeline.id, version: nil), nil,
+                      "configuration(of:version: nil) of a pipeline never configured")
+        t.expectEqual(try await store.configuration(of: pipeline.id, version: 1), nil,
+                      "configuration(of:version: 1) of a pipeline never configured")
+        t.expectEqual(try await store.configurations(of: pipeline.id), [], "configurations(of:) of a pipeline never configured")
 
-        let first = Fixture.configuration(of: pipeline.id, version: 1)
-        try await t.must("insertPipeline(with configuration version 1)") {
-            try await store.insertPipeline(pipeline, configuration: first)
+        for version in [2, 0, 4] {
+            await t.expectRefusal("appendConfiguration(version \(version) as the first configuration)",
+                                  .versionConflict(pipeline: pipeline.id, attempted: version, current: 0)) {
+                try await store.appendConfiguration(Fixture.configuration(of: pipeline.id, version: version))
+            }
         }
-        t.expectEqual(try await store.pipeline(pipeline.id)?.configurationVersion, 1, "pipeline.configurationVersion after insert")
+        t.expectEqual(try await store.pipeline(pipeline.id), pipeline, "pipeline(churn) after the refused appends")
+        t.expectEqual(try await store.configurations(of: pipeline.id), [], "configurations(of:) after the refused appends")
+
+        let first = Fixture.configuration(of: pipeline.id, version: 1, savedAt: Fixture.date(250.000_4))
+        try await t.must("appendConfiguration(version 1)") { try await store.appendConfiguration(first) }
+        pipeline.configurationVersion = 1
+        pipeline.updatedAt = first.savedAt
+        t.expectEqual(try await store.pipeline(pipeline.id), pipeline,
+                      "pipeline(churn) after appending version 1: at version 1, updatedAt the configuration's savedAt")
         t.expectEqual(try await store.configuration(of: pipeline.id, version: nil), first, "configuration(of:version: nil)")
         t.expectEqual(try await store.configuration(of: pipeline.id, version: 1), first, "configuration(of:version: 1)")
         t.expectEqual(try await store.configurations(of: pipeline.id), [first], "configurations(of:)")
@@ -61,6 +82,8 @@ extension StorageConformance {
             t.expectEqual(record?.configurationVersion, version, "pipeline.configurationVersion after appending version \(version)")
             t.expectEqual(record?.name, pipeline.name, "pipeline.name after appending version \(version)")
             t.expectEqual(record?.createdAt, pipeline.createdAt, "pipeline.createdAt after appending version \(version)")
+            t.expectEqual(record?.updatedAt, next.savedAt,
+                          "pipeline.updatedAt after appending version \(version) (the configuration's savedAt)")
             t.expectEqual(try await store.configuration(of: pipeline.id, version: nil), next,
                           "configuration(of:version: nil) after appending version \(version)")
         }

@@ -80,7 +80,7 @@ enum Fixture {
                 "bootstrap": .bool(true), "max_depth": .none,
             ],
             status: status, validationScore: ScoreValue(name: "accuracy", value: 0.912_345_678_901_234_5),
-            testingScores: status == .saved ? [:] : ["accuracy": 0.9, "f1": 0.875_123_456_789, "log_loss": 0.312_5],
+            testingScores: status == .saved ? [] : testingScores,
             trainingSeconds: 12.345_678_9, meanPredictionSeconds: 0.000_012_345,
             schema: FeatureSchema(
                 features: [
@@ -94,16 +94,39 @@ enum Fixture {
             testedAt: status == .saved ? nil : date(400 + Double(number) + 0.000_3))
     }
 
+    /// The testing scores of tested fixture models: in the configured order (primary
+    /// first), which is not alphabetical, so a store keeping them by name shows.
+    static let testingScores = [
+        ScoreValue(name: "accuracy", value: 0.9), ScoreValue(name: "log_loss", value: 0.312_5),
+        ScoreValue(name: "f1", value: 0.875_123_456_789),
+    ]
+
     /// An imported (standalone) model with every other optional field nil, in the line of
-    /// model `line` (its own line, as the first version, by default) at `version`.
-    static func importedModel(_ number: Int, line: Int? = nil, version: Int = 1, createdAt: Date? = nil) -> ModelRecord {
+    /// model `line` (its own line, as the first version, by default) at `version`, imported
+    /// under `name` ("legacy-<line>" by default).
+    static func importedModel(_ number: Int, line: Int? = nil, version: Int = 1, name: String? = nil,
+                              createdAt: Date? = nil) -> ModelRecord {
         ModelRecord(
-            id: modelID(number), origin: .imported(name: "legacy-\(line ?? number)"), repositoryID: nil, version: version,
+            id: modelID(number), origin: .imported(name: name ?? "legacy-\(line ?? number)"), repositoryID: nil, version: version,
             estimator: "LinearRegression", task: .regression, hyperParameters: [:], status: .tested,
             validationScore: nil, trainingSeconds: 0, meanPredictionSeconds: nil,
             schema: FeatureSchema(features: [Schema.Field(name: "x", type: .numeric)], label: "y", labelType: .numeric,
                                   classes: nil),
             lineage: nil, createdAt: createdAt ?? date(300 + Double(number)), lineID: modelID(line ?? number))
+    }
+
+    /// The suite's orphaning rule, passed to every deletion: the core's shape (orphaned
+    /// from the pipeline, without repository, its own line) with a name no store would make
+    /// up — it carries the pipeline's name and configuration version as the store handed
+    /// them over — so a store that applies its own rule, skips a model, or hands over a
+    /// stale model or pipeline shows.
+    static let orphaning: ModelOrphaning = { model, pipeline in
+        var orphan = model
+        orphan.origin = .orphaned(formerPipeline: pipeline.id,
+                                  name: "\(pipeline.name) (deleted at configuration v\(pipeline.configurationVersion))")
+        orphan.repositoryID = nil
+        orphan.lineID = model.id
+        return orphan
     }
 
     /// A blob with every byte value, distinct per `number`.

@@ -6,7 +6,7 @@ extension StorageConformance {
     /// Inserting a repository, pipeline, model, run or trigger under an identifier already
     /// taken is refused with `duplicateID` naming it — even when everything else differs
     /// (name, repository, origin, artifact) — and changes nothing: the first record, its
-    /// configuration and its artifact stay as they were.
+    /// configurations (not reset to none) and its artifact stay as they were.
     static func insertDuplicateIDRefused(_ t: CheckContext) async throws {
         let store = t.store
         let repository = Fixture.repository(1, name: "first")
@@ -25,8 +25,7 @@ extension StorageConformance {
         for (label, twin) in [("in the same repository, another name", Fixture.pipeline(1, in: repository.id, name: "fraud")),
                               ("in another repository", Fixture.pipeline(1, in: other.id, name: "churn"))] {
             await t.expectRefusal("insertPipeline(churn's id, \(label))", .duplicateID(id: pipeline.id.rawValue)) {
-                try await store.insertPipeline(twin, configuration: Fixture.configuration(of: pipeline.id, version: 1,
-                                                                                          savedAt: Fixture.date(9_000)))
+                try await store.insertPipeline(twin)
             }
         }
         t.expectEqual(try await store.pipeline(pipeline.id), pipeline, "pipeline(churn) after the refused inserts")

@@ -4,24 +4,26 @@ import Pipelines
 // Deleting a pipeline; runs; triggers.
 extension StorageConformance {
     /// `deletePipeline` removes the pipeline with its configurations, datasets, runs and
-    /// triggers; its models stay (artifacts included) as
-    /// `.orphaned(formerPipeline: its current name)` without a repository, each its own
-    /// standalone line (`lineID` = its id), undeployed — the scope's deployment is a
-    /// record with nil model and the history keeps the earlier records — so the formerly
-    /// deployed model can then be deleted. A sibling pipeline is untouched, the name is
-    /// free again, and a second deletion or a deploy in the deleted scope is refused with
-    /// `notFound`.
+    /// triggers; its models stay (artifacts included), each replaced — inside the deletion
+    /// — by exactly what the orphaning closure returns for the model and the pipeline as
+    /// stored at the deletion (current name, configuration version, latest model metadata);
+    /// models of other pipelines and standalone models are untouched. The deployed model is
+    /// undeployed: an undeploy record naming it as previous, stamped by the store clock, is
+    /// appended to a history that stays readable, so that model can then be deleted. A
+    /// sibling pipeline is untouched, the name is free again, and a second deletion or a
+    /// swap in the deleted scope is refused with `notFound`.
     static func deletePipelineCascade(_ t: CheckContext) async throws {
         let store = t.store
         let repository = Fixture.repository(1, name: "first")
         let doomed = try await addPipeline(t, number: 1, name: "churn", repository: repository)
         let sibling = try await addPipeline(t, number: 2, name: "fraud", repository: repository)
-        let renamed = try await t.must("renamePipeline(churn → churn-v2)") {
+        var atDeletion = try await t.must("renamePipeline(churn → churn-v2)") {
             try await store.renamePipeline(doomed.id, to: "churn-v2", at: Fixture.date(150))
         }
-        try await t.must("appendConfiguration(churn version 2)") {
-            try await store.appendConfiguration(Fixture.configuration(of: doomed.id, version: 2))
-        }
+        let second = Fixture.configuration(of: doomed.id, version: 2)
+        try await t.must("appendConfiguration(churn version 2)") { try await store.appendConfiguration(second) }
+        atDeletion.configurationVersion = 2
+        atDeletion.updatedAt = second.savedAt
         try await t.must("saveDatasets(churn)") { try await store.saveDatasets(Fixture.datasets(of: doomed.id, generation: 1)) }
         try await t.must("saveDatasets(fraud)") { try await store.saveDatasets(Fixture.datasets(of: sibling.id, generation: 4)) }
         let runs = [Fixture.finishedRun(1, of: doomed.id, startedAt: Fixture.date(600)),
@@ -33,27 +35,32 @@ extension StorageConformance {
                         Fixture.intervalTrigger(3, of: sibling.id, createdAt: Fixture.date(802))]
         for trigger in triggers { try await t.must("insertTrigger(\(trigger.id))") { try await store.insertTrigger(trigger) } }
         let deployed = Fixture.model(1, of: doomed)
-        let saved = Fixture.model(2, of: doomed, status: .saved)
+        var retested = Fixture.model(2, of: doomed, status: .saved)
         let rejected = Fixture.model(3, of: doomed, status: .rejected)
         let siblingModel = Fixture.model(4, of: sibling)
+        let imported = Fixture.importedModel(5)
         try await addModel(t, deployed, artifact: Fixture.artifact(1))
-        try await addModel(t, saved, artifact: Fixture.artifact(2))
+        try await addModel(t, retested, artifact: Fixture.artifact(2))
         try await addModel(t, rejected, artifact: nil)
         try await addModel(t, siblingModel, artifact: Fixture.artifact(4))
+        try await addModel(t, imported, artifact: Fixture.artifact(5))
         let scope = DeploymentScope.pipeline(doomed.id)
-        try await t.must("deploy(model 2, in: churn)") { try await store.deploy(saved.id, in: scope, expecting: nil) }
+        try await deploy(t, retested.id, in: scope, expecting: .current(nil), "model 2, in: churn")
         t.clock.advance(by: 2.5)
-        try await t.must("deploy(model 1, in: churn)") { try await store.deploy(deployed.id, in: scope, expecting: saved.id) }
-        try await t.must("deploy(model 4, in: fraud)") {
-            try await store.deploy(siblingModel.id, in: .pipeline(sibling.id), expecting: nil)
-        }
+        try await deploy(t, deployed.id, in: scope, expecting: .current(retested.id), "model 1, in: churn")
+        try await deploy(t, siblingModel.id, in: .pipeline(sibling.id), expecting: .current(nil), "model 4, in: fraud")
+        retested.status = .tested
+        retested.testingScores = [ScoreValue(name: "accuracy", value: 0.875)]
+        retested.testedAt = Fixture.date(900.000_7)
+        try await t.must("updateModel(model 2, tested)") { try await store.updateModel(retested, removingArtifact: false) }
+        t.expectEqual(try await store.pipeline(doomed.id), atDeletion, "pipeline(churn) just before its deletion")
         let historyBefore = try await store.deploymentHistory(in: scope)
         let siblingBefore = try await store.pipeline(sibling.id)
         let siblingConfigurations = try await store.configurations(of: sibling.id)
         let siblingDeployment = try await store.deployment(in: .pipeline(sibling.id))
 
         t.clock.advance(by: 3.5)
-        try await t.must("deletePipeline(churn)") { try await store.deletePipeline(doomed.id) }
+        try await t.must("deletePipeline(churn)") { try await store.deletePipeline(doomed.id, orphaning: Fixture.orphaning) }
 
         t.expectEqual(try await store.pipeline(doomed.id), nil, "pipeline(churn) after deletePipeline")
         t.expectEqual(try await store.pipelines(in: repository.id), [sibling], "pipelines(in: first) after deletePipeline(churn)")
@@ -65,49 +72,41 @@ extension StorageConformance {
         t.expectEqual(try await store.triggers(of: doomed.id), [], "triggers(of: churn) after deletePipeline")
         t.expectEqual(try await store.triggers(of: nil), [triggers[2]], "triggers(of: nil) after deletePipeline(churn)")
 
-        for model in [deployed, saved, rejected] {
-            let read = try t.require(await store.model(model.id), "model(\(model.id)) of the deleted pipeline")
-            var expected = model
-            expected.origin = .orphaned(formerPipeline: renamed.name)
-            expected.repositoryID = nil
-            expected.lineID = model.id
-            t.expectEqual(read, expected, "model(\(model.id)) after deletePipeline: orphaned under the pipeline's current name, "
-                + "without repository, its own line, otherwise unchanged")
+        let orphans = [deployed, retested, rejected].map { Fixture.orphaning($0, atDeletion) }
+        for orphan in orphans {
+            t.expectEqual(try await store.model(orphan.id), orphan, "model(\(orphan.id)) after deletePipeline: exactly what the "
+                + "orphaning closure returned for the model's latest record and the pipeline as stored at the deletion")
         }
         t.expectEqual(try await store.artifact(of: deployed.id), Fixture.artifact(1), "artifact(of: orphaned model 1)")
-        t.expectEqual(try await store.artifact(of: saved.id), Fixture.artifact(2), "artifact(of: orphaned model 2)")
+        t.expectEqual(try await store.artifact(of: retested.id), Fixture.artifact(2), "artifact(of: orphaned model 2)")
+        t.expectEqual(try await store.artifact(of: rejected.id), nil, "artifact(of: orphaned model 3, inserted without one)")
+        t.expectEqual(try await store.model(siblingModel.id), siblingModel, "model(fraud's model) after deletePipeline(churn)")
+        t.expectEqual(try await store.model(imported.id), imported, "model(imported model) after deletePipeline(churn)")
         t.expectEqual(try await store.models(matching: ModelFilter(pipelineID: doomed.id)), [],
                       "models(matching: pipeline churn) after deletePipeline")
+        t.expectEqual(try await store.models(matching: ModelFilter(formerPipelineID: doomed.id)), orphans,
+                      "models(matching: formerPipelineID churn) after deletePipeline")
 
-        let deployment = try await store.deployment(in: scope)
-        t.expect(deployment != nil && deployment?.modelID == nil,
-                 "deployment(in: churn) after deletePipeline: expected a record with modelID nil, got \(Difference.render(deployment))")
-        let history = try await store.deploymentHistory(in: scope)
-        t.expectEqual(Array(history.prefix(historyBefore.count)), historyBefore,
-                      "deploymentHistory(in: churn) after deletePipeline: the earlier records, still readable")
-        for index in history.indices.dropFirst() where history[index].previousModelID != history[index - 1].modelID {
-            t.fail("deploymentHistory(in: churn) after deletePipeline, record \(index): previousModelID "
-                + "\(Difference.render(history[index].previousModelID)) is not the prior record's modelID "
-                + "\(Difference.render(history[index - 1].modelID))")
-        }
+        let undeploy = DeploymentRecord(scope: scope, modelID: nil, previousModelID: deployed.id, deployedAt: t.clock.now)
+        t.expectEqual(try await store.deploymentHistory(in: scope), historyBefore + [undeploy],
+                      "deploymentHistory(in: churn) after deletePipeline: the earlier records, then an undeploy record")
+        t.expectEqual(try await store.deployment(in: scope), undeploy, "deployment(in: churn) after deletePipeline")
         try await t.must("deleteModel(model 1, deployed before its pipeline was deleted)") { try await store.deleteModel(deployed.id) }
-        await t.expectRefusal("deploy(in: the deleted pipeline)", .notFound(id: doomed.id.rawValue)) {
-            try await store.deploy(saved.id, in: scope, expecting: nil)
+        await t.expectRefusal("swapDeployment(in: the deleted pipeline, to: model 2, expecting: .current(nil))",
+                              .notFound(id: doomed.id.rawValue)) {
+            try await store.swapDeployment(in: scope, to: retested.id, expecting: .current(nil))
         }
         await t.expectRefusal("deletePipeline(churn) again", .notFound(id: doomed.id.rawValue)) {
-            try await store.deletePipeline(doomed.id)
+            try await store.deletePipeline(doomed.id, orphaning: Fixture.orphaning)
         }
 
         t.expectEqual(try await store.pipeline(sibling.id), siblingBefore, "pipeline(fraud) after deletePipeline(churn)")
         t.expectEqual(try await store.configurations(of: sibling.id), siblingConfigurations, "configurations(of: fraud)")
         t.expectEqual(try await store.datasets(of: sibling.id), Fixture.datasets(of: sibling.id, generation: 4), "datasets(of: fraud)")
         t.expectEqual(try await store.runs(of: sibling.id), [runs[2]], "runs(of: fraud)")
-        t.expectEqual(try await store.model(siblingModel.id), siblingModel, "model(fraud's model)")
         t.expectEqual(try await store.deployment(in: .pipeline(sibling.id)), siblingDeployment, "deployment(in: fraud)")
         let reborn = Fixture.pipeline(5, in: repository.id, name: "churn-v2")
-        try await t.must("insertPipeline(a new churn-v2 after the deletion)") {
-            try await store.insertPipeline(reborn, configuration: Fixture.configuration(of: reborn.id, version: 1))
-        }
+        try await t.must("insertPipeline(a new churn-v2 after the deletion)") { try await store.insertPipeline(reborn) }
     }
 
     /// Runs read back exactly (outcomes, combinations, trigger origin…), `runs(of:)` lists

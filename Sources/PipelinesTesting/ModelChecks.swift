@@ -10,18 +10,29 @@ extension StorageConformance {
     }
 
     /// Models read back exactly as inserted — every hyper-parameter type (`.double(1.0)`
-    /// stays a double), scores, schema classes, lineage, dates to the sub-millisecond —
-    /// with their artifact bytes; a model without artifact has none; unknown ids read nil.
+    /// stays a double), testing scores in their order (not sorted by name), schema classes,
+    /// lineage, dates to the sub-millisecond, each origin (pipeline, imported, orphaned with
+    /// and without its former pipeline's id) — with their artifact bytes; a model without
+    /// artifact has none; unknown ids read nil.
     static func modelsRoundTrip(_ t: CheckContext) async throws {
         let store = t.store
         let pipeline = try await addPipeline(t)
         let full = Fixture.model(1, of: pipeline)
         let imported = Fixture.importedModel(2)
         var orphaned = Fixture.model(3, of: pipeline, status: .saved)
-        orphaned.origin = .orphaned(formerPipeline: "gone — «ancien»")
+        orphaned.origin = .orphaned(formerPipeline: Fixture.pipelineID(98), name: "gone — «ancien»")
+        orphaned.repositoryID = nil
+        orphaned.lineID = orphaned.id
+        var legacy = Fixture.model(4, of: pipeline)
+        legacy.origin = .orphaned(formerPipeline: nil, name: "before ids were kept")
+        legacy.repositoryID = nil
+        legacy.lineID = legacy.id
+        legacy.testingScores = [ScoreValue(name: "rmse", value: 2.5), ScoreValue(name: "r2", value: 0.75),
+                                ScoreValue(name: "mae", value: 1.0)]
         try await addModel(t, full, artifact: Fixture.artifact(1))
         try await addModel(t, imported, artifact: nil)
         try await addModel(t, orphaned, artifact: Fixture.artifact(3))
+        try await addModel(t, legacy, artifact: Fixture.artifact(4))
 
         t.expectEqual(try await store.model(full.id), full, "model(pipeline model with every field set)")
         t.expectEqual(try await store.model(full.id)?.hyperParameters["min_impurity_decrease"], .double(1.0),
@@ -29,7 +40,10 @@ extension StorageConformance {
         t.expectEqual(try await store.artifact(of: full.id), Fixture.artifact(1), "artifact(of: pipeline model)")
         t.expectEqual(try await store.model(imported.id), imported, "model(imported model with every optional nil)")
         t.expectEqual(try await store.artifact(of: imported.id), nil, "artifact(of: model inserted without artifact)")
+        t.expectEqual(try await store.model(full.id)?.testingScores.map(\.name), Fixture.testingScores.map(\.name),
+                      "testing score names after the round trip, in their order")
         t.expectEqual(try await store.model(orphaned.id), orphaned, "model(orphaned model)")
+        t.expectEqual(try await store.model(legacy.id), legacy, "model(orphaned model without its former pipeline's id)")
         t.expectEqual(try await store.artifact(of: orphaned.id), Fixture.artifact(3), "artifact(of: orphaned model)")
         t.expectEqual(try await store.model(Fixture.modelID(99)), nil, "model(unknown id)")
         t.expectEqual(try await store.artifact(of: Fixture.modelID(99)), nil, "artifact(of: unknown id)")
@@ -105,7 +119,7 @@ extension StorageConformance {
 
         var tested = saved
         tested.status = .tested
-        tested.testingScores = ["accuracy": 0.93, "f1": 0.9]
+        tested.testingScores = [ScoreValue(name: "f1", value: 0.9), ScoreValue(name: "accuracy", value: 0.93)]
         tested.testedAt = Fixture.date(800.000_2)
         tested.meanPredictionSeconds = nil
         try await t.must("updateModel(tested, removingArtifact: false)") { try await store.updateModel(tested, removingArtifact: false) }
@@ -166,7 +180,7 @@ extension StorageConformance {
         let second = Fixture.model(2, of: pipeline)
         try await addModel(t, first, artifact: Fixture.artifact(1))
         try await addModel(t, second, artifact: Fixture.artifact(2))
-        try await t.must("deploy(model 1, expecting: nil)") { try await store.deploy(first.id, in: scope, expecting: nil) }
+        try await deploy(t, first.id, in: scope, expecting: .current(nil), "to: model 1, expecting: .current(nil)")
 
         await t.expectRefusal("deleteModel(deployed model 1)", .modelDeployed(first.id)) { try await store.deleteModel(first.id) }
         var stripped = first
@@ -177,26 +191,24 @@ extension StorageConformance {
         t.expectEqual(try await store.model(first.id), first, "model(deployed model 1) after the refusals")
         t.expectEqual(try await store.artifact(of: first.id), Fixture.artifact(1), "artifact(of: deployed model 1) after the refusals")
         var retested = first
-        retested.testingScores["accuracy"] = 0.95
+        retested.testingScores[0] = ScoreValue(name: "accuracy", value: 0.95)
         try await t.must("updateModel(deployed model 1, removingArtifact: false)") {
             try await store.updateModel(retested, removingArtifact: false)
         }
         t.expectEqual(try await store.model(first.id), retested, "model(deployed model 1) after a metadata update")
 
-        try await t.must("deploy(model 2, expecting: model 1)") { try await store.deploy(second.id, in: scope, expecting: first.id) }
+        try await deploy(t, second.id, in: scope, expecting: .current(first.id), "to: model 2, expecting: .current(model 1)")
         try await t.must("updateModel(model 1 no longer deployed, removingArtifact: true)") {
             try await store.updateModel(stripped, removingArtifact: true)
         }
         try await t.must("deleteModel(model 1 no longer deployed)") { try await store.deleteModel(first.id) }
         await t.expectRefusal("deleteModel(deployed model 2)", .modelDeployed(second.id)) { try await store.deleteModel(second.id) }
-        try await t.must("deploy(nil, expecting: model 2)") { try await store.deploy(nil, in: scope, expecting: second.id) }
+        try await deploy(t, nil, in: scope, expecting: .anyModel, "to: nil, expecting: .anyModel")
         try await t.must("deleteModel(model 2 after the undeploy)") { try await store.deleteModel(second.id) }
 
         let imported = Fixture.importedModel(3)
         try await addModel(t, imported, artifact: Fixture.artifact(3))
-        try await t.must("deploy(imported model, in: .standalone, expecting: nil)") {
-            try await store.deploy(imported.id, in: .standalone(imported.id), expecting: nil)
-        }
+        try await deploy(t, imported.id, in: .standalone(imported.id), expecting: .anyModel, "imported model, in: .standalone")
         await t.expectRefusal("deleteModel(deployed standalone model)", .modelDeployed(imported.id)) {
             try await store.deleteModel(imported.id)
         }

@@ -1,7 +1,8 @@
 import Foundation
 import Pipelines
 
-// Paging through models, and the filters on lines, standalone models and deployment.
+// Paging through models, and the filters on lines, standalone models, deployment and
+// former pipelines.
 extension StorageConformance {
     /// `models(matching:offset:limit:)` pages through 25 pipeline models (inserted in
     /// scrambled order, three at a time created at the same instant, with imported models
@@ -87,12 +88,10 @@ extension StorageConformance {
             ("nil in line 7", nil, .standalone(id("g")), id("g")), ("h in gone", id("h"), .pipeline(gone.id), nil),
         ]
         for (label, model, scope, expected) in swaps {
-            try await t.must("deploy(\(label))") { try await store.deploy(model, in: scope, expecting: expected) }
+            try await deploy(t, model, in: scope, expecting: .current(expected), label)
         }
-        try await t.must("deletePipeline(gone)") { try await store.deletePipeline(gone.id) }
-        try await t.must("deploy(h, orphaned, in its own line)") {
-            try await store.deploy(id("h"), in: .standalone(id("h")), expecting: nil)
-        }
+        try await t.must("deletePipeline(gone)") { try await store.deletePipeline(gone.id, orphaning: Fixture.orphaning) }
+        try await deploy(t, id("h"), in: .standalone(id("h")), expecting: .current(nil), "h, orphaned, in its own line")
 
         let labels = Dictionary(uniqueKeysWithValues: models.map { ($0.value.id, $0.key) })
         let cases: [(String, ModelFilter, [String])] = [
@@ -118,6 +117,70 @@ extension StorageConformance {
                           "models(matching: \(name)) (models a…h, oldest first)")
             let counted = try await t.must("countModels(matching: \(name))") { try await store.countModels(matching: filter) }
             t.expectEqual(counted, expected.count, "countModels(matching: \(name))")
+        }
+    }
+
+    /// The filter `formerPipelineID` finds the models orphaned from that pipeline — by its
+    /// deletion, whatever their status — oldest first, and nothing else: not the models of
+    /// a live pipeline of that id nor of another deleted pipeline, not an orphaned model
+    /// without its former pipeline's id even under the same name, not imported models.
+    /// Combined with the other filters it narrows; pages of it page through its matches
+    /// only; `countModels` agrees with each list.
+    static func modelsFilterFormerPipeline(_ t: CheckContext) async throws {
+        let store = t.store
+        let repository = Fixture.repository(1, name: "first")
+        let churn = try await addPipeline(t, number: 1, name: "churn", repository: repository)
+        let gone = try await addPipeline(t, number: 2, name: "gone", repository: repository)
+        let lost = try await addPipeline(t, number: 3, name: "lost", repository: repository, configured: false)
+        var legacy = Fixture.importedModel(8, version: 3)
+        legacy.origin = .orphaned(formerPipeline: nil, name: "gone")
+        let models: [String: ModelRecord] = [
+            "a": Fixture.model(1, of: churn, createdAt: Fixture.date(10)),
+            "b": Fixture.model(2, of: gone, status: .tested, createdAt: Fixture.date(40)),
+            "c": Fixture.model(3, of: gone, status: .saved, createdAt: Fixture.date(20)),
+            "d": Fixture.model(4, of: gone, status: .rejected, createdAt: Fixture.date(30)),
+            "e": Fixture.model(5, of: gone, status: .saved, createdAt: Fixture.date(30)),
+            "f": Fixture.model(6, of: lost, createdAt: Fixture.date(25)),
+            "g": Fixture.importedModel(7, createdAt: Fixture.date(5)), "h": legacy,
+        ]
+        for label in ["h", "g", "f", "e", "d", "c", "b", "a"] {
+            try await addModel(t, models[label]!, artifact: label == "d" ? nil : Fixture.artifact(label.count))
+        }
+        let id = { (label: String) in models[label]!.id }
+        try await t.must("deletePipeline(gone)") { try await store.deletePipeline(gone.id, orphaning: Fixture.orphaning) }
+        try await t.must("deletePipeline(lost)") { try await store.deletePipeline(lost.id, orphaning: Fixture.orphaning) }
+        try await deploy(t, id("e"), in: .standalone(id("e")), expecting: .current(nil), "e, orphaned from gone, in its own line")
+
+        let labels = Dictionary(uniqueKeysWithValues: models.map { ($0.value.id, $0.key) })
+        let formerGone = ModelFilter(formerPipelineID: gone.id)
+        let cases: [(String, ModelFilter, [String])] = [
+            ("formerPipelineID gone", formerGone, ["c", "d", "e", "b"]),
+            ("formerPipelineID lost", ModelFilter(formerPipelineID: lost.id), ["f"]),
+            ("formerPipelineID churn (a live pipeline)", ModelFilter(formerPipelineID: churn.id), []),
+            ("formerPipelineID unknown", ModelFilter(formerPipelineID: Fixture.pipelineID(99)), []),
+            ("pipelineID gone (deleted)", ModelFilter(pipelineID: gone.id), []),
+            ("formerPipelineID gone, statuses [saved]", ModelFilter(statuses: [.saved], formerPipelineID: gone.id), ["c", "e"]),
+            ("formerPipelineID gone, deployedOnly", ModelFilter(deployedOnly: true, formerPipelineID: gone.id), ["e"]),
+            ("formerPipelineID gone, standalone", ModelFilter(standalone: true, formerPipelineID: gone.id), ["c", "d", "e", "b"]),
+            ("formerPipelineID gone, not standalone", ModelFilter(standalone: false, formerPipelineID: gone.id), []),
+            ("formerPipelineID gone, lineID d", ModelFilter(lineID: id("d"), formerPipelineID: gone.id), ["d"]),
+            ("formerPipelineID gone, repository first", ModelFilter(repositoryID: repository.id, formerPipelineID: gone.id), []),
+            ("formerPipelineID gone, pipelineID churn", ModelFilter(pipelineID: churn.id, formerPipelineID: gone.id), []),
+            ("standalone", ModelFilter(standalone: true), ["g", "c", "f", "d", "e", "b", "h"]),
+        ]
+        for (name, filter, expected) in cases {
+            let found = try await t.must("models(matching: \(name))") { try await store.models(matching: filter) }
+            t.expectEqual(found.map { labels[$0.id] ?? $0.id.rawValue }, expected, "models(matching: \(name)) (models a…h, oldest first)")
+            let counted = try await t.must("countModels(matching: \(name))") { try await store.countModels(matching: filter) }
+            t.expectEqual(counted, expected.count, "countModels(matching: \(name))")
+        }
+        let pages: [(offset: Int, limit: Int?, expected: [String])] = [
+            (0, 2, ["c", "d"]), (2, 2, ["e", "b"]), (1, 2, ["d", "e"]), (3, nil, ["b"]), (3, 5, ["b"]), (4, 1, []), (0, 0, []),
+        ]
+        for page in pages {
+            let label = "models(matching: formerPipelineID gone, offset: \(page.offset), limit: \(page.limit.map(String.init) ?? "nil"))"
+            let found = try await t.must(label) { try await store.models(matching: formerGone, offset: page.offset, limit: page.limit) }
+            t.expectEqual(found.map { labels[$0.id] ?? $0.id.rawValue }, page.expected, label)
         }
     }
 }

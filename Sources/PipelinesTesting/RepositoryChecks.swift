@@ -83,15 +83,15 @@ extension StorageConformance {
         let beta = Fixture.repository(2, name: "beta")
         try await t.must("insertRepository(alpha)") { try await store.insertRepository(alpha) }
         try await t.must("insertRepository(beta)") { try await store.insertRepository(beta) }
-        try await t.must("deleteRepository(alpha)") { try await store.deleteRepository(alpha.id, includingPipelines: false) }
+        try await t.must("deleteRepository(alpha)") { try await store.deleteRepository(alpha.id, includingPipelines: false, orphaning: Fixture.orphaning) }
         t.expectEqual(try await store.repository(alpha.id), nil, "repository(alpha) after deleteRepository")
         t.expectEqual(try await store.repositories(), [beta], "repositories() after deleteRepository(alpha)")
         await t.expectRefusal("deleteRepository(alpha) again", .notFound(id: alpha.id.rawValue)) {
-            try await store.deleteRepository(alpha.id, includingPipelines: true)
+            try await store.deleteRepository(alpha.id, includingPipelines: true, orphaning: Fixture.orphaning)
         }
         let unknown = Fixture.repositoryID(99)
         await t.expectRefusal("deleteRepository(unknown id)", .notFound(id: unknown.rawValue)) {
-            try await store.deleteRepository(unknown, includingPipelines: false)
+            try await store.deleteRepository(unknown, includingPipelines: false, orphaning: Fixture.orphaning)
         }
         let reborn = Fixture.repository(3, name: "alpha")
         try await t.must("insertRepository(a new alpha after the deletion)") { try await store.insertRepository(reborn) }
@@ -99,56 +99,77 @@ extension StorageConformance {
     }
 
     /// A repository holding pipelines is refused deletion with `repositoryNotEmpty`
-    /// (nothing changes); with `includingPipelines` it goes with its pipelines, which are
-    /// deleted as `deletePipeline` does (configurations, runs and triggers gone, models
-    /// orphaned and undeployed); another repository is untouched.
+    /// (nothing changes: no model orphaned, no deployment touched); with
+    /// `includingPipelines` it goes with its pipelines — configured or not, with or
+    /// without models — each deleted as `deletePipeline` does: configurations, runs and
+    /// triggers gone, every model replaced by exactly what the orphaning closure returns
+    /// for it and its pipeline, an undeploy record (stamped by the store clock) appended
+    /// only where a model was deployed. Another repository and its models are untouched.
     static func repositoriesDeleteWithPipelines(_ t: CheckContext) async throws {
         let store = t.store
         let full = Fixture.repository(1, name: "full")
         let other = Fixture.repository(2, name: "other")
-        let churn = Fixture.pipeline(1, in: full.id, name: "churn")
-        let fraud = Fixture.pipeline(2, in: full.id, name: "fraud")
-        let kept = Fixture.pipeline(3, in: other.id, name: "kept")
-        try await t.must("insertRepository(full)") { try await store.insertRepository(full) }
-        try await t.must("insertRepository(other)") { try await store.insertRepository(other) }
-        for pipeline in [churn, fraud, kept] {
-            try await t.must("insertPipeline(\(pipeline.name))") {
-                try await store.insertPipeline(pipeline, configuration: Fixture.configuration(of: pipeline.id, version: 1))
-            }
+        let churn = try await addPipeline(t, number: 1, name: "churn", repository: full)
+        let fraud = try await addPipeline(t, number: 2, name: "fraud", repository: full, configured: false)
+        let idle = try await addPipeline(t, number: 3, name: "idle", repository: full, configured: false)
+        let kept = try await addPipeline(t, number: 4, name: "kept", repository: other)
+        let churnModel = Fixture.model(1, of: churn)
+        let fraudModels = [Fixture.model(2, of: fraud), Fixture.model(3, of: fraud, status: .saved)]
+        let keptModel = Fixture.model(4, of: kept)
+        for (number, model) in zip(1..., [churnModel] + fraudModels + [keptModel]) {
+            try await addModel(t, model, artifact: Fixture.artifact(number))
         }
-        let model = Fixture.model(1, of: churn)
         let run = Fixture.runningRun(1, of: churn.id, startedAt: Fixture.date(600))
         let trigger = Fixture.intervalTrigger(1, of: churn.id, createdAt: Fixture.date(700))
-        try await t.must("insertModel(churn's model)") { try await store.insertModel(model, artifact: Fixture.artifact(1)) }
-        try await t.must("deploy(churn's model)") { try await store.deploy(model.id, in: .pipeline(churn.id), expecting: nil) }
         try await t.must("insertRun(churn)") { try await store.insertRun(run) }
         try await t.must("insertTrigger(churn)") { try await store.insertTrigger(trigger) }
+        let churnDeployed = try await deploy(t, churnModel.id, in: .pipeline(churn.id), expecting: .current(nil), "churn's model")
+        let fraudDeployed = try await deploy(t, fraudModels[0].id, in: .pipeline(fraud.id), expecting: .current(nil), "fraud's model")
+        let fraudUndeployed = try await deploy(t, nil, in: .pipeline(fraud.id), expecting: .anyModel, "nil in fraud")
+        let keptDeployed = try await deploy(t, keptModel.id, in: .pipeline(kept.id), expecting: .current(nil), "kept's model")
 
-        await t.expectRefusal("deleteRepository(full, includingPipelines: false)", .repositoryNotEmpty(pipelines: 2)) {
-            try await store.deleteRepository(full.id, includingPipelines: false)
+        await t.expectRefusal("deleteRepository(full, includingPipelines: false)", .repositoryNotEmpty(pipelines: 3)) {
+            try await store.deleteRepository(full.id, includingPipelines: false, orphaning: Fixture.orphaning)
         }
         t.expectEqual(try await store.repository(full.id), full, "repository(full) after the refused deletion")
-        t.expectEqual(try await store.pipelines(in: full.id), [churn, fraud], "pipelines(in: full) after the refused deletion")
+        t.expectEqual(try await store.pipelines(in: full.id), [churn, fraud, idle], "pipelines(in: full) after the refused deletion")
         t.expectEqual(try await store.configurations(of: churn.id).count, 1, "configurations(of: churn) count after the refused deletion")
-        t.expectEqual(try await store.deployment(in: .pipeline(churn.id))?.modelID, model.id,
-                      "deployed model of churn after the refused deletion")
+        for model in [churnModel] + fraudModels {
+            t.expectEqual(try await store.model(model.id), model, "model(\(model.id)) after the refused deletion (not orphaned)")
+        }
+        t.expectEqual(try await store.deploymentHistory(in: .pipeline(churn.id)), [churnDeployed],
+                      "deploymentHistory(in: churn) after the refused deletion")
 
+        t.clock.advance(by: 7.000_25)
         try await t.must("deleteRepository(full, includingPipelines: true)") {
-            try await store.deleteRepository(full.id, includingPipelines: true)
+            try await store.deleteRepository(full.id, includingPipelines: true, orphaning: Fixture.orphaning)
         }
         t.expectEqual(try await store.repository(full.id), nil, "repository(full) after deleting it with its pipelines")
         t.expectEqual(try await store.repositories(), [other], "repositories() after deleting full")
-        t.expectEqual(try await store.pipeline(churn.id), nil, "pipeline(churn) after deleting its repository")
-        t.expectEqual(try await store.pipeline(fraud.id), nil, "pipeline(fraud) after deleting its repository")
+        for pipeline in [churn, fraud, idle] {
+            t.expectEqual(try await store.pipeline(pipeline.id), nil, "pipeline(\(pipeline.name)) after deleting its repository")
+            t.expectEqual(try await store.configurations(of: pipeline.id), [],
+                          "configurations(of: \(pipeline.name)) after deleting its repository")
+        }
         t.expectEqual(try await store.pipelines(in: nil), [kept], "pipelines(in: nil) after deleting full")
-        t.expectEqual(try await store.configurations(of: churn.id), [], "configurations(of: churn) after deleting its repository")
         t.expectEqual(try await store.runs(of: churn.id), [], "runs(of: churn) after deleting its repository")
         t.expectEqual(try await store.triggers(of: nil), [], "triggers(of: nil) after deleting churn's repository")
-        let orphan = try await store.model(model.id)
-        t.expectEqual(orphan?.origin, .orphaned(formerPipeline: "churn"), "model of churn: origin after deleting its repository")
-        let deployment = try await store.deployment(in: .pipeline(churn.id))
-        t.expect(deployment != nil && deployment?.modelID == nil, "deployment(in: churn) after deleting its repository: "
-            + "expected a record with modelID nil, got \(Difference.render(deployment))")
+        for (pipeline, model, number) in [(churn, churnModel, 1), (fraud, fraudModels[0], 2), (fraud, fraudModels[1], 3)] {
+            t.expectEqual(try await store.model(model.id), Fixture.orphaning(model, pipeline),
+                          "model(\(model.id)) of \(pipeline.name) after deleting its repository: exactly what the orphaning "
+                            + "closure returned for it and its pipeline")
+            t.expectEqual(try await store.artifact(of: model.id), Fixture.artifact(number), "artifact(of: orphaned model \(model.id))")
+        }
+        t.expectEqual(try await store.model(keptModel.id), keptModel, "model(kept's model) after deleting another repository")
+        t.expectEqual(try await store.deploymentHistory(in: .pipeline(churn.id)), [
+            churnDeployed,
+            DeploymentRecord(scope: .pipeline(churn.id), modelID: nil, previousModelID: churnModel.id, deployedAt: t.clock.now),
+        ], "deploymentHistory(in: churn) after deleting its repository: an undeploy record replacing the deployed model")
+        t.expectEqual(try await store.deploymentHistory(in: .pipeline(fraud.id)), [fraudDeployed, fraudUndeployed],
+                      "deploymentHistory(in: fraud), undeployed before its repository was deleted: nothing appended")
+        t.expectEqual(try await store.deploymentHistory(in: .pipeline(idle.id)), [],
+                      "deploymentHistory(in: idle), never deployed: nothing appended")
+        t.expectEqual(try await store.deploymentHistory(in: .pipeline(kept.id)), [keptDeployed], "deploymentHistory(in: kept)")
     }
 
     /// Inserting a pipeline into an unknown repository is refused with `notFound` naming
@@ -158,7 +179,7 @@ extension StorageConformance {
         let missing = Fixture.repositoryID(99)
         let pipeline = Fixture.pipeline(1, in: missing, name: "stray")
         await t.expectRefusal("insertPipeline(into an unknown repository)", .notFound(id: missing.rawValue)) {
-            try await store.insertPipeline(pipeline, configuration: Fixture.configuration(of: pipeline.id, version: 1))
+            try await store.insertPipeline(pipeline)
         }
         t.expectEqual(try await store.pipeline(pipeline.id), nil, "pipeline(refused pipeline)")
         t.expectEqual(try await store.pipelines(in: nil), [], "pipelines(in: nil) after the refused insert")
@@ -177,15 +198,15 @@ extension StorageConformance {
         let twin = Fixture.pipeline(2, in: first.id, name: "churn")
         let elsewhere = Fixture.pipeline(3, in: second.id, name: "churn")
         try await t.must("insertPipeline(churn)") {
-            try await store.insertPipeline(churn, configuration: Fixture.configuration(of: churn.id, version: 1))
+            try await store.insertPipeline(churn)
         }
         await t.expectRefusal("insertPipeline(another churn in the same repository)", .duplicateName(name: "churn")) {
-            try await store.insertPipeline(twin, configuration: Fixture.configuration(of: twin.id, version: 1))
+            try await store.insertPipeline(twin)
         }
         t.expectEqual(try await store.pipeline(twin.id), nil, "pipeline(refused twin)")
         t.expectEqual(try await store.configurations(of: twin.id), [], "configurations(of: refused twin)")
         try await t.must("insertPipeline(churn in another repository)") {
-            try await store.insertPipeline(elsewhere, configuration: Fixture.configuration(of: elsewhere.id, version: 1))
+            try await store.insertPipeline(elsewhere)
         }
         t.expectEqual(try await store.pipelines(in: first.id), [churn], "pipelines(in: first)")
         t.expectEqual(try await store.pipelines(in: second.id), [elsewhere], "pipelines(in: second)")
@@ -206,7 +227,7 @@ extension StorageConformance {
         let retention = Fixture.pipeline(3, in: second.id, name: "retention")
         for pipeline in [churn, fraud, retention] {
             try await t.must("insertPipeline(\(pipeline.name))") {
-                try await store.insertPipeline(pipeline, configuration: Fixture.configuration(of: pipeline.id, version: 1))
+                try await store.insertPipeline(pipeline)
             }
         }
         var expected = churn
@@ -238,7 +259,8 @@ extension StorageConformance {
     }
 
     /// `pipelines(in:)` lists one repository's pipelines, or all of them with nil, sorted
-    /// by name; records read back equal with configuration version 1.
+    /// by name; records of pipelines never configured read back equal, at configuration
+    /// version 0.
     static func pipelinesListing(_ t: CheckContext) async throws {
         let store = t.store
         let first = Fixture.repository(1, name: "first")
@@ -250,11 +272,11 @@ extension StorageConformance {
         let alpha = Fixture.pipeline(3, in: first.id, name: "alpha")
         for pipeline in [zeta, middle, alpha] {
             try await t.must("insertPipeline(\(pipeline.name))") {
-                try await store.insertPipeline(pipeline, configuration: Fixture.configuration(of: pipeline.id, version: 1))
+                try await store.insertPipeline(pipeline)
             }
         }
         t.expectEqual(try await store.pipeline(zeta.id), zeta, "pipeline(zeta)")
-        t.expectEqual(try await store.pipeline(zeta.id)?.configurationVersion, 1, "pipeline(zeta).configurationVersion")
+        t.expectEqual(try await store.pipeline(zeta.id)?.configurationVersion, 0, "pipeline(zeta).configurationVersion")
         t.expectEqual(try await store.pipeline(Fixture.pipelineID(99)), nil, "pipeline(unknown id)")
         t.expectEqual(try await store.pipelines(in: first.id).map(\.name), ["alpha", "zeta"], "pipelines(in: first) names")
         t.expectEqual(try await store.pipelines(in: first.id), [alpha, zeta], "pipelines(in: first) records")

@@ -19,15 +19,32 @@ public import Pipelines
 /// }
 /// ```
 ///
+/// The store offers transactional primitives and guards only its own integrity; the
+/// rules (what may be deployed where, what an orphaned model looks like, which version an
+/// import gets) live once in the core. So the suite checks the primitives — the
+/// compare-and-swap and unconditional swap of ``Pipelines/DeploymentStore``, the
+/// orphaning closure applied to every model of a deleted pipeline, the configuration
+/// versions appended from 1, the imported name + version uniqueness — and never asks a
+/// store to refuse, or to accept, what only the core's rules decide (deploying a rejected
+/// model, or a model of another pipeline or line).
+///
 /// What the suite demands beyond the protocol documentation:
 /// - records read back **exactly** equal to what was written, dates included (no
 ///   millisecond rounding: store a `Date` as its `timeIntervalSinceReferenceDate`, not as
-///   text), and `1.0` stays a `.double`, never becoming the integer `1`;
+///   text), `1.0` stays a `.double`, never becoming the integer `1`, and testing scores
+///   keep their order;
 /// - refusals throw ``Pipelines/StoreError`` with the documented case; the associated
 ///   values checked are the ones callers use (the missing identifier, the duplicate
 ///   name, the number of pipelines, the versions and models of a conflict, the model
-///   refused) — `kind` strings and `reason` texts are free;
-/// - a refused call changes nothing.
+///   refused, the import name and version taken) — `kind` strings and `reason` texts are
+///   free;
+/// - a refused call changes nothing;
+/// - `appendConfiguration` sets the pipeline's `updatedAt` to the configuration's
+///   `savedAt`, and every deployment record — swaps and the undeploy record of a
+///   deletion — is stamped with the store's clock;
+/// - deletions store exactly what the orphaning closure returns, given each model's latest
+///   record and the pipeline as stored at the deletion (the suite's closure keeps the
+///   model's identifier).
 public enum StorageConformance {
     /// The names of every check, in the order ``run(makeStore:)`` runs them.
     ///
@@ -121,15 +138,21 @@ public enum StorageConformance {
         Check("modelsFilterAndOrder", modelsFilterAndOrder),
         Check("modelsPaging", modelsPaging),
         Check("modelsFilterLinesAndDeployment", modelsFilterLinesAndDeployment),
+        Check("modelsFilterFormerPipeline", modelsFilterFormerPipeline),
         Check("modelsUpdate", modelsUpdate),
         Check("modelsDelete", modelsDelete),
         Check("modelsDeployedProtected", modelsDeployedProtected),
+        Check("modelsImportedVersionUnique", modelsImportedVersionUnique),
+        Check("modelsImportRaceOneVersion", modelsImportRaceOneVersion),
         Check("deploymentCompareAndSwap", deploymentCompareAndSwap),
+        Check("deploymentAnyModel", deploymentAnyModel),
+        Check("deploymentUnchangedSwap", deploymentUnchangedSwap),
         Check("deploymentNotDeployable", deploymentNotDeployable),
         Check("deploymentHistory", deploymentHistory),
         Check("deploymentStandaloneLines", deploymentStandaloneLines),
         Check("deploymentRaceOneWinner", deploymentRaceOneWinner),
         Check("deploymentConcurrentSwapChain", deploymentConcurrentSwapChain),
+        Check("deploymentRaceAnyModel", deploymentRaceAnyModel),
         Check("deletePipelineCascade", deletePipelineCascade),
         Check("runsInsertUpdateList", runsInsertUpdateList),
         Check("triggersInsertListDelete", triggersInsertListDelete),
@@ -187,7 +210,7 @@ public struct ConformanceReport: Sendable, Hashable {
 ///
 /// ```swift
 /// for failure in report.failures where failure.check == "deploymentRaceOneWinner" {
-///     print(failure.message)   // "racing deploy(…, expecting: nil): expected exactly 1 winner, got 8 …"
+///     print(failure.message)   // "racing swapDeployment(…, expecting: .current(nil)): expected exactly 1 winner, got 8 …"
 /// }
 /// ```
 public struct ConformanceFailure: Error, Sendable, Hashable, CustomStringConvertible {
@@ -216,7 +239,7 @@ public struct ConformanceFailure: Error, Sendable, Hashable, CustomStringConvert
 /// do {
 ///     try await StorageConformance.check { clock in MyStore(clock: clock) }
 /// } catch let error as ConformanceFailures {
-///     print(error)   // "2 of 31 storage conformance checks failed: …"
+///     print(error)   // "2 of 37 storage conformance checks failed: …"
 /// }
 /// ```
 public struct ConformanceFailures: Error, Sendable, Hashable, CustomStringConvertible {

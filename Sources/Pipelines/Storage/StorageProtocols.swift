@@ -44,7 +44,8 @@ public protocol PipelineStore: Sendable {
     func pipeline(_ id: PipelineID) async throws -> PipelineRecord?
     /// The pipelines of one repository (or of all when nil), sorted by name.
     func pipelines(in repository: RepositoryID?) async throws -> [PipelineRecord]
-    /// Appends the next configuration version and makes it the pipeline's current one.
+    /// Appends the next configuration version and makes it the pipeline's current one; the
+    /// pipeline's ``PipelineRecord/updatedAt`` becomes the configuration's `savedAt`.
     ///
     /// - Throws: ``StoreError/notFound(kind:id:)``, or
     ///   ``StoreError/versionConflict(pipeline:expected:found:)`` unless
@@ -57,9 +58,12 @@ public protocol PipelineStore: Sendable {
     /// Deletes a pipeline with its configurations, datasets, runs and triggers, in one
     /// transaction. Its models stay: each is replaced by `orphaning(model, pipeline)` (the
     /// core decides what an orphaned model looks like; the store only applies it, inside
-    /// the same transaction, to every model of the pipeline). When a model was deployed
+    /// the same transaction, to every model of the pipeline, passing the pipeline as
+    /// stored at deletion). The closure keeps the model's identifier and detaches it from
+    /// the pipeline; a store may refuse a result that does not. When a model is deployed
     /// in the pipeline's scope, an undeploy record (nil model, the deployed one as
-    /// previous) is appended to the history, which stays readable.
+    /// previous), stamped with the store's clock, is appended to the history, which stays
+    /// readable.
     ///
     /// - Throws: ``StoreError/notFound(kind:id:)``.
     func deletePipeline(_ id: PipelineID, orphaning: ModelOrphaning) async throws
@@ -89,7 +93,8 @@ public protocol ModelStore: Sendable {
     ///   ``StoreError/duplicateVersion(line:version:)`` for a taken imported version.
     func insertModel(_ model: ModelRecord, artifact: Data?) async throws
     /// Replaces a model's metadata; with `removingArtifact`, frees its artifact in the
-    /// same transaction.
+    /// same transaction. The core never changes a model's origin or version here, so the
+    /// imported-version uniqueness of ``insertModel(_:artifact:)`` is not re-checked.
     ///
     /// - Throws: ``StoreError/notFound(kind:id:)``; ``StoreError/modelDeployed(_:)``
     ///   when removing the artifact of a deployed model.
@@ -131,6 +136,9 @@ public protocol DeploymentStore: Sendable {
     ///
     /// When the scope's current model already is `model`, nothing is appended and the
     /// current record is returned with ``DeploymentSwap/changed`` false.
+    ///
+    /// The order of the checks: integrity (pipeline, model, artifact), then `expected`,
+    /// then the no-op; so a stale `.current(x)` is a conflict even when `model` is deployed.
     ///
     /// The store guarantees only what it must to stay consistent: the pipeline of a
     /// pipeline scope exists, and a deployed model exists and has its artifact.

@@ -14,7 +14,9 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case versionConflict(pipeline: PipelineID, expected: Int, found: Int)
     /// The compare-and-swap of a deployment failed: another deployment happened first.
     case deploymentConflict(scope: DeploymentScope, expected: ModelID?, found: ModelID?)
-    /// The model cannot be deployed in that scope (rejected, no artifact, other pipeline).
+    /// The store cannot deploy the model: it does not exist or has no artifact. (What may
+    /// be deployed where — not rejected, of this pipeline or line — is the core's rule,
+    /// reported as `PipelineError.notDeployable`.)
     case notDeployable(model: ModelID, reason: String)
     /// An imported model line has this version already (two imports raced).
     case duplicateVersion(line: String, version: Int)
