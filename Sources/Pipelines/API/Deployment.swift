@@ -208,14 +208,14 @@ public struct Deployment: Sendable, Hashable {
     // MARK: The one path every change takes
 
     /// Checks the core's deployability rule, then swaps in the store and publishes.
+    /// (A deleted pipeline is refused by the store's swap: `notFound(.pipeline(id))`.)
     func swap(to model: ModelID?, expecting expected: DeploymentExpectation) async throws(PipelineError) -> DeploymentSwap {
-        try await requireScope()
         if let model {
             guard let record = try await storage({ try await store.model(model) }) else {
                 throw .notDeployable(model: model, reason: "no such model")
             }
-            let hasArtifact = try await storage { try await store.artifact(of: model) } != nil
-            if let problem = ModelRules.deploymentProblem(record, hasArtifact: hasArtifact, in: scope) {
+            // The artifact's presence is checked by the store, inside the swap's transaction.
+            if let problem = ModelRules.deploymentProblem(record, in: scope) {
                 throw .notDeployable(model: model, reason: problem)
             }
         }

@@ -4,12 +4,12 @@
 enum ModelRules {
     /// Why `model` cannot be deployed in `scope`, or nil when it can.
     ///
-    /// A model is deployable when it was not rejected in testing, still has its artifact,
-    /// and belongs to the scope: a pipeline model in its own pipeline, a standalone model
-    /// (imported or orphaned) in its own line.
-    static func deploymentProblem(_ model: ModelRecord, hasArtifact: Bool, in scope: DeploymentScope) -> String? {
+    /// A model is deployable when it was not rejected in testing and belongs to the scope:
+    /// a pipeline model in its own pipeline, a standalone model (imported or orphaned) in
+    /// its own line. (That it still has its artifact is the store's integrity guarantee,
+    /// checked inside the swap's transaction.)
+    static func deploymentProblem(_ model: ModelRecord, in scope: DeploymentScope) -> String? {
         if model.status == .rejected { return "it was rejected in testing" }
-        if !hasArtifact { return "it has no artifact" }
         switch scope {
         case .pipeline(let pipelineID):
             if model.origin.pipelineID != pipelineID {
