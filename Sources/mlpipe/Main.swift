@@ -14,7 +14,7 @@ struct MLPipe: AsyncParsableCommand {
             """,
         subcommands: [
             RunCommand.self, PipelinesCommand.self, ModelsCommand.self, DeployCommand.self, RollbackCommand.self,
-            HistoryCommand.self, PredictCommand.self, TriggersCommand.self, SchedulerCommand.self,
+            UndeployCommand.self, HistoryCommand.self, PredictCommand.self, TriggersCommand.self, SchedulerCommand.self,
         ]
     )
 

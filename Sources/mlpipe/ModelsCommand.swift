@@ -6,8 +6,9 @@ import Tabular
 
 /// Finds a model by its identifier or a unique prefix of it (tables show 8 characters).
 func findModel(_ text: String, in workspace: Workspace) async throws -> ModelRecord {
-    if let exact = try? await workspace.model(ModelID(text)) { return exact }
-    let all = try await workspace.listModels(ModelFilter(), offset: 0, limit: Int.max).models
+    let registry = workspace.registry
+    if let exact = try? await registry.model(ModelID(text)) { return exact }
+    let all = try await registry.models(ModelFilter(), offset: 0, limit: Int.max).models
     let matches = all.filter { $0.id.rawValue.hasPrefix(text.lowercased()) }
     guard let first = matches.first else { throw CommandFailure("no model with id '\(text)'") }
     guard matches.count == 1 else { throw CommandFailure("'\(text)' matches \(matches.count) models: give more of the id") }
@@ -16,8 +17,9 @@ func findModel(_ text: String, in workspace: Workspace) async throws -> ModelRec
 
 /// The name of each pipeline, and the deployed model of every scope.
 func registryContext(_ workspace: Workspace) async throws -> (names: [PipelineID: String], deployed: Set<ModelID>) {
-    let names = Dictionary(uniqueKeysWithValues: try await workspace.pipelines().map { ($0.id, $0.name) })
-    let deployed = try await workspace.listModels(ModelFilter(deployedOnly: true), offset: 0, limit: Int.max).models.map(\.id)
+    var names: [PipelineID: String] = [:]
+    for pipeline in try await workspace.pipelines() { names[pipeline.id] = try await pipeline.record().name }
+    let deployed = try await workspace.registry.models(.deployedOnly, offset: 0, limit: Int.max).models.map(\.id)
     return (names, Set(deployed))
 }
 
@@ -39,7 +41,7 @@ struct ModelsCommand: AsyncParsableCommand {
             var pipelineID: PipelineID?
             if let pipeline { pipelineID = try await findPipeline(pipeline, repository: repository, in: workspace).id }
             let filter = ModelFilter(pipelineID: pipelineID, deployedOnly: deployed)
-            let models = try await workspace.listModels(filter, offset: 0, limit: Int.max).models
+            let models = try await workspace.registry.models(filter, offset: 0, limit: Int.max).models
             let context = try await registryContext(workspace)
             if options.json {
                 try printJSON(models.map {
@@ -82,7 +84,7 @@ struct ModelsCommand: AsyncParsableCommand {
 
         func run() async throws {
             let workspace = try options.workspace()
-            let tested = try await workspace.testModel(try await findModel(id, in: workspace).id)
+            let tested = try await workspace.registry.test(try await findModel(id, in: workspace).id)
             let context = try await registryContext(workspace)
             if options.json {
                 try printJSON(modelObject(tested, deployed: context.deployed.contains(tested.id), pipelineName: tested.origin.pipelineID.flatMap { context.names[$0] }))
@@ -101,9 +103,12 @@ struct ModelsCommand: AsyncParsableCommand {
         func run() async throws {
             let workspace = try options.workspace()
             let model = try await findModel(id, in: workspace)
-            let data = try await workspace.exportModel(model.id)
-            do { try data.write(to: URL(fileURLWithPath: output), options: .atomic) } catch {
-                throw CommandFailure("cannot write \(output): \(error.localizedDescription)")
+            do {
+                try await workspace.registry.export(model.id, to: URL(fileURLWithPath: output))
+            } catch {
+                // The SDK reports the file it could not write as a storage failure: say it plainly.
+                guard case .backend(let message) = error, message.hasPrefix("cannot write") else { throw error }
+                throw CommandFailure(message)
             }
             if options.json { try printJSON(["exported": model.id.rawValue, "file": output]) } else { print("exported \(model.id) to \(output)") }
         }
@@ -121,8 +126,9 @@ struct ModelsCommand: AsyncParsableCommand {
 
         func run() async throws {
             let workspace = try options.workspace()
+            let url = URL(fileURLWithPath: file)
             let data: Data
-            do { data = try Data(contentsOf: URL(fileURLWithPath: file)) } catch {
+            do { data = try Data(contentsOf: url) } catch {
                 throw CommandFailure("cannot read \(file): \(error.localizedDescription)")
             }
             let record: ModelRecord
@@ -135,10 +141,10 @@ struct ModelsCommand: AsyncParsableCommand {
                     throw CommandFailure("cannot read \(features): \(error.localizedDescription)")
                 }
                 let classValues = classes.map { $0.split(separator: ",").map { Value.categorical(String($0)) } }
-                record = try await workspace.importModel(
+                record = try await workspace.registry.importModel(
                     payload: payload, name: name, features: try FeatureList.parse(text), label: label, classes: classValues)
             } else {
-                record = try await workspace.importModel(archive: data, name: name)
+                record = try await workspace.registry.importModel(archiveAt: url, name: name)
             }
             if options.json {
                 try printJSON(modelObject(record, deployed: false, pipelineName: nil))
@@ -156,7 +162,7 @@ struct ModelsCommand: AsyncParsableCommand {
         func run() async throws {
             let workspace = try options.workspace()
             let model = try await findModel(id, in: workspace)
-            try await workspace.eraseModel(model.id)
+            try await workspace.registry.erase(model.id)
             if options.json { try printJSON(["erased": model.id.rawValue]) } else { print("erased \(model.id)") }
         }
     }

@@ -12,13 +12,14 @@ struct GlobalOptions: ParsableArguments {
     @Flag(help: "Print machine-readable JSON on stdout.")
     var json = false
 
-    @Flag(help: "Log job progress and details on stderr.")
+    @Flag(help: "Log the SDK's routine events (debug level) and job details on stderr.")
     var verbose = false
 
-    /// The workspace on the SQLite store at `--store`.
+    /// The workspace on the SQLite store at `--store`. The SDK logs routine events at
+    /// `debug`: `--verbose` shows them; by default only warnings and errors are shown.
     func workspace(baseDirectory: URL? = nil) throws -> Workspace {
         var logger = Logger(label: "mlpipe") { label in StreamLogHandler.standardError(label: label) }
-        logger.logLevel = verbose ? .info : .warning
+        logger.logLevel = verbose ? .debug : .warning
         let sqlite = try SQLiteStore(path: store)
         return Workspace(
             store: sqlite, logger: logger,
@@ -32,16 +33,14 @@ struct CommandFailure: Error, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
-/// Finds a pipeline by name (in `repository` when given).
-func findPipeline(_ name: String, repository: String?, in workspace: Workspace) async throws -> PipelineRecord {
-    var repositoryID: RepositoryID?
-    if let repository { repositoryID = try await workspace.repository(named: repository).id }
-    let matches = try await workspace.pipelines(in: repositoryID).filter { $0.name == name }
-    guard let first = matches.first else { throw CommandFailure("no pipeline named '\(name)'") }
-    guard matches.count == 1 else {
-        throw CommandFailure("\(matches.count) pipelines are named '\(name)': say which with --repository")
+/// Finds a pipeline by name (in `repository` when given); several pipelines of that name
+/// in different repositories ask for `--repository`.
+func findPipeline(_ name: String, repository: String?, in workspace: Workspace) async throws -> Pipeline {
+    do {
+        return try await workspace.pipeline(named: name, in: repository)
+    } catch PipelineError.ambiguousName(_, _, let matches) {
+        throw CommandFailure("\(matches) pipelines are named '\(name)': say which with --repository")
     }
-    return first
 }
 
 /// `--pipeline NAME [--repository NAME]`: the pipeline a command acts on.
@@ -49,8 +48,8 @@ struct PipelineOption: ParsableArguments {
     @Option(help: "The pipeline.") var pipeline: String
     @Option(help: "The pipeline's repository, when several hold a pipeline of that name.") var repository: String?
 
-    /// The pipeline's record.
-    func find(in workspace: Workspace) async throws -> PipelineRecord {
+    /// The pipeline.
+    func find(in workspace: Workspace) async throws -> Pipeline {
         try await findPipeline(pipeline, repository: repository, in: workspace)
     }
 }
@@ -60,8 +59,8 @@ struct PipelineArgument: ParsableArguments {
     @Argument(help: "The pipeline's name.") var name: String
     @Option(help: "The repository, when several hold a pipeline of that name.") var repository: String?
 
-    /// The pipeline's record.
-    func find(in workspace: Workspace) async throws -> PipelineRecord {
+    /// The pipeline.
+    func find(in workspace: Workspace) async throws -> Pipeline {
         try await findPipeline(name, repository: repository, in: workspace)
     }
 }

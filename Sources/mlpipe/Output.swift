@@ -39,7 +39,7 @@ func modelObject(_ model: ModelRecord, deployed: Bool, pipelineName: String?) ->
         "estimator": model.estimator,
         "hyperparameters": model.hyperParameters.mapValues(jsonValue),
         "validationScore": jsonNumber(model.validationScore?.value),
-        "testingScores": model.testingScores.mapValues { jsonNumber($0) },
+        "testingScores": testingScoresObject(model.testingScores),
         "status": model.status == .rejected ? "rejected" : "saved",
         "tested": model.status != .saved,
         "deployed": deployed,
@@ -47,6 +47,20 @@ func modelObject(_ model: ModelRecord, deployed: Bool, pipelineName: String?) ->
         "origin": origin,
         "createdAt": ISO8601DateFormatter().string(from: model.createdAt),
     ]
+}
+
+/// Testing scores as a JSON object, name → value (JSON objects are unordered: the
+/// configured order, primary first, is the order of the models table's columns).
+func testingScoresObject(_ scores: [ScoreValue]) -> [String: Any] {
+    var object: [String: Any] = [:]
+    for score in scores where object[score.name] == nil { object[score.name] = jsonNumber(score.value) }
+    return object
+}
+
+/// The testing score names of `models` in their configured order (primary first), each once.
+func testingScoreNames(_ models: [ModelRecord]) -> [String] {
+    var seen: Set<String> = []
+    return models.flatMap { $0.testingScores.map(\.name) }.filter { seen.insert($0).inserted }
 }
 
 /// A plain-text table with aligned columns.
@@ -77,12 +91,12 @@ func describeParameters(_ parameters: [String: HyperParameterValue], only names:
 
 /// The models table of `run` and `models list`.
 func modelsTable(_ models: [ModelRecord], deployed: Set<ModelID>, tuned: Set<String>?) -> String {
-    let scoreNames = Array(Set(models.flatMap { $0.testingScores.keys })).sorted()
+    let scoreNames = testingScoreNames(models)
     let header = ["model", "version", "estimator", "parameters", "validation"] + scoreNames.map { "test \($0)" } + ["status", "deployed"]
     let rows = models.map { model -> [String] in
         [String(model.id.rawValue.prefix(8)), String(model.version), model.estimator,
          describeParameters(model.hyperParameters, only: tuned), format(model.validationScore?.value)]
-            + scoreNames.map { format(model.testingScores[$0]) }
+            + scoreNames.map { format(model.testingScore(named: $0)) }
             + [model.status.rawValue, deployed.contains(model.id) ? "*" : ""]
     }
     return renderTable(header, rows)

@@ -14,8 +14,10 @@ struct PipelinesCommand: AsyncParsableCommand {
 
         func run() async throws {
             let workspace = try options.workspace()
-            let repositories = Dictionary(uniqueKeysWithValues: try await workspace.repositories().map { ($0.id, $0.name) })
-            let pipelines = try await workspace.pipelines()
+            var repositories: [RepositoryID: String] = [:]
+            for repository in try await workspace.repositories() { repositories[repository.id] = try await repository.record().name }
+            var pipelines: [PipelineRecord] = []
+            for pipeline in try await workspace.pipelines() { pipelines.append(try await pipeline.record()) }
             if options.json {
                 try printJSON(pipelines.map { pipeline -> [String: Any] in
                     ["id": pipeline.id.rawValue, "name": pipeline.name, "repository": repositories[pipeline.repositoryID] ?? "",
@@ -36,11 +38,12 @@ struct PipelinesCommand: AsyncParsableCommand {
 
         func run() async throws {
             let workspace = try options.workspace()
-            let pipeline = try await selected.find(in: workspace)
-            let configuration = try await workspace.currentConfiguration(pipeline.id)
-            let runs = try await workspace.runs(of: pipeline.id)
-            let models = try await workspace.models(of: pipeline.id)
-            let deployed = try await workspace.deployedModelID(of: pipeline.id)
+            let handle = try await selected.find(in: workspace)
+            let pipeline = try await handle.record()
+            let configuration = try await handle.configuration()
+            let runs = try await handle.runs()
+            let models = try await handle.models()
+            let deployed = try await handle.deployment.current()?.id
             if options.json {
                 let configurationJSON = try JSONSerialization.jsonObject(with: try configuration.configuration.canonicalJSON())
                 try printJSON([
@@ -52,7 +55,11 @@ struct PipelinesCommand: AsyncParsableCommand {
                     "deployed": deployed.map { $0.rawValue as Any } ?? NSNull(),
                 ])
             } else {
-                print("pipeline \(pipeline.name), configuration version \(configuration.version) (\(configuration.hash.prefix(12)))")
+                if configuration.version == 0 {
+                    print("pipeline \(pipeline.name), not configured yet")
+                } else {
+                    print("pipeline \(pipeline.name), configuration version \(configuration.version) (\(configuration.hash.prefix(12)))")
+                }
                 print(String(decoding: try configuration.configuration.canonicalJSON(pretty: true), as: UTF8.self))
                 print("\n\(runs.count) run(s); latest: \(runs.first.map { "\($0.status.rawValue) at \($0.startedAt)" } ?? "none")\n")
                 print(modelsTable(models, deployed: Set([deployed].compactMap { $0 }), tuned: Set(configuration.configuration.tuning.values.keys)))
@@ -67,8 +74,9 @@ struct PipelinesCommand: AsyncParsableCommand {
 
         func run() async throws {
             let workspace = try options.workspace()
-            let pipeline = try await selected.find(in: workspace)
-            try await workspace.deletePipeline(pipeline.id)
+            let handle = try await selected.find(in: workspace)
+            let pipeline = try await handle.record()
+            try await handle.delete()
             if options.json { try printJSON(["deleted": pipeline.id.rawValue]) } else { print("deleted pipeline \(pipeline.name)") }
         }
     }
@@ -81,8 +89,9 @@ struct PipelinesCommand: AsyncParsableCommand {
 
         func run() async throws {
             let workspace = try options.workspace()
-            let pipeline = try await selected.find(in: workspace)
-            try await workspace.resetDatasets(pipeline.id)
+            let handle = try await selected.find(in: workspace)
+            let pipeline = try await handle.record()
+            try await handle.resetDatasets()
             if options.json { try printJSON(["reset": pipeline.id.rawValue]) } else { print("reset the datasets of \(pipeline.name)") }
         }
     }

@@ -15,10 +15,17 @@ struct PredictCommand: AsyncParsableCommand {
 
     func run() async throws {
         let workspace = try options.workspace()
-        let target = try await self.target.find(in: workspace)
+        let pipeline = try await target.find(in: workspace)
         let table = try CSV.read(contentsOf: URL(fileURLWithPath: input))
-        let predictions = try await workspace.predict(table, with: target.id)
-        let keys = try await workspace.currentConfiguration(target.id).configuration.dataset.keys
+        let predictions: Predictions
+        do {
+            predictions = try await pipeline.deployment.predict(table)
+        } catch {
+            // The SDK names the pipeline by its id.
+            guard case .nothingDeployed = error else { throw error }
+            throw CommandFailure("pipeline \(try await pipeline.record().name) has no deployed model")
+        }
+        let keys = try await pipeline.configuration().configuration.dataset.keys
         var result = keys.isEmpty ? table : try table.selecting(columns: keys)
         if result[PredictionColumn.name] != nil {
             throw CommandFailure("\(input) already has a column named '\(PredictionColumn.name)'")

@@ -33,42 +33,46 @@ struct RunCommand: AsyncParsableCommand {
         }
 
         let workspace = try options.workspace(baseDirectory: specURL.deletingLastPathComponent())
-        let repository: RepositoryRecord
-        if let existing = try await workspace.repositories().first(where: { $0.name == parsed.repository }) {
-            repository = existing
-        } else {
+        // (Error patterns on typed throws are avoided here: `catch PipelineError.notFound(…)`
+        // crashes the Swift 6.3.1 compiler in this function.)
+        let repository: Repository
+        do {
+            repository = try await workspace.repository(named: parsed.repository)
+        } catch {
+            guard case .notFound(.repositoryNamed) = error else { throw error }
             repository = try await workspace.createRepository(named: parsed.repository)
         }
-        let pipeline: PipelineRecord
-        if let existing = try await workspace.pipelines(in: repository.id).first(where: { $0.name == parsed.pipeline }) {
-            pipeline = existing
-        } else {
-            pipeline = try await workspace.createPipeline(named: parsed.pipeline, in: repository.id)
+        let pipeline: Pipeline
+        do {
+            pipeline = try await repository.pipeline(named: parsed.pipeline)
+        } catch {
+            guard case .notFound(.pipelineNamed) = error else { throw error }
+            pipeline = try await repository.createPipeline(named: parsed.pipeline)
         }
-        let save = try await workspace.configure(pipeline.id) { $0 = parsed.configuration }
+        let save = try await pipeline.configure { $0 = parsed.configuration }
 
-        let run = try await workspace.run(pipeline.id, jobs: requested)
+        let run = try await pipeline.run(jobs: requested)
         let progress = ProgressReporter(enabled: !options.json)
         for await event in run.events { progress.show(event) }
         let record = await run.result()
         progress.finish()
 
-        let models = try await workspace.models(of: pipeline.id)
-        let deployed = try await workspace.deployedModelID(of: pipeline.id)
+        let models = try await pipeline.models()
+        let deployed = try await pipeline.deployment.current()?.id
         if options.json {
             try printJSON([
-                "pipeline": pipeline.name,
+                "pipeline": parsed.pipeline,
                 "version": save.record.version,
                 "status": record.status.rawValue,
                 "jobs": record.outcomes.map { outcome -> [String: Any] in
                     ["job": outcome.job.rawValue, "status": outcome.status.rawValue, "seconds": outcome.seconds,
                      "summary": outcome.summary, "error": outcome.error.map { $0 as Any } ?? NSNull()]
                 },
-                "models": models.map { modelObject($0, deployed: $0.id == deployed, pipelineName: pipeline.name) },
+                "models": models.map { modelObject($0, deployed: $0.id == deployed, pipelineName: parsed.pipeline) },
                 "deployed": deployed.map { $0.rawValue as Any } ?? NSNull(),
             ])
         } else {
-            print("pipeline \(pipeline.name) (repository \(repository.name)), configuration version \(save.record.version)")
+            print("pipeline \(parsed.pipeline) (repository \(parsed.repository)), configuration version \(save.record.version)")
             for outcome in record.outcomes {
                 let seconds = String(format: "%.2f", outcome.seconds)
                 print("  \(outcome.job.rawValue): \(outcome.status.rawValue) in \(seconds) s\(outcome.summary.isEmpty ? "" : " — \(outcome.summary)")")

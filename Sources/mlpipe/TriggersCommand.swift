@@ -23,12 +23,12 @@ struct TriggersCommand: AsyncParsableCommand {
 
         func run() async throws {
             let workspace = try options.workspace()
-            let target = try await self.target.find(in: workspace)
+            let pipeline = try await target.find(in: workspace)
             let zone = TimeZone(identifier: timeZone) ?? .gmt
             let parsed = try TriggerSchedule(parsing: schedule, timeZone: zone, now: Date())
-            let trigger = try await workspace.addTrigger(to: target.id, schedule: parsed, jobs: try parseJobs(jobs))
+            let trigger = try await pipeline.addTrigger(schedule: parsed, jobs: try parseJobs(jobs))
             if options.json {
-                try printJSON(triggerObject(trigger, pipeline: target.name))
+                try printJSON(triggerObject(trigger, pipeline: try await pipeline.record().name))
             } else {
                 print("trigger \(trigger.id): \(parsed); next run \(parsed.nextDate(after: Date()).map { ISO8601DateFormatter().string(from: $0) } ?? "never")")
             }
@@ -43,10 +43,9 @@ struct TriggersCommand: AsyncParsableCommand {
 
         func run() async throws {
             let workspace = try options.workspace()
-            var pipelineID: PipelineID?
-            if let pipeline { pipelineID = try await findPipeline(pipeline, repository: repository, in: workspace).id }
-            let names = Dictionary(uniqueKeysWithValues: try await workspace.pipelines().map { ($0.id, $0.name) })
-            let triggers = try await workspace.triggers(of: pipelineID)
+            var only: [Pipeline]?
+            if let pipeline { only = [try await findPipeline(pipeline, repository: repository, in: workspace)] }
+            let (triggers, names) = try await allTriggers(in: workspace, of: only)
             if options.json {
                 try printJSON(triggers.map { triggerObject($0, pipeline: names[$0.pipelineID] ?? "") })
             } else {
@@ -65,10 +64,32 @@ struct TriggersCommand: AsyncParsableCommand {
 
         func run() async throws {
             let workspace = try options.workspace()
-            try await workspace.removeTrigger(TriggerID(id))
+            let trigger = TriggerID(id)
+            let (triggers, _) = try await allTriggers(in: workspace)
+            guard let owner = triggers.first(where: { $0.id == trigger })?.pipelineID else {
+                throw CommandFailure("no trigger with id '\(id)'")
+            }
+            try await workspace.pipeline(owner).removeTrigger(trigger)
             if options.json { try printJSON(["removed": id]) } else { print("removed trigger \(id)") }
         }
     }
+}
+
+/// The triggers of `pipelines` (every pipeline when nil), oldest first, and the names of their pipelines.
+private func allTriggers(
+    in workspace: Workspace, of pipelines: [Pipeline]? = nil
+) async throws -> (triggers: [TriggerRecord], names: [PipelineID: String]) {
+    var triggers: [TriggerRecord] = []
+    var names: [PipelineID: String] = [:]
+    let selected: [Pipeline]
+    if let pipelines { selected = pipelines } else { selected = try await workspace.pipelines() }
+    for pipeline in selected {
+        names[pipeline.id] = try await pipeline.record().name
+        triggers += try await pipeline.triggers()
+    }
+    // Stable: triggers created at the same instant keep their pipeline's order.
+    let ordered = triggers.enumerated().sorted { ($0.element.createdAt, $0.offset) < ($1.element.createdAt, $1.offset) }
+    return (ordered.map(\.element), names)
 }
 
 private func triggerObject(_ trigger: TriggerRecord, pipeline: String) -> [String: Any] {
@@ -86,7 +107,7 @@ struct SchedulerCommand: AsyncParsableCommand {
 
     func run() async throws {
         let workspace = try options.workspace()
-        let count = try await workspace.triggers().count
+        let count = try await allTriggers(in: workspace).triggers.count
         FileHandle.standardError.write(Data("mlpipe scheduler: \(count) trigger(s); stop with Ctrl-C\n".utf8))
         let loop = Task { try await workspace.runScheduler(refresh: refresh) }
         let stop = Signals.waitForTermination()

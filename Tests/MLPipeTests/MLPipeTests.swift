@@ -11,8 +11,8 @@ struct Invocation {
     func json() throws -> Any { try JSONSerialization.jsonObject(with: Data(stdout.utf8)) }
 }
 
-/// Runs the built `mlpipe` (next to the test bundle) with `arguments`.
-func mlpipe(_ arguments: [String], in directory: URL) throws -> Invocation {
+/// The built `mlpipe`, next to the test bundle.
+func mlpipeExecutable() throws -> URL {
     let buildDirectory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
     var executable: URL?
     for candidate in [buildDirectory, buildDirectory.deletingLastPathComponent()] {
@@ -20,36 +20,37 @@ func mlpipe(_ arguments: [String], in directory: URL) throws -> Invocation {
         if FileManager.default.isExecutableFile(atPath: url.path) { executable = url }
     }
     guard let executable else { throw MLPipeMissing(directory: buildDirectory.path) }
+    return executable
+}
+
+/// Runs the built `mlpipe` with `arguments` and waits for it. Its output goes to temporary
+/// files read after it exits, so this needs no other thread (safe to call from several
+/// threads at once) and no pipe can fill up.
+func mlpipe(_ arguments: [String], in directory: URL) throws -> Invocation {
+    let executable = try mlpipeExecutable()
+    let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("mlpipe-output-\(UUID().uuidString)")
+    let outputURL = scratch.appendingPathExtension("out"), errorURL = scratch.appendingPathExtension("err")
+    defer {
+        try? FileManager.default.removeItem(at: outputURL)
+        try? FileManager.default.removeItem(at: errorURL)
+    }
+    for url in [outputURL, errorURL] { _ = FileManager.default.createFile(atPath: url.path, contents: nil) }
+    let output = try FileHandle(forWritingTo: outputURL), errors = try FileHandle(forWritingTo: errorURL)
+    defer {
+        try? output.close()
+        try? errors.close()
+    }
     let process = Process()
     process.executableURL = executable
     process.arguments = arguments
     process.currentDirectoryURL = directory
-    let output = Pipe(), errors = Pipe()
     process.standardOutput = output
     process.standardError = errors
     try process.run()
-    // Read both pipes to the end concurrently so neither fills up.
-    let errorData = Task.detached { errors.fileHandleForReading.readDataToEndOfFile() }
-    let outputData = output.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
-    let errorText = String(decoding: try awaitDetached(errorData), as: UTF8.self)
-    return Invocation(status: process.terminationStatus, stdout: String(decoding: outputData, as: UTF8.self), stderr: errorText)
-}
-
-/// Blocks until a detached task's value is ready (the test helper is synchronous).
-func awaitDetached(_ task: Task<Data, Never>) throws -> Data {
-    let semaphore = DispatchSemaphore(value: 0)
-    let box = DataBox()
-    Task {
-        box.data = await task.value
-        semaphore.signal()
-    }
-    semaphore.wait()
-    return box.data
-}
-
-final class DataBox: @unchecked Sendable {
-    var data = Data()
+    return Invocation(
+        status: process.terminationStatus, stdout: String(decoding: try Data(contentsOf: outputURL), as: UTF8.self),
+        stderr: String(decoding: try Data(contentsOf: errorURL), as: UTF8.self))
 }
 
 struct MLPipeMissing: Error, CustomStringConvertible {
@@ -82,7 +83,7 @@ struct MLPipeTests {
             #expect(run.status == 0, "\(run.stderr)")
             let object = try #require(try run.json() as? [String: Any])
             #expect(object["pipeline"] as? String == "breast-cancer")
-            #expect(object["version"] as? Int == 2)
+            #expect(object["version"] as? Int == 1)
             let jobs = try #require(object["jobs"] as? [[String: Any]])
             #expect(jobs.map { $0["job"] as? String } == ["datasetGeneration", "training", "testing", "deployment"])
             #expect(jobs.allSatisfy { $0["status"] as? String == "succeeded" && $0["seconds"] is Double })
@@ -121,16 +122,99 @@ struct MLPipeTests {
             let second = try mlpipe(["run", "--spec", "spec.json", "--json", "--jobs", "training,testing"], in: directory)
             #expect(second.status == 0, "\(second.stderr)")
             let secondObject = try #require(try second.json() as? [String: Any])
-            #expect(secondObject["version"] as? Int == 2)
+            #expect(secondObject["version"] as? Int == 1)
             let ids = try #require((secondObject["models"] as? [[String: Any]])?.compactMap { $0["id"] as? String })
             #expect(ids.count == 2)
             let deploy = try mlpipe(["deploy", "--pipeline", "breast-cancer", ids[1], "--json"], in: directory)
             #expect(deploy.status == 0, "\(deploy.stderr)")
-            #expect((try deploy.json() as? [String: Any])?["model"] as? String == ids[1])
+            let deployed = try #require(try deploy.json() as? [String: Any])
+            #expect(deployed["model"] as? String == ids[1])
+            #expect(deployed["previous"] as? String == ids[0])
+            #expect(deployed["changed"] as? Bool == true)
+            // Deploying the deployed model changes nothing, and says so.
+            let again = try mlpipe(["deploy", "--pipeline", "breast-cancer", String(ids[1].prefix(8))], in: directory)
+            #expect(again.status == 0, "\(again.stderr)")
+            #expect(again.stdout.contains("nothing changed"), "\(again.stdout)")
+            let againJSON = try mlpipe(["deploy", "--pipeline", "breast-cancer", ids[1], "--json"], in: directory)
+            #expect((try againJSON.json() as? [String: Any])?["changed"] as? Bool == false)
             let rollback = try mlpipe(["rollback", "--pipeline", "breast-cancer", "--json"], in: directory)
+            #expect(rollback.status == 0, "\(rollback.stderr)")
             #expect((try rollback.json() as? [String: Any])?["model"] as? String == ids[0])
+            #expect((try rollback.json() as? [String: Any])?["changed"] as? Bool == true)
             let history = try mlpipe(["history", "--pipeline", "breast-cancer", "--json"], in: directory)
             #expect((try history.json() as? [[String: Any]])?.compactMap { $0["model"] as? String } == [ids[0], ids[1], ids[0]])
+        }
+    }
+
+    @Test("deploy --expect is a compare-and-swap; undeploy; rollback --to")
+    func deploymentSwitches() throws {
+        try withExample { directory in
+            let first = try mlpipe(["run", "--spec", "spec.json", "--json"], in: directory)
+            #expect(first.status == 0, "\(first.stderr)")
+            let second = try mlpipe(["run", "--spec", "spec.json", "--json", "--jobs", "training,testing"], in: directory)
+            #expect(second.status == 0, "\(second.stderr)")
+            let ids = try #require(((try second.json() as? [String: Any])?["models"] as? [[String: Any]])?.compactMap { $0["id"] as? String })
+            try #require(ids.count == 2)
+            let (a, b) = (ids[0], ids[1])  // the first run deployed a
+            func history() throws -> String { try mlpipe(["history", "--pipeline", "breast-cancer", "--json"], in: directory).stdout }
+            func deployedModels() throws -> [String] {
+                let listed = try mlpipe(["models", "list", "--pipeline", "breast-cancer", "--deployed", "--json"], in: directory)
+                return try #require(try listed.json() as? [[String: Any]]).compactMap { $0["id"] as? String }
+            }
+            func object(_ invocation: Invocation) throws -> [String: Any] {
+                #expect(invocation.status == 0, "\(invocation.stderr)")
+                return try #require(try invocation.json() as? [String: Any])
+            }
+            #expect(try deployedModels() == [a])
+
+            // A compare-and-swap that loses exits 1, names the model it found, and changes nothing.
+            let before = try history()
+            for expected in [String(b.prefix(8)), "none"] {
+                let lost = try mlpipe(["deploy", "--pipeline", "breast-cancer", b, "--expect", expected], in: directory)
+                #expect(lost.status == 1, "--expect \(expected): exit \(lost.status)")
+                #expect(lost.stderr.contains("but model \(a) is"), "\(lost.stderr)")
+                #expect(lost.stderr.contains("nothing changed"), "\(lost.stderr)")
+                #expect(try history() == before)
+                #expect(try deployedModels() == [a])
+            }
+
+            // One that wins swaps; expecting the deployed model while deploying it changes nothing.
+            let won = try object(try mlpipe(
+                ["deploy", "--pipeline", "breast-cancer", b, "--expect", String(a.prefix(8)), "--json"], in: directory))
+            #expect(won["model"] as? String == b && won["previous"] as? String == a && won["changed"] as? Bool == true)
+            let same = try object(try mlpipe(["deploy", "--pipeline", "breast-cancer", b, "--expect", b, "--json"], in: directory))
+            #expect(same["model"] as? String == b && same["changed"] as? Bool == false)
+            #expect(try deployedModels() == [b])
+
+            // Undeploy: nothing deployed afterwards, predictions refused; a second one changes nothing.
+            let undeployed = try object(try mlpipe(["undeploy", "--pipeline", "breast-cancer", "--json"], in: directory))
+            #expect(undeployed["model"] is NSNull && undeployed["previous"] as? String == b && undeployed["changed"] as? Bool == true)
+            #expect(try deployedModels().isEmpty)
+            let predict = try mlpipe(
+                ["predict", "--pipeline", "breast-cancer", "--input", "data/new_patients.csv", "--output", "out.csv"], in: directory)
+            #expect(predict.status == 1)
+            #expect(predict.stderr.contains("pipeline breast-cancer has no deployed model"), "\(predict.stderr)")
+            let again = try mlpipe(["undeploy", "--pipeline", "breast-cancer"], in: directory)
+            #expect(again.status == 0 && again.stdout.contains("nothing changed"), "\(again.stdout)\(again.stderr)")
+            let fromNone = try object(try mlpipe(["deploy", "--pipeline", "breast-cancer", a, "--expect", "none", "--json"], in: directory))
+            #expect(fromNone["model"] as? String == a && fromNone["previous"] is NSNull && fromNone["changed"] as? Bool == true)
+
+            // Rollback --to a model deployed before; to one never deployed here, refused.
+            let back = try object(try mlpipe(["rollback", "--pipeline", "breast-cancer", "--to", String(b.prefix(8)), "--json"], in: directory))
+            #expect(back["model"] as? String == b && back["previous"] as? String == a && back["changed"] as? Bool == true)
+            let noop = try mlpipe(["rollback", "--pipeline", "breast-cancer", "--to", b], in: directory)
+            #expect(noop.status == 0 && noop.stdout.contains("nothing changed"), "\(noop.stdout)\(noop.stderr)")
+            #expect(try mlpipe(["models", "export", a, "--output", "a.mlpm"], in: directory).status == 0)
+            let copy = try object(try mlpipe(["models", "import", "a.mlpm", "--name", "copy", "--json"], in: directory))
+            let copyID = try #require(copy["id"] as? String)
+            let never = try mlpipe(["rollback", "--pipeline", "breast-cancer", "--to", copyID], in: directory)
+            #expect(never.status == 1)
+            #expect(never.stderr.contains("was never deployed"), "\(never.stderr)")
+
+            let records = try #require(try JSONSerialization.jsonObject(with: Data(try history().utf8)) as? [[String: Any]])
+            #expect(records.map { $0["model"] as? String } == [a, b, nil, a, b])
+            #expect(records.map { $0["previous"] as? String } == [nil, a, b, nil, a])
+            #expect(try deployedModels() == [b])
         }
     }
 
@@ -193,6 +277,24 @@ struct MLPipeTests {
             let missing = try mlpipe(["deploy", "--pipeline", "nope", "abc"], in: directory)
             #expect(missing.status == 1)
             #expect(missing.stderr.contains("no pipeline named 'nope'"))
+            #expect(try mlpipe(["undeploy"], in: directory).status == 2)
+
+            // Two repositories holding a pipeline of one name: --repository says which.
+            var spec = try #require(
+                try JSONSerialization.jsonObject(with: Data(contentsOf: directory.appendingPathComponent("spec.json"))) as? [String: Any])
+            #expect(try mlpipe(["run", "--spec", "spec.json", "--jobs", "dataset"], in: directory).status == 0)
+            spec["repository"] = "Other"
+            try JSONSerialization.data(withJSONObject: spec).write(to: directory.appendingPathComponent("other.json"))
+            #expect(try mlpipe(["run", "--spec", "other.json", "--jobs", "dataset"], in: directory).status == 0)
+            let ambiguous = try mlpipe(["pipelines", "show", "breast-cancer"], in: directory)
+            #expect(ambiguous.status == 1)
+            #expect(ambiguous.stderr.contains("2 pipelines are named 'breast-cancer': say which with --repository"), "\(ambiguous.stderr)")
+            let chosen = try mlpipe(["pipelines", "show", "breast-cancer", "--repository", "Other", "--json"], in: directory)
+            #expect(chosen.status == 0, "\(chosen.stderr)")
+            #expect((try chosen.json() as? [String: Any])?["version"] as? Int == 1)
+            let wrongRepository = try mlpipe(["undeploy", "--pipeline", "breast-cancer", "--repository", "Nowhere"], in: directory)
+            #expect(wrongRepository.status == 1)
+            #expect(wrongRepository.stderr.contains("no repository named 'Nowhere'"), "\(wrongRepository.stderr)")
         }
     }
 
