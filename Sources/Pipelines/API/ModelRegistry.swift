@@ -156,11 +156,12 @@ public struct ModelRegistry: Sendable {
     /// try await workspace.registry.export(model.id, to: URL(fileURLWithPath: "iris.mlmodel.json"))
     /// ```
     ///
-    /// - Throws: as ``export(_:)``; ``PipelineError/backend(_:)`` when the file cannot be written.
+    /// - Throws: as ``export(_:)``; ``PipelineError/fileWrite(path:reason:)`` when the file
+    ///   cannot be written.
     public func export(_ id: ModelID, to url: URL) async throws(PipelineError) {
         let data = try await export(id)
         do { try data.write(to: url, options: .atomic) } catch {
-            throw .backend("cannot write the model archive \(url.path): \(error)")
+            throw .fileWrite(path: url.path, reason: (error as NSError).localizedDescription)
         }
     }
 

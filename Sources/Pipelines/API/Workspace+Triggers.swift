@@ -18,8 +18,11 @@ public struct TriggerTarget: Sendable, Hashable {
 }
 
 extension Workspace {
-    /// Every stored trigger, oldest first.
-    func allTriggers() async throws(PipelineError) -> [TriggerRecord] {
+    /// Every stored trigger of every pipeline, oldest first (a pipeline's own:
+    /// ``Pipeline/triggers()``).
+    ///
+    /// - Throws: ``PipelineError/store(_:)`` or ``PipelineError/backend(_:)``.
+    public func triggers() async throws(PipelineError) -> [TriggerRecord] {
         try await storage { try await store.triggers(of: nil) }
     }
 
@@ -34,7 +37,7 @@ extension Workspace {
     ///
     /// - Throws: ``PipelineError/store(_:)`` or ``PipelineError/backend(_:)``.
     public func makeScheduler() async throws(PipelineError) -> TriggerScheduler<TriggerTarget> {
-        let scheduled = try await allTriggers().map(Self.scheduled)
+        let scheduled = try await triggers().map(Self.scheduled)
         return TriggerScheduler(clock: clock, triggers: scheduled) { [self] target, scheduledAt in
             await fireTrigger(target, scheduledAt: scheduledAt)
         }
@@ -60,7 +63,7 @@ extension Workspace {
                 while !Task.isCancelled {
                     do { try await clock.sleep(until: clock.now.addingTimeInterval(refresh)) } catch { return }
                     do {
-                        await scheduler.update(try await allTriggers().map(Self.scheduled))
+                        await scheduler.update(try await triggers().map(Self.scheduled))
                     } catch {
                         // Keep the triggers known so far; the next refresh tries again.
                         logger.warning("the scheduler could not re-read the triggers: \(error)")

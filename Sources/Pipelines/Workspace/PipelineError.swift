@@ -41,6 +41,8 @@ public enum PipelineError: Error, Sendable, Equatable, CustomStringConvertible {
     case invalidArtifact(model: ModelID, reason: String)
     /// A model archive was refused (truncated, altered, unknown format or version).
     case invalidArchive(String)
+    /// A file could not be written (path and the system's reason).
+    case fileWrite(path: String, reason: String)
     /// A list of feature names was refused.
     case invalidFeatureList(String)
     /// The deployment has no earlier model to roll back to.
@@ -69,6 +71,7 @@ public enum PipelineError: Error, Sendable, Equatable, CustomStringConvertible {
         case .nothingDeployed(let scope): return "\(scope) has no deployed model"
         case let .invalidArtifact(model, reason): return "model \(model): unreadable artifact: \(reason)"
         case .invalidArchive(let reason): return "invalid model archive: \(reason)"
+        case let .fileWrite(path, reason): return "cannot write \(path): \(reason)"
         case .invalidFeatureList(let reason): return "invalid feature list: \(reason)"
         case .nothingToRollBack(let scope): return "\(scope) has no earlier deployment to roll back to"
         }
