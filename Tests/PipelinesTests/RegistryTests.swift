@@ -5,73 +5,91 @@ import Pipelines
 import Tabular
 import Testing
 
-@Suite("Model registry: listing, testing on demand, erasure, export and import, rollback, events")
-struct RegistryTests {
-    /// A workspace with two regression pipelines that each ran all four jobs once.
-    static func populated() async throws -> (Workspace, ManualWallClock, PipelineRecord, PipelineRecord) {
-        let clock = ManualWallClock(now: Fixtures.start)
-        let workspace = try Fixtures.workspace(clock: clock)
-        let first = try await WorkspaceTests.regressionPipeline(workspace, estimator: "Ridge")
-        let other = try await workspace.createRepository(named: "Other")
-        let second = try await workspace.createPipeline(named: "second", in: other.id)
-        try await workspace.configure(second.id) { config in
+/// A workspace with two regression pipelines that each ran dataset generation and training once.
+struct PopulatedWorkspace {
+    let workspace: Workspace
+    let store: InMemoryStore
+    let clock: ManualWallClock
+    /// `line` (Ridge) in repository `R`.
+    let first: Pipeline
+    /// `second` (LinearRegression) in repository `Other`.
+    let second: Pipeline
+
+    init() async throws {
+        clock = ManualWallClock(now: Fixtures.start)
+        let made = try Fixtures.workspaceAndStore(clock: clock)
+        workspace = made.workspace
+        store = made.store
+        first = try await WorkspaceTests.regressionPipeline(workspace, estimator: "Ridge")
+        second = try await workspace.createRepository(named: "Other").createPipeline(named: "second")
+        let table = try Fixtures.smallRegressionTable()
+        try await second.configure { config in
             config.dataset = DatasetStep(
-                training: .table(Fixtures.smallRegressionTable()), split: RandomSplit(testFraction: 0.25, seed: 2), label: "y",
+                training: .table(table), split: RandomSplit(testFraction: 0.25, seed: 2), label: "y",
                 features: .columns(["x"]), keys: ["id"])
             config.training = TrainingStep(estimator: "LinearRegression", validation: .none)
         }
         for pipeline in [first, second] {
             clock.advance(by: 60)
-            let run = try await workspace.run(pipeline.id, jobs: [.datasetGeneration, .training]).result()
-            try #require(run.status == .succeeded)
+            let run = try await pipeline.run(jobs: [.datasetGeneration, .training]).result()
+            try #require(run.status == .succeeded, "\(run.outcomes)")
         }
-        return (workspace, clock, first, second)
     }
+}
 
+@Suite("Model registry: listing, testing on demand, erasure, export and import")
+struct RegistryTests {
     @Test("listing filters by pipeline, repository, deployment and origin, a page at a time")
     func listing() async throws {
-        let (workspace, clock, first, second) = try await Self.populated()
-        clock.advance(by: 60)
-        _ = try await workspace.run(first.id, jobs: [.training]).result()  // a second model of the first pipeline
-        let all = try await workspace.listModels()
+        let setup = try await PopulatedWorkspace()
+        let registry = setup.workspace.registry
+        setup.clock.advance(by: 60)
+        let again = try await setup.first.run(jobs: [.training]).result()  // a second model of the first pipeline
+        try #require(again.status == .succeeded, "\(again.outcomes)")
+        let all = try await registry.models()
         #expect(all.total == 3)
         #expect(all.models.map(\.createdAt) == all.models.map(\.createdAt).sorted())
-        let page = try await workspace.listModels(offset: 1, limit: 1)
+        let page = try await registry.models(offset: 1, limit: 1)
         #expect(page.models == [all.models[1]])
         #expect(page.total == 3)
-        #expect(try await workspace.listModels(ModelFilter(pipelineID: first.id)).total == 2)
-        #expect(try await workspace.listModels(ModelFilter(repositoryID: second.repositoryID)).total == 1)
+        #expect(page.offset == 1)
+        #expect(try await registry.models(.pipeline(setup.first.id)).total == 2)
+        let otherRepository = try await setup.second.record().repositoryID
+        #expect(try await registry.models(.repository(otherRepository)).total == 1)
         let target = all.models[2]
-        try await workspace.deploy(target.id, in: first.id, expecting: nil)
-        let deployed = try await workspace.listModels(ModelFilter(deployedOnly: true))
+        #expect(target.origin == .pipeline(setup.first.id))
+        try await setup.first.deployment.deploy(target.id, ifCurrent: nil)
+        let deployed = try await registry.models(.deployedOnly)
         #expect(deployed.models.map(\.id) == [target.id])
-        #expect(try await workspace.listModels(ModelFilter(standalone: true)).total == 0)
+        #expect(try await registry.models(.standalone).total == 0)
     }
 
     @Test("testing scores on demand; a pipeline model's erasure leaves its pipeline, a deployed model is protected")
     func testAndErase() async throws {
-        let (workspace, _, first, _) = try await Self.populated()
-        let model = try #require(try await workspace.models(of: first.id).first)
+        let setup = try await PopulatedWorkspace()
+        let registry = setup.workspace.registry
+        let model = try #require(try await setup.first.models().first)
         #expect(model.testingScores.isEmpty)
-        let tested = try await workspace.testModel(model.id)
+        let tested = try await registry.test(model.id)
         #expect(tested.status == .tested)
-        #expect(abs((tested.testingScores["r2"] ?? 0) - 1) < 1e-3)
-        try await workspace.deploy(model.id, in: first.id, expecting: nil)
-        await #expect(throws: PipelineError.store(.modelDeployed(model.id))) { try await workspace.eraseModel(model.id) }
-        try await workspace.deploy(nil, in: .pipeline(first.id), expecting: model.id)
-        try await workspace.eraseModel(model.id)
-        await #expect(throws: PipelineError.notFound(kind: "model", name: model.id.rawValue)) { _ = try await workspace.model(model.id) }
-        #expect(try await workspace.store.artifact(of: model.id) == nil)
-        #expect(try await workspace.pipeline(first.id).name == "line")
+        #expect(abs((tested.testingScore(named: "r2") ?? 0) - 1) < 1e-3)
+        #expect(try await registry.model(model.id) == tested)
+        try await setup.first.deployment.deploy(model.id, ifCurrent: nil)
+        await #expect(throws: PipelineError.store(.modelDeployed(model.id))) { try await registry.erase(model.id) }
+        try await setup.first.deployment.undeploy()
+        try await registry.erase(model.id)
+        await #expect(throws: PipelineError.notFound(.model(model.id))) { _ = try await registry.model(model.id) }
+        #expect(await setup.store.artifact(of: model.id) == nil)
+        #expect(try await setup.first.record().name == "line")
     }
 
     @Test("export and import: same predictions; truncated, altered or unknown-version files are refused")
     func exportImport() async throws {
-        let (workspace, _, first, _) = try await Self.populated()
-        let model = try #require(try await workspace.models(of: first.id).first)
-        let archive = try await workspace.exportModel(model.id)
+        let setup = try await PopulatedWorkspace()
+        let model = try #require(try await setup.first.models().first)
+        let archive = try await setup.workspace.registry.export(model.id)
 
-        let target = try Fixtures.workspace()
+        let target = try Fixtures.workspace().registry
         let imported = try await target.importModel(archive: archive, name: "ridge line")
         #expect(imported.origin == .imported(name: "ridge line"))
         #expect(imported.version == 1)
@@ -81,19 +99,25 @@ struct RegistryTests {
         let again = try await target.importModel(archive: archive, name: "ridge line")
         #expect(again.version == 2)
         #expect(again.lineID == imported.id)
-        #expect(try await target.modelLine(named: "ridge line") == imported.id)
+        let line = try await target.line(named: "ridge line")
+        #expect(line.id == imported.id)
+        #expect(line.deployment.scope == .standalone(imported.id))
 
-        try await target.deploy(again.id, in: .standalone(imported.id), expecting: nil)
+        try await line.deployment.deploy(again.id, ifCurrent: nil)
         let records: [[String: Value]] = [["x": 3.5], ["x": -2.0]]
-        let there = try await target.predict(records, in: .standalone(imported.id))
-        try await workspace.deploy(model.id, in: first.id, expecting: nil)
-        let here = try await workspace.predict(records, with: first.id)
+        let there = try await line.deployment.predict(records)
+        #expect(there.modelID == again.id)
+        try await setup.first.deployment.deploy(model.id, ifCurrent: nil)
+        let here = try await setup.first.deployment.predict(records)
         #expect(there.values == here.values)
 
         // Truncated at many lengths, altered in one byte, another version: refused, nothing stored.
-        let before = try await target.listModels().total
+        let before = try await target.models().total
         for length in stride(from: 0, to: archive.count, by: max(1, archive.count / 40)) {
-            await #expect(throws: PipelineError.self) { _ = try await target.importModel(archive: archive.prefix(length)) }
+            await expectPipelineError({ _ = try await target.importModel(archive: archive.prefix(length)) }, "truncated at \(length) bytes") {
+                if case .invalidArchive = $0 { return true }
+                return false
+            }
         }
         var altered = archive
         let artifactStart = try #require(altered.range(of: Data("\"artifact\":\"".utf8))).upperBound
@@ -104,13 +128,11 @@ struct RegistryTests {
         var object = try #require(try JSONSerialization.jsonObject(with: archive) as? [String: Any])
         object["version"] = 2
         let future = try JSONSerialization.data(withJSONObject: object)
-        do {
-            _ = try await target.importModel(archive: future)
-            Issue.record("a version-2 archive was imported")
-        } catch {
-            #expect("\(error)".contains("unsupported archive version 2"))
+        await expectPipelineError({ _ = try await target.importModel(archive: future) }) { error in
+            guard case .invalidArchive(let reason) = error else { return false }
+            return reason.contains("unsupported archive version 2")
         }
-        #expect(try await target.listModels().total == before)
+        #expect(try await target.models().total == before)
     }
 
     @Test("import a model trained elsewhere with its X variables as a list, text file or JSON")
@@ -118,9 +140,14 @@ struct RegistryTests {
         #expect(try FeatureList.parse("a\nb\n\nc\n") == ["a", "b", "c"])
         #expect(try FeatureList.parse(#"{"columns": ["a", "b"]}"#) == ["a", "b"])
         #expect(try FeatureList.parse(#"["a"]"#) == ["a"])
-        #expect(throws: PipelineError.self) { _ = try FeatureList.parse("a\na") }
-        #expect(throws: PipelineError.self) { _ = try FeatureList.parse(#"{"names": ["a"]}"#) }
-        #expect(throws: PipelineError.self) { _ = try FeatureList.parse("") }
+        #expect(throws: PipelineError.invalidFeatureList("feature 'a' is listed twice (again as name 2)")) {
+            _ = try FeatureList.parse("a\na")
+        }
+        await expectPipelineError({ _ = try FeatureList.parse(#"{"names": ["a"]}"#) }) { error in
+            guard case .invalidFeatureList(let reason) = error else { return false }
+            return reason.hasPrefix(#"expected {"columns": [names]}"#)
+        }
+        #expect(throws: PipelineError.invalidFeatureList("no feature names")) { _ = try FeatureList.parse("") }
 
         // A logistic regression trained outside any pipeline, on two features.
         var rows: [[Double]] = []
@@ -132,107 +159,23 @@ struct RegistryTests {
         let x = try Matrix(rows)
         let fitted = try EstimatorCatalog.standard.makeEstimator(named: "LogisticRegression")
             .fit(x, .classes(classes, classCount: 2), context: FitContext())
-        let workspace = try Fixtures.workspace()
+        let registry = try Fixtures.workspace().registry
         let features = try FeatureList.parse(#"{"columns": ["level", "batch"]}"#)
-        await #expect(throws: PipelineError.self) {
-            _ = try await workspace.importModel(payload: try fitted.payload(), name: "gate", features: ["level"], label: "open")
+        await #expect(throws: PipelineError.invalidFeatureList("the model reads 2 features, 1 names were given")) {
+            _ = try await registry.importModel(payload: try fitted.payload(), name: "gate", features: ["level"], label: "open")
         }
-        let record = try await workspace.importModel(
+        let record = try await registry.importModel(
             payload: try fitted.payload(), name: "gate", features: features, label: "open", classes: ["closed", "open"])
         #expect(record.schema.classes == ["closed", "open"])
-        try await workspace.deploy(record.id, in: .standalone(record.id), expecting: nil)
-        let predictions = try await workspace.predict([["level": 9.0, "batch": 1.0], ["level": 0.0, "batch": 1.0]], in: .standalone(record.id))
+        #expect(record.version == 1)
+        let line = try await registry.line(of: record.id)
+        #expect(line.name == "gate")
+        #expect(line.id == record.id)
+        try await line.deployment.deploy(record.id, ifCurrent: nil)
+        let predictions = try await line.deployment.predict([["level": 9.0, "batch": 1.0], ["level": 0.0, "batch": 1.0]])
         #expect(predictions.values == ["open", "closed"])
         await #expect(throws: PipelineError.invalidInput(record: 0, feature: "level", reason: "missing")) {
-            _ = try await workspace.predict([["batch": 1.0]], in: .standalone(record.id))
+            _ = try await line.deployment.predict([["batch": 1.0]])
         }
-    }
-
-    @Test("deployment history answers which model was deployed at a time, and rollback undoes a switch")
-    func historyAndRollback() async throws {
-        let (workspace, clock, first, _) = try await Self.populated()
-        clock.advance(by: 60)
-        _ = try await workspace.run(first.id, jobs: [.training]).result()
-        let models = try await workspace.models(of: first.id)
-        let (a, b) = (models[0].id, models[1].id)
-        let t0 = clock.now
-        try await workspace.deploy(a, in: first.id, expecting: nil)
-        clock.advance(by: 100)
-        let t1 = clock.now
-        try await workspace.deploy(b, in: first.id, expecting: a)
-        clock.advance(by: 100)
-        #expect(try await workspace.deployedModelID(in: .pipeline(first.id), at: t0.addingTimeInterval(-1)) == nil)
-        #expect(try await workspace.deployedModelID(in: .pipeline(first.id), at: t0.addingTimeInterval(50)) == a)
-        #expect(try await workspace.deployedModelID(in: .pipeline(first.id), at: t1.addingTimeInterval(50)) == b)
-        let rolled = try await workspace.rollback(.pipeline(first.id))
-        #expect(rolled.modelID == a)
-        #expect(try await workspace.deployedModelID(of: first.id) == a)
-        #expect(try await workspace.deploymentHistory(of: first.id).map(\.modelID) == [a, b, a])
-        let empty = try await workspace.createPipeline(named: "empty", in: first.repositoryID)
-        await #expect(throws: PipelineError.self) { try await workspace.rollback(.pipeline(empty.id)) }
-    }
-
-    @Test("events: saved, scored, deployed, erased")
-    func events() async throws {
-        let (workspace, _, first, _) = try await Self.populated()
-        let stream = workspace.modelEvents()
-        let collector = Task {
-            var seen: [String] = []
-            for await event in stream {
-                switch event {
-                case .saved: seen.append("saved")
-                case .scored: seen.append("scored")
-                case .rejected: seen.append("rejected")
-                case .deployed: seen.append("deployed")
-                case .erased: seen.append("erased")
-                }
-                if seen.count == 5 { break }
-            }
-            return seen
-        }
-        _ = try await workspace.run(first.id, jobs: [.training, .testing]).result()
-        let newest = try #require(try await workspace.models(of: first.id).last)
-        try await workspace.deploy(newest.id, in: first.id, expecting: nil)
-        let oldest = try #require(try await workspace.models(of: first.id).first)
-        try await workspace.eraseModel(oldest.id)
-        #expect(await collector.value == ["saved", "scored", "scored", "deployed", "erased"])
-    }
-
-    @Test("concurrent deployers: exactly one wins; predictions during redeploys always see a whole model")
-    func concurrentDeployAndPredict() async throws {
-        let (workspace, clock, first, _) = try await Self.populated()
-        clock.advance(by: 60)
-        _ = try await workspace.run(first.id, jobs: [.training]).result()
-        let ids = try await workspace.models(of: first.id).map(\.id)
-        let winners = await withTaskGroup(of: Bool.self) { group in
-            for index in 0..<8 {
-                group.addTask { (try? await workspace.deploy(ids[index % 2], in: first.id, expecting: nil)) != nil }
-            }
-            return await group.reduce(0) { $0 + ($1 ? 1 : 0) }
-        }
-        #expect(winners == 1)
-        let outcomes = await withTaskGroup(of: Set<ModelID>?.self) { group in
-            group.addTask {
-                for _ in 0..<50 {
-                    guard let current = try? await workspace.deployedModelID(of: first.id) else { return nil }
-                    let next = current == ids[0] ? ids[1] : ids[0]
-                    _ = try? await workspace.deploy(next, in: first.id, expecting: current)
-                }
-                return []
-            }
-            for _ in 0..<4 {
-                group.addTask {
-                    var seen = Set<ModelID>()
-                    for _ in 0..<100 {
-                        guard let predictions = try? await workspace.predict([["x": 1.0]], with: first.id) else { return nil }
-                        seen.insert(predictions.modelID)
-                    }
-                    return seen
-                }
-            }
-            return await group.reduce(into: [Set<ModelID>?]()) { $0.append($1) }
-        }
-        #expect(outcomes.allSatisfy { $0 != nil })
-        #expect(outcomes.compactMap { $0 }.reduce(Set<ModelID>()) { $0.union($1) }.isSubset(of: Set(ids)))
     }
 }

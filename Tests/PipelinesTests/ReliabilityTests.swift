@@ -63,6 +63,10 @@ struct ReliabilityTests {
         for (index, record) in history.enumerated().dropFirst() where record.previousModelID != history[index - 1].modelID {
             return "history record \(index) follows \(history[index - 1].modelID?.rawValue ?? "none") but says \(record.previousModelID?.rawValue ?? "none")"
         }
+        if let first = history.first, first.previousModelID != nil { return "the first history record says it replaced a model" }
+        if let index = history.firstIndex(where: { $0.modelID == $0.previousModelID }) {
+            return "history record \(index) replaces \(history[index].modelID?.rawValue ?? "none") by itself"
+        }
         guard let current = try await store.deployment(in: scope)?.modelID else { return nil }
         guard let model = try await store.model(current) else { return "deployed model \(current) does not exist" }
         if model.status == .rejected { return "deployed model \(current) is rejected" }
@@ -70,7 +74,7 @@ struct ReliabilityTests {
         return nil
     }
 
-    @Test("8 tasks × 125 random train/deploy/erase operations: exactly one model deployed after every step",
+    @Test("8 tasks × 125 random train/swap/erase operations: exactly one model deployed after every step",
           arguments: ReliabilityBackend.allCases)
     func concurrentOperations(_ backend: ReliabilityBackend) async throws {
         try await withTemporaryDirectory { directory in
@@ -78,8 +82,7 @@ struct ReliabilityTests {
             let repository = RepositoryRecord(name: "R", createdAt: Date())
             try await store.insertRepository(repository)
             let pipeline = PipelineRecord(repositoryID: repository.id, name: "P", createdAt: Date())
-            try await store.insertPipeline(pipeline, configuration: ConfigurationRecord(
-                pipelineID: pipeline.id, version: 1, configuration: PipelineConfiguration(), hash: "0", savedAt: Date()))
+            try await store.insertPipeline(pipeline)
             let scope = DeploymentScope.pipeline(pipeline.id)
             let violations = try await withThrowingTaskGroup(of: [String].self) { group in
                 for task in 0..<8 {
@@ -97,13 +100,16 @@ struct ReliabilityTests {
                                     createdAt: Date())
                                 try await store.insertModel(record, artifact: Data([UInt8(task), UInt8(step)]))
                                 mine.append(record.id)
-                            case 1:  // deploy one of mine, compare-and-swap from what we read
+                            case 1:  // deploy one of mine: a compare-and-swap from what we read, or a plain swap
                                 guard let candidate = mine.last else { continue }
                                 let current = try await store.deployment(in: scope)?.modelID
+                                let expectation = random.nextInt(below: 2) == 0 ? DeploymentExpectation.current(current) : .anyModel
                                 do {
-                                    _ = try await store.deploy(candidate, in: scope, expecting: current)
-                                } catch StoreError.deploymentConflict {
-                                } catch StoreError.notDeployable {
+                                    let swap = try await store.swapDeployment(in: scope, to: candidate, expecting: expectation)
+                                    if swap.record?.modelID != candidate {
+                                        problems.append("task \(task), step \(step): a swap to \(candidate) answered \(String(describing: swap.record))")
+                                    }
+                                } catch StoreError.deploymentConflict where expectation != .anyModel {
                                 }
                             default:  // erase one of mine (refused while deployed)
                                 guard !mine.isEmpty else { continue }
@@ -155,8 +161,7 @@ struct ReliabilityTests {
             let repository = RepositoryRecord(name: "R", createdAt: Date())
             try await setup.insertRepository(repository)
             let pipeline = PipelineRecord(repositoryID: repository.id, name: "P", createdAt: Date())
-            try await setup.insertPipeline(pipeline, configuration: ConfigurationRecord(
-                pipelineID: pipeline.id, version: 1, configuration: PipelineConfiguration(), hash: "0", savedAt: Date()))
+            try await setup.insertPipeline(pipeline)
             var random = RandomSource(seed: 42)
             var committed = Set<ModelID>()
             for round in 0..<50 {

@@ -16,9 +16,10 @@ struct TutorialTests {
         let clock = ManualWallClock(now: Fixtures.start)
         let workspace = try Fixtures.workspace(clock: clock)
         let repository = try await workspace.createRepository(named: "Default", description: "tutorial")
-        let pipeline = try await workspace.createPipeline(named: "Breast cancer", in: repository.id)
+        let pipeline = try await repository.createPipeline(named: "Breast cancer")
+        let deployment = pipeline.deployment
 
-        let save = try await workspace.configure(pipeline.id) { config in
+        let save = try await pipeline.configure { config in
             config.dataset = DatasetStep(
                 training: .csv(path: Fixtures.tutorialCSV), split: RandomSplit(testFraction: 0.15, seed: 27_062_020),
                 label: "diagnosis", features: .all(excluding: Self.excluded), keys: ["id"])
@@ -30,12 +31,12 @@ struct TutorialTests {
             config.tuning["random_state"] = .single(0)
             config.preferences.threads[.training] = 2
         }
-        #expect(save.record.version == 2)
+        #expect(save.record.version == 1, "a new pipeline's first configuration is version 1")
         #expect(save.incomplete.isEmpty)
         #expect(save.record.configuration.tuning.combinationCount == 15)
 
         // Dataset generation and training.
-        let first = try await workspace.run(pipeline.id, jobs: [.training, .datasetGeneration])
+        let first = try await pipeline.run(jobs: [.training, .datasetGeneration])
         let events = await collect(first)
         let record = await first.result()
         #expect(record.status == .succeeded, "\(record.outcomes)")
@@ -49,13 +50,13 @@ struct TutorialTests {
         #expect(record.savedModels.count == 1)
 
         // Only the best combination is saved, with its lineage.
-        let models = try await workspace.models(of: pipeline.id)
+        let models = try await pipeline.models()
         #expect(models.count == 1)
         let firstModel = try #require(models.first)
         let bestScore = try #require(record.combinations.compactMap(\.score).max())
         #expect(firstModel.validationScore == ScoreValue(name: "accuracy", value: bestScore))
         #expect(firstModel.status == .saved)
-        #expect(firstModel.version == 2)
+        #expect(firstModel.version == 1)
         #expect(firstModel.estimator == "RandomForestClassifier")
         #expect(firstModel.hyperParameters["n_estimators"].map { Self.treeCounts.contains($0) } == true)
         #expect(firstModel.hyperParameters["criterion"] == .string("gini"))  // defaults are recorded too
@@ -69,20 +70,20 @@ struct TutorialTests {
         #expect((firstModel.meanPredictionSeconds ?? 0) > 0)
 
         // Testing: every scoring function on the testing set.
-        let tested = try await workspace.run(pipeline.id, jobs: [.testing]).result()
+        let tested = try await pipeline.run(jobs: [.testing]).result()
         #expect(tested.status == .succeeded, "\(tested.outcomes)")
-        let afterTesting = try await workspace.model(firstModel.id)
+        let afterTesting = try await workspace.registry.model(firstModel.id)
         #expect(afterTesting.status == .tested)
-        #expect(Set(afterTesting.testingScores.keys) == ["accuracy", "f1"])
-        #expect((afterTesting.testingScores["accuracy"] ?? 0) > 0.9)
+        #expect(afterTesting.testingScores.map(\.name) == ["accuracy", "f1"])
+        #expect((afterTesting.testingScore(named: "accuracy") ?? 0) > 0.9)
 
         // Manual deployment and predictions, labels in their original form.
-        #expect(try await workspace.deployedModelID(of: pipeline.id) == nil)
-        try await workspace.deploy(firstModel.id, in: pipeline.id, expecting: nil)
-        #expect(try await workspace.deployedModelID(of: pipeline.id) == firstModel.id)
+        #expect(try await deployment.current() == nil)
+        try await deployment.deploy(firstModel.id, ifCurrent: nil)
+        #expect(try await deployment.current()?.id == firstModel.id)
         let table = try CSV.read(contentsOf: try Fixtures.directory.appendingPathComponent(Fixtures.tutorialCSV))
         let sample = try table.rows(at: Array(0..<20))
-        let batch = try await workspace.predict(sample, with: pipeline.id)
+        let batch = try await deployment.predict(sample)
         #expect(batch.modelID == firstModel.id)
         #expect(batch.values.count == 20)
         let truth = try sample.column(named: "diagnosis")
@@ -91,37 +92,37 @@ struct TutorialTests {
         #expect(batch.probabilities?.columns == 2)
         let features = firstModel.schema.features.map(\.name)
         let records = (0..<3).map { row in Dictionary(uniqueKeysWithValues: features.map { ($0, sample.row(row)[$0]) }) }
-        let single = try await workspace.predict(records, with: pipeline.id)
+        let single = try await deployment.predict(records)
         #expect(single.values == Array(batch.values.prefix(3)))
 
         // Automatic deployment: best testing score within 14 days.
-        try await workspace.configure(pipeline.id) { config in
+        try await pipeline.configure { config in
             config.selection.autoDeploy = .bestTestingScore(window: 14 * 86_400)
             config.tuning["max_depth"] = .single(3)
             config.tuning["n_estimators"] = .single(30)
         }
         clock.advance(by: 3_600)
-        let second = try await workspace.run(pipeline.id).result()
+        let second = try await pipeline.run().result()
         #expect(second.status == .succeeded, "\(second.outcomes)")
         #expect(second.outcomes.map(\.status) == [.succeeded, .succeeded, .succeeded, .succeeded])
-        let all = try await workspace.models(of: pipeline.id)
+        let all = try await pipeline.models()
         #expect(all.count == 2)
-        #expect(all.map(\.version) == [2, 3])
+        #expect(all.map(\.version) == [1, 2])
         let testedModels = all.filter { $0.status == .tested }
         let best = try #require(testedModels.max { a, b in
-            (a.testingScores["accuracy"] ?? 0, a.createdAt) < (b.testingScores["accuracy"] ?? 0, b.createdAt)
+            (a.testingScore(named: "accuracy") ?? 0, a.createdAt) < (b.testingScore(named: "accuracy") ?? 0, b.createdAt)
         })
-        #expect(try await workspace.deployedModelID(of: pipeline.id) == best.id)
+        #expect(try await deployment.current()?.id == best.id)
         // The testing set only grows: the second generation added nothing new.
         #expect(all.last?.lineage?.testingRows == testingRows)
         #expect(all.last?.lineage?.datasetGeneration == 2)
 
         // Fifteen days later nothing is inside the window: the deployment stays.
         clock.advance(by: 15 * 86_400)
-        let late = try await workspace.run(pipeline.id, jobs: [.deployment]).result()
+        let late = try await pipeline.run(jobs: [.deployment]).result()
         #expect(late.outcomes.first?.summary == "no tested model within the window")
-        #expect(try await workspace.deployedModelID(of: pipeline.id) == best.id)
-        let history = try await workspace.deploymentHistory(of: pipeline.id)
+        #expect(try await deployment.current()?.id == best.id)
+        let history = try await deployment.history()
         #expect(history.first?.modelID == firstModel.id)
         #expect(history.last?.modelID == best.id)
     }

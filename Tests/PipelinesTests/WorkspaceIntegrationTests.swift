@@ -25,8 +25,8 @@ struct WorkspaceIntegrationTests {
             let workspace = try Fixtures.workspace()
             let git = GitConnection(workingTree: tree)
             let repository = try await workspace.createRepository(named: "Versioned", git: git)
-            let pipeline = try await workspace.createPipeline(named: "Line Fit", in: repository.id)
-            let save = try await workspace.configure(pipeline.id) { config in
+            let pipeline = try await repository.createPipeline(named: "Line Fit")
+            let save = try await pipeline.configure { config in
                 config.dataset = DatasetStep(training: .csv(path: Fixtures.tutorialCSV), label: "diagnosis", keys: ["id"])
                 config.training = TrainingStep(estimator: "GaussianNB")
             }
@@ -36,25 +36,25 @@ struct WorkspaceIntegrationTests {
             let file = tree.appendingPathComponent("pipelines").appendingPathComponent(fileName)
             let text = try String(contentsOf: file, encoding: .utf8)
             #expect(text.contains("\"estimator\" : \"GaussianNB\""))
-            #expect(text.contains("\"version\" : 2"))
+            #expect(text.contains("\"version\" : 1"), "a new pipeline's first configuration is version 1")
             let log = try git.log(fileName: fileName)
-            #expect(log.first?.subject == "Pipeline Line Fit: configuration version 2")
+            #expect(log.first?.subject == "Pipeline Line Fit: configuration version 1")
 
             // A Git failure is reported, and the configuration is saved anyway.
             let lock = tree.appendingPathComponent(".git/index.lock")
             try Data().write(to: lock)
-            let failed = try await workspace.configure(pipeline.id) { $0.preferences.description = "locked" }
+            let failed = try await pipeline.configure { $0.preferences.description = "locked" }
             #expect(failed.gitError != nil)
-            #expect(failed.record.version == 3)
-            #expect(try await workspace.currentConfiguration(pipeline.id).configuration.preferences.description == "locked")
+            #expect(failed.record.version == 2)
+            #expect(try await pipeline.configuration().configuration.preferences.description == "locked")
             try FileManager.default.removeItem(at: lock)
 
             // Renaming moves the file; deleting removes it.
-            try await workspace.renamePipeline(pipeline.id, to: "Renamed")
+            try await pipeline.rename(to: "Renamed")
             let renamed = tree.appendingPathComponent("pipelines/renamed-\(pipeline.id.rawValue.prefix(8)).json")
             #expect(FileManager.default.fileExists(atPath: renamed.path))
             #expect(!FileManager.default.fileExists(atPath: file.path))
-            try await workspace.deletePipeline(pipeline.id)
+            try await pipeline.delete()
             #expect(!FileManager.default.fileExists(atPath: renamed.path))
         }
     }
@@ -65,7 +65,7 @@ struct WorkspaceIntegrationTests {
         let plain = FileManager.default.temporaryDirectory.appendingPathComponent("mlpipe-plain-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: plain, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: plain) }
-        await #expect(throws: PipelineError.self) {
+        await #expect(throws: PipelineError.git(repository: "Broken", .notAWorkTree(path: plain.path))) {
             try await workspace.createRepository(named: "Broken", git: GitConnection(workingTree: plain))
         }
         #expect(try await workspace.repositories().isEmpty)
@@ -76,40 +76,41 @@ struct WorkspaceIntegrationTests {
         let clock = ManualWallClock(now: Fixtures.start)
         let workspace = try WorkspaceTests.customWorkspace(clock: clock)
         let pipeline = try await WorkspaceTests.regressionPipeline(workspace)
-        let trigger = try await workspace.addTrigger(
-            to: pipeline.id, schedule: try TriggerSchedule(parsing: "@daily", now: clock.now), jobs: [.datasetGeneration, .training])
-        #expect(try await workspace.triggers(of: pipeline.id) == [trigger])
+        let trigger = try await pipeline.addTrigger(
+            schedule: try TriggerSchedule(parsing: "@daily", now: clock.now), jobs: [.datasetGeneration, .training])
+        #expect(try await pipeline.triggers() == [trigger])
 
         let loop = Task { try await workspace.runScheduler(refresh: 3_600) }
         defer { loop.cancel() }
         await clock.waitForSleepers(count: 2)  // the scheduler and its refresh loop
         clock.advance(to: Fixtures.start.addingTimeInterval(86_400))
-        let runs = try await waitForRuns(workspace, pipeline.id, count: 1)
+        let runs = try await waitForRuns(pipeline, count: 1)
         let run = try #require(runs.first)
         #expect(run.origin == .trigger(trigger.id, scheduledAt: Fixtures.start.addingTimeInterval(86_400)))
         #expect(run.status == .succeeded)
 
         // A firing while the pipeline runs is skipped and recorded.
-        try await workspace.configure(pipeline.id) { $0.training.estimator = "SlowRegressor" }
-        let manual = try await workspace.run(pipeline.id, jobs: [.training])
+        try await pipeline.configure { $0.training.estimator = "SlowRegressor" }
+        let manual = try await pipeline.run(jobs: [.training])
         let target = TriggerTarget(triggerID: trigger.id, pipelineID: pipeline.id, jobs: [.training])
         await workspace.fireTrigger(target, scheduledAt: clock.now)
         manual.cancel()
         _ = await manual.result()
-        let all = try await workspace.runs(of: pipeline.id)
+        let all = try await pipeline.runs()
         #expect(all.contains { $0.status == .skipped && $0.error == "the pipeline was already running" })
 
-        try await workspace.removeTrigger(trigger.id)
-        #expect(try await workspace.triggers().isEmpty)
+        try await pipeline.removeTrigger(trigger.id)
+        #expect(try await pipeline.triggers().isEmpty)
+        await #expect(throws: PipelineError.notFound(.trigger(trigger.id))) { try await pipeline.removeTrigger(trigger.id) }
     }
 
     /// Polls the store until the pipeline has `count` finished runs (at most ~10 s).
-    private func waitForRuns(_ workspace: Workspace, _ id: PipelineID, count: Int) async throws -> [RunRecord] {
+    private func waitForRuns(_ pipeline: Pipeline, count: Int) async throws -> [RunRecord] {
         for _ in 0..<1_000 {
-            let runs = try await workspace.runs(of: id)
-            if runs.count >= count && runs.allSatisfy({ $0.finishedAt != nil }) && !workspace.isRunning(id) { return runs }
+            let runs = try await pipeline.runs()
+            if runs.count >= count && runs.allSatisfy({ $0.finishedAt != nil }) && !pipeline.isRunning { return runs }
             try await Task.sleep(for: .milliseconds(10))
         }
-        return try await workspace.runs(of: id)
+        return try await pipeline.runs()
     }
 }

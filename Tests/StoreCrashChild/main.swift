@@ -40,7 +40,7 @@ do {
         try await store.insertModel(record, artifact: artifact(for: record.id))
         FileHandle.standardOutput.write(Data("committed \(record.id.rawValue)\n".utf8))  // unbuffered write(2)
         let current = try await store.deployment(in: .pipeline(pipelineID))?.modelID
-        _ = try await store.deploy(record.id, in: .pipeline(pipelineID), expecting: current)
+        _ = try await store.swapDeployment(in: .pipeline(pipelineID), to: record.id, expecting: .current(current))
         FileHandle.standardOutput.write(Data("deployed \(record.id.rawValue)\n".utf8))
     }
 } catch {

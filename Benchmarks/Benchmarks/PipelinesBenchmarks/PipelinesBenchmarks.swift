@@ -38,31 +38,29 @@ func storeWithPipeline(_ name: String) async throws -> (SQLiteStore, PipelineRec
     let repository = RepositoryRecord(name: "bench", createdAt: Date())
     try await store.insertRepository(repository)
     let pipeline = PipelineRecord(repositoryID: repository.id, name: name, createdAt: Date())
-    try await store.insertPipeline(pipeline, configuration: ConfigurationRecord(
-        pipelineID: pipeline.id, version: 1, configuration: PipelineConfiguration(), hash: "0", savedAt: Date()))
+    try await store.insertPipeline(pipeline)
     return (store, pipeline)
 }
 
 /// A workspace on SQLite with a LinearRegression pipeline on a seeded table, after one
 /// dataset generation and one training run.
-func workspaceWithLinearPipeline(_ name: String, rows: Int, features: Int, seed: UInt64) async throws -> (Workspace, PipelineID) {
+func workspaceWithLinearPipeline(_ name: String, rows: Int, features: Int, seed: UInt64) async throws -> Pipeline {
     let workspace = Workspace(store: try SQLiteStore(path: try temporaryStorePath(name)))
-    let repository = try await workspace.createRepository(named: "bench")
-    let pipeline = try await workspace.createPipeline(named: name, in: repository.id)
+    let pipeline = try await workspace.createRepository(named: "bench").createPipeline(named: name)
     let table = try regressionTable(rows: rows, features: features, seed: seed)
-    try await workspace.configure(pipeline.id) { config in
+    try await pipeline.configure { config in
         config.dataset = DatasetStep(training: .table(table), split: RandomSplit(testFraction: 0.2, seed: 1), label: "y",
                                      features: .all(excluding: []), keys: ["id"])
         config.training = TrainingStep(estimator: "LinearRegression", validation: .none)
     }
-    let run = try await workspace.run(pipeline.id, jobs: [.datasetGeneration, .training]).result()
+    let run = try await pipeline.run(jobs: [.datasetGeneration, .training]).result()
     guard run.status == .succeeded else { throw BenchmarkSetupFailure("training failed: \(run.outcomes)") }
-    return (workspace, pipeline.id)
+    return pipeline
 }
 
 /// Shared state built once per benchmark in its setup.
 final class Fixture: @unchecked Sendable {
-    var workspace: Workspace?
+    var deployment: Deployment?
     var pipeline: PipelineID?
     var store: SQLiteStore?
     var models: [ModelID] = []
@@ -76,11 +74,11 @@ let storing = Fixture()
 
 /// A workspace on SQLite with a deployed LinearRegression over 5 features.
 func setUpPrediction() async throws {
-    let (workspace, pipeline) = try await workspaceWithLinearPipeline("predict", rows: 2_000, features: 5, seed: 1)
-    guard let model = try await workspace.models(of: pipeline).first else { throw BenchmarkSetupFailure("no model") }
-    try await workspace.deploy(model.id, in: pipeline, expecting: nil)
-    prediction.workspace = workspace
-    prediction.pipeline = pipeline
+    let pipeline = try await workspaceWithLinearPipeline("predict", rows: 2_000, features: 5, seed: 1)
+    guard let model = try await pipeline.models().first else { throw BenchmarkSetupFailure("no model") }
+    try await pipeline.deployment.deploy(model.id, ifCurrent: nil)
+    prediction.deployment = pipeline.deployment
+    prediction.pipeline = pipeline.id
 }
 
 /// A SQLite store holding 10,000 small models of one pipeline.
@@ -104,13 +102,14 @@ func setUpListing() async throws {
 
 /// A SQLite store with two deployable models of one pipeline.
 func setUpSwitching() async throws {
-    let (workspace, pipeline) = try await workspaceWithLinearPipeline("switch", rows: 500, features: 3, seed: 2)
-    _ = try await workspace.run(pipeline, jobs: [.training]).result()
-    switching.models = try await workspace.models(of: pipeline).map(\.id)
+    let pipeline = try await workspaceWithLinearPipeline("switch", rows: 500, features: 3, seed: 2)
+    let again = try await pipeline.run(jobs: [.training]).result()
+    guard again.status == .succeeded else { throw BenchmarkSetupFailure("training failed: \(again.outcomes)") }
+    switching.models = try await pipeline.models().map(\.id)
     guard switching.models.count == 2 else { throw BenchmarkSetupFailure("expected two models") }
-    try await workspace.deploy(switching.models[0], in: pipeline, expecting: nil)
-    switching.workspace = workspace
-    switching.pipeline = pipeline
+    try await pipeline.deployment.deploy(switching.models[0], ifCurrent: nil)
+    switching.deployment = pipeline.deployment
+    switching.pipeline = pipeline.id
 }
 
 /// A 200,000 × 50 training set (MLDatasets after one generation run of 250,000 rows, 20% to
@@ -137,10 +136,10 @@ let benchmarks: @Sendable () -> Void = {
         // every sample, which at one prediction per sample measured the harness, not us.
         scalingFactor: .kilo, maxDuration: .seconds(10), maxIterations: 2_000, setup: setUpPrediction
     )) { benchmark in
-        guard let workspace = prediction.workspace, let pipeline = prediction.pipeline else { return }
+        guard let deployment = prediction.deployment else { return }
         let record: [String: Value] = ["x0": 0.1, "x1": -0.2, "x2": 0.3, "x3": 1.5, "x4": -0.7]
         for _ in benchmark.scaledIterations {
-            blackHole(try await workspace.predict([record], with: pipeline))
+            blackHole(try await deployment.predict([record]))
         }
     }
 
@@ -160,11 +159,11 @@ let benchmarks: @Sendable () -> Void = {
         metrics: [.wallClock], timeUnits: .microseconds, warmupIterations: 2, maxDuration: .seconds(10), maxIterations: 500,
         setup: setUpSwitching
     )) { benchmark in
-        guard let workspace = switching.workspace, let pipeline = switching.pipeline else { return }
+        guard let deployment = switching.deployment else { return }
         var current = switching.models[0]
         for _ in benchmark.scaledIterations {
             let next = current == switching.models[0] ? switching.models[1] : switching.models[0]
-            try await workspace.deploy(next, in: pipeline, expecting: current)
+            try await deployment.deploy(next, ifCurrent: current)
             current = next
         }
         switching.models = current == switching.models[0] ? switching.models : switching.models.reversed()

@@ -1,0 +1,185 @@
+import Foundation
+import Pipelines
+import Synchronization
+
+/// An ``InMemoryStore`` with one flaw, to prove the conformance suite catches it. Each
+/// flaw breaks one promise of the store contract a backend could plausibly get wrong.
+struct FlawedStore: PipelineStorage {
+    enum Flaw: CaseIterable, Sendable {
+        /// `swapDeployment(…, expecting: .current(x))` swaps whatever is deployed, whatever `x` says.
+        case ignoresExpectedDeployment
+        /// `repositories()` lists by descending name.
+        case unsortedRepositories
+        /// `model(_:)` and `models(matching:)` round model dates to the millisecond.
+        case millisecondModelDates
+        /// A swap to the model already deployed is not a no-op: it undeploys and deploys the
+        /// model again, appending two records and answering `changed`.
+        case unchangedSwapAppends
+        /// An `.anyModel` swap does not read what it replaces: its record names no previous model.
+        case anyModelForgetsPrevious
+        /// Deletions ignore the core's orphaning closure and apply the store's own rule
+        /// (the pre-closure one: the former pipeline's name only, no identifier).
+        case ignoresOrphaning
+        /// `insertModel` accepts an imported model whose name and version are taken.
+        case acceptsDuplicateImportedVersion
+    }
+
+    /// Records of `.anyModel` swaps, which ``Flaw/anyModelForgetsPrevious`` reports
+    /// without their previous model; and a counter for placeholder versions.
+    private final class Memory: Sendable {
+        let anyModelRecords = Mutex(Set<DeploymentRecord>())
+        let placeholders = Mutex(0)
+    }
+
+    let base: InMemoryStore
+    let flaw: Flaw
+    private let memory = Memory()
+
+    init(clock: ManualWallClock, flaw: Flaw) {
+        base = InMemoryStore(clock: clock)
+        self.flaw = flaw
+    }
+
+    // Repositories
+    func insertRepository(_ repository: RepositoryRecord) async throws { try await base.insertRepository(repository) }
+    func updateRepository(_ repository: RepositoryRecord) async throws { try await base.updateRepository(repository) }
+    func repository(_ id: RepositoryID) async throws -> RepositoryRecord? { await base.repository(id) }
+    func repositories() async throws -> [RepositoryRecord] {
+        let sorted = await base.repositories()
+        return flaw == .unsortedRepositories ? sorted.sorted { $0.name > $1.name } : sorted
+    }
+    func deleteRepository(_ id: RepositoryID, includingPipelines: Bool, orphaning: ModelOrphaning) async throws {
+        if flaw == .ignoresOrphaning {
+            try await base.deleteRepository(id, includingPipelines: includingPipelines, orphaning: Self.ownOrphaning)
+        } else {
+            try await base.deleteRepository(id, includingPipelines: includingPipelines, orphaning: orphaning)
+        }
+    }
+
+    // Pipelines
+    func insertPipeline(_ pipeline: PipelineRecord) async throws { try await base.insertPipeline(pipeline) }
+    func renamePipeline(_ id: PipelineID, to name: String, at date: Date) async throws -> PipelineRecord {
+        try await base.renamePipeline(id, to: name, at: date)
+    }
+    func pipeline(_ id: PipelineID) async throws -> PipelineRecord? { await base.pipeline(id) }
+    func pipelines(in repository: RepositoryID?) async throws -> [PipelineRecord] { await base.pipelines(in: repository) }
+    func appendConfiguration(_ configuration: ConfigurationRecord) async throws { try await base.appendConfiguration(configuration) }
+    func configuration(of pipeline: PipelineID, version: Int?) async throws -> ConfigurationRecord? {
+        await base.configuration(of: pipeline, version: version)
+    }
+    func configurations(of pipeline: PipelineID) async throws -> [ConfigurationRecord] { await base.configurations(of: pipeline) }
+    func deletePipeline(_ id: PipelineID, orphaning: ModelOrphaning) async throws {
+        if flaw == .ignoresOrphaning {
+            try await base.deletePipeline(id, orphaning: Self.ownOrphaning)
+        } else {
+            try await base.deletePipeline(id, orphaning: orphaning)
+        }
+    }
+
+    /// The rule ``Flaw/ignoresOrphaning`` applies instead of the one it is given.
+    private static let ownOrphaning: ModelOrphaning = { model, pipeline in
+        var orphan = model
+        orphan.origin = .orphaned(formerPipeline: nil, name: pipeline.name)
+        orphan.repositoryID = nil
+        orphan.lineID = model.id
+        return orphan
+    }
+
+    // Datasets
+    func saveDatasets(_ snapshot: DatasetSnapshot) async throws { try await base.saveDatasets(snapshot) }
+    func datasets(of pipeline: PipelineID) async throws -> DatasetSnapshot? { await base.datasets(of: pipeline) }
+
+    // Models
+    func insertModel(_ model: ModelRecord, artifact: Data?) async throws {
+        do {
+            try await base.insertModel(model, artifact: artifact)
+        } catch StoreError.duplicateVersion where flaw == .acceptsDuplicateImportedVersion {
+            // Slip it in under a free version, then give it the taken one (updates check nothing).
+            var placeholder = model
+            placeholder.version = Int.min + memory.placeholders.withLock { count in
+                count += 1
+                return count
+            }
+            try await base.insertModel(placeholder, artifact: artifact)
+            try await base.updateModel(model, removingArtifact: false)
+        }
+    }
+    func updateModel(_ model: ModelRecord, removingArtifact: Bool) async throws {
+        try await base.updateModel(model, removingArtifact: removingArtifact)
+    }
+    func model(_ id: ModelID) async throws -> ModelRecord? { await base.model(id).map(degrade) }
+    func models(matching filter: ModelFilter, offset: Int, limit: Int?) async throws -> [ModelRecord] {
+        await base.models(matching: filter, offset: offset, limit: limit).map(degrade)
+    }
+    func countModels(matching filter: ModelFilter) async throws -> Int { await base.countModels(matching: filter) }
+    func artifact(of model: ModelID) async throws -> Data? { await base.artifact(of: model) }
+    func deleteModel(_ id: ModelID) async throws { try await base.deleteModel(id) }
+
+    private func degrade(_ model: ModelRecord) -> ModelRecord {
+        guard flaw == .millisecondModelDates else { return model }
+        func milliseconds(_ date: Date) -> Date {
+            Date(timeIntervalSince1970: (date.timeIntervalSince1970 * 1_000).rounded() / 1_000)
+        }
+        var degraded = model
+        degraded.createdAt = milliseconds(model.createdAt)
+        degraded.testedAt = model.testedAt.map(milliseconds)
+        return degraded
+    }
+
+    // Deployments
+    func deployment(in scope: DeploymentScope) async throws -> DeploymentRecord? { await base.deployment(in: scope).map(forget) }
+
+    func swapDeployment(in scope: DeploymentScope, to model: ModelID?, expecting expected: DeploymentExpectation) async throws
+        -> DeploymentSwap
+    {
+        switch (flaw, expected) {
+        case (.ignoresExpectedDeployment, .current):
+            while true {
+                let current = await base.deployment(in: scope)?.modelID
+                do {
+                    return try await base.swapDeployment(in: scope, to: model, expecting: .current(current))
+                } catch StoreError.deploymentConflict {
+                    continue  // someone swapped in between: overwrite again
+                }
+            }
+        case (.unchangedSwapAppends, _):
+            let current = await base.deployment(in: scope)?.modelID
+            guard let model, current == model else { return try await base.swapDeployment(in: scope, to: model, expecting: expected) }
+            if case .current(let wanted) = expected, wanted != current {
+                throw StoreError.deploymentConflict(scope: scope, expected: wanted, found: current)
+            }
+            _ = try await base.swapDeployment(in: scope, to: nil, expecting: .current(model))
+            return try await base.swapDeployment(in: scope, to: model, expecting: .current(nil))
+        case (.anyModelForgetsPrevious, .anyModel):
+            let swap = try await base.swapDeployment(in: scope, to: model, expecting: .anyModel)
+            if swap.changed, let record = swap.record { memory.anyModelRecords.withLock { _ = $0.insert(record) } }
+            return DeploymentSwap(record: swap.record.map(forget), changed: swap.changed)
+        default:
+            let swap = try await base.swapDeployment(in: scope, to: model, expecting: expected)
+            return DeploymentSwap(record: swap.record.map(forget), changed: swap.changed)
+        }
+    }
+
+    func deploymentHistory(in scope: DeploymentScope) async throws -> [DeploymentRecord] {
+        await base.deploymentHistory(in: scope).map(forget)
+    }
+
+    /// A record as ``Flaw/anyModelForgetsPrevious`` stored it.
+    private func forget(_ record: DeploymentRecord) -> DeploymentRecord {
+        guard flaw == .anyModelForgetsPrevious, memory.anyModelRecords.withLock({ $0.contains(record) }) else { return record }
+        var forgotten = record
+        forgotten.previousModelID = nil
+        return forgotten
+    }
+
+    // Runs
+    func insertRun(_ run: RunRecord) async throws { try await base.insertRun(run) }
+    func updateRun(_ run: RunRecord) async throws { try await base.updateRun(run) }
+    func run(_ id: RunID) async throws -> RunRecord? { await base.run(id) }
+    func runs(of pipeline: PipelineID) async throws -> [RunRecord] { await base.runs(of: pipeline) }
+
+    // Triggers
+    func insertTrigger(_ trigger: TriggerRecord) async throws { try await base.insertTrigger(trigger) }
+    func deleteTrigger(_ id: TriggerID) async throws { try await base.deleteTrigger(id) }
+    func triggers(of pipeline: PipelineID?) async throws -> [TriggerRecord] { await base.triggers(of: pipeline) }
+}
