@@ -28,24 +28,19 @@ struct DeployCommand: AsyncParsableCommand {
         let pipeline = try await target.find(in: workspace)
         let name = try await pipeline.record().name
         let chosen = try await findModel(model, in: workspace).id
-        let deployment = pipeline.deployment
-        let record: DeploymentRecord
-        let changed: Bool
+        let change: DeploymentChange
         if let expect {
             let expected = expect.lowercased() == "none" ? nil : try await findModel(expect, in: workspace).id
             do {
-                record = try await deployment.deploy(chosen, ifCurrent: expected)
+                change = try await pipeline.deployment.deploy(chosen, ifCurrent: expected)
             } catch {
                 guard let found = conflictFound(error) else { throw error }
                 throw CommandFailure("pipeline \(name): \(describeExpectation(expected, found: found)); nothing changed")
             }
-            changed = expected != chosen
         } else {
-            let outcome = try await deploy(chosen, on: deployment, logger: workspace.logger)
-            record = outcome.record
-            changed = outcome.changed
+            change = try await pipeline.deployment.deploy(chosen)
         }
-        try report(record, changed: changed, options: options, pipeline: name, verb: "deployed")
+        try report(change, options: options, pipeline: name, verb: "deployed")
     }
 }
 
@@ -55,37 +50,10 @@ private func describeExpectation(_ expected: ModelID?, found: ModelID?) -> Strin
     return "\(wanted), but " + (found.map { "model \($0) is" } ?? "none is")
 }
 
-/// Deploys `model` whatever is deployed meanwhile, and says whether the deployment changed
-/// (false when `model` was deployed already).
-///
-/// `Deployment.deploy(_:)` does not say whether it changed anything, so this reads the
-/// deployed model, then compare-and-swaps from it: a swap that succeeds from the model read
-/// tells exactly whether a record was appended. A lost race retries from the model the
-/// conflict names (another deployment won, so every loss is progress); when every attempt
-/// loses, the unconditional `Deployment.deploy(_:)` settles it (its `changed` then comes
-/// from one more read, exact unless yet another deployment slips in between).
-private func deploy(
-    _ model: ModelID, on deployment: Deployment, logger: Logger
-) async throws -> (record: DeploymentRecord, changed: Bool) {
-    var current = try await deployment.current()?.id
-    for _ in 0..<32 {
-        do {
-            return (try await deployment.deploy(model, ifCurrent: current), current != model)
-        } catch {
-            guard let found = conflictFound(error) else { throw error }
-            logger.debug("\(deployment.scope): another deployment came first (\(found?.rawValue ?? "none") is deployed now); trying again")
-            current = found
-        }
-    }
-    logger.debug("\(deployment.scope): every compare-and-swap lost a race; deploying whatever is deployed")
-    let before = try await deployment.current()?.id
-    return (try await deployment.deploy(model), before != model)
-}
-
 /// The model a lost compare-and-swap found deployed (`.some(nil)`: none), or nil for
 /// any other error.
-private func conflictFound(_ error: PipelineError) -> ModelID?? {
-    guard case .store(.deploymentConflict(_, _, let found)) = error else { return nil }
+private func conflictFound(_ error: any Error) -> ModelID?? {
+    guard case PipelineError.store(.deploymentConflict(_, _, let found))? = error as? PipelineError else { return nil }
     return .some(found)
 }
 
@@ -107,32 +75,22 @@ struct RollbackCommand: AsyncParsableCommand {
         let workspace = try options.workspace()
         let pipeline = try await target.find(in: workspace)
         let name = try await pipeline.record().name
-        let deployment = pipeline.deployment
-        let record: DeploymentRecord
-        let changed: Bool
-        if let to {
-            let model = try await findModel(to, in: workspace).id
-            let before = try await deployment.current()?.id
-            do {
-                record = try await deployment.rollback(to: model)
-            } catch {
-                throw rollbackFailure(error, pipeline: name, model: model)
+        let change: DeploymentChange
+        do {
+            if let to {
+                change = try await pipeline.deployment.rollback(to: try await findModel(to, in: workspace).id)
+            } else {
+                change = try await pipeline.deployment.rollback()
             }
-            changed = before != model
-        } else {
-            do {
-                record = try await deployment.rollback()
-            } catch {
-                throw rollbackFailure(error, pipeline: name, model: nil)
-            }
-            changed = true
+        } catch let error as PipelineError {
+            throw rollbackFailure(error, pipeline: name, model: to)
         }
-        try report(record, changed: changed, options: options, pipeline: name, verb: "rolled back to")
+        try report(change, options: options, pipeline: name, verb: "rolled back to")
     }
 }
 
 /// A rollback's failure said with the pipeline's name (the SDK names its id).
-private func rollbackFailure(_ error: PipelineError, pipeline: String, model: ModelID?) -> any Error {
+private func rollbackFailure(_ error: PipelineError, pipeline: String, model: String?) -> any Error {
     switch error {
     case .nothingToRollBack:
         if let model { return CommandFailure("pipeline \(pipeline): model \(model) was never deployed in it; nothing to roll back to") }
@@ -156,15 +114,14 @@ struct UndeployCommand: AsyncParsableCommand {
         let workspace = try options.workspace()
         let pipeline = try await target.find(in: workspace)
         let name = try await pipeline.record().name
-        let before = try await pipeline.deployment.current()?.id
-        let record = try await pipeline.deployment.undeploy()
-        let changed = before != nil
+        let change = try await pipeline.deployment.undeploy()
+        let changed = change?.changed ?? false
         if options.json {
-            var object = record.map(deploymentObject) ?? ["model": NSNull(), "previous": NSNull(), "deployedAt": NSNull()]
+            var object = change.map { deploymentObject($0.record) } ?? ["model": NSNull(), "previous": NSNull(), "deployedAt": NSNull()]
             object["changed"] = changed
             try printJSON(object)
-        } else if changed {
-            print("pipeline \(name): undeployed \(before?.rawValue ?? "nothing")")
+        } else if let change, changed {
+            print("pipeline \(name): undeployed \(change.previousModelID?.rawValue ?? "nothing")")
         } else {
             print("pipeline \(name): no model is deployed; nothing changed")
         }
@@ -172,12 +129,13 @@ struct UndeployCommand: AsyncParsableCommand {
 }
 
 /// Prints a deployment switch, or that nothing changed.
-private func report(_ record: DeploymentRecord, changed: Bool, options: GlobalOptions, pipeline: String, verb: String) throws {
+private func report(_ change: DeploymentChange, options: GlobalOptions, pipeline: String, verb: String) throws {
+    let record = change.record
     if options.json {
         var object = deploymentObject(record)
-        object["changed"] = changed
+        object["changed"] = change.changed
         try printJSON(object)
-    } else if changed {
+    } else if change.changed {
         print("pipeline \(pipeline): \(verb) \(record.modelID?.rawValue ?? "nothing") (was \(record.previousModelID?.rawValue ?? "nothing"))")
     } else {
         print("pipeline \(pipeline): model \(record.modelID?.rawValue ?? "none") is deployed already; nothing changed")

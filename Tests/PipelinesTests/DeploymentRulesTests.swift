@@ -111,11 +111,14 @@ struct DeploymentRulesTests {
             let pipeline = try await WorkspaceTests.regressionPipeline(workspace)
             let model = try await train(pipeline, clock: clock, count: 1)[0]
             let deployment = pipeline.deployment
-            let first = try await deployment.deploy(model)
+            let deployed = try await deployment.deploy(model)
+            #expect(deployed.changed)
+            let first = deployed.record
             clock.advance(by: 30)
-            #expect(try await deployment.deploy(model) == first)
-            #expect(try await deployment.deploy(model, ifCurrent: model) == first)
-            #expect(try await deployment.update { current in current?.id } == first)
+            let unchanged = DeploymentChange(record: first, changed: false)
+            #expect(try await deployment.deploy(model) == unchanged)
+            #expect(try await deployment.deploy(model, ifCurrent: model) == unchanged)
+            #expect(try await deployment.update { current in current?.id } == unchanged)
             #expect(try await deployment.history() == [first])
             await #expect(throws: PipelineError.store(.deploymentConflict(scope: deployment.scope, expected: nil, found: model))) {
                 try await deployment.deploy(model, ifCurrent: nil)
@@ -164,7 +167,9 @@ struct DeploymentRulesTests {
             #expect(undeployed.previousModelID == model)
             #expect(try await deployment.current() == nil)
             await #expect(throws: PipelineError.nothingDeployed(deployment.scope)) { _ = try await deployment.predict([["x": 1.0]]) }
-            #expect(try await deployment.undeploy() == undeployed, "undeploying again changes nothing")
+            #expect(undeployed.changed)
+            #expect(try await deployment.undeploy() == DeploymentChange(record: undeployed.record, changed: false),
+                    "undeploying again changes nothing")
             #expect(try await deployment.history().map(\.modelID) == [model, nil])
             #expect(try await workspace.registry.models(.deployedOnly).total == 0)
         }

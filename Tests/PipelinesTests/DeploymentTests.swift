@@ -106,7 +106,11 @@ struct DeploymentTests {
             for index in 0..<8 {
                 let candidate = ids[index % 2]
                 group.addTask {
-                    do throws(PipelineError) { return .success(try await deployment.deploy(candidate, ifCurrent: nil)) } catch { return .failure(error) }
+                    do throws(PipelineError) {
+                        return .success(try await deployment.deploy(candidate, ifCurrent: nil).record)
+                    } catch {
+                        return .failure(error)
+                    }
                 }
             }
             return await group.reduce(into: [Result<DeploymentRecord, PipelineError>]()) { $0.append($1) }

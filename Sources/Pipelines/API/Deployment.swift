@@ -1,6 +1,32 @@
 public import Foundation
 public import Tabular
 
+/// What a deployment call did: the scope's record afterwards, and whether it changed (false
+/// when the model asked for was deployed already, or nothing was deployed to undeploy).
+public struct DeploymentChange: Sendable, Hashable {
+    /// The scope's latest deployment record after the call.
+    public var record: DeploymentRecord
+    /// Whether the call appended a record (switched the deployed model).
+    public var changed: Bool
+
+    /// A deployment change.
+    public init(record: DeploymentRecord, changed: Bool) {
+        self.record = record
+        self.changed = changed
+    }
+
+    /// The change of a store swap, when the scope has a record.
+    init?(_ swap: DeploymentSwap) {
+        guard let record = swap.record else { return nil }
+        self.init(record: record, changed: swap.changed)
+    }
+
+    /// The model deployed after the call (nil: none).
+    public var modelID: ModelID? { record.modelID }
+    /// The model deployed before the record's switch.
+    public var previousModelID: ModelID? { record.previousModelID }
+}
+
 /// The one deployed model of a pipeline, or of a standalone model line — and the only
 /// place it changes.
 ///
@@ -65,11 +91,11 @@ public struct Deployment: Sendable, Hashable {
     /// Deploying the model that is deployed already changes nothing and returns its record.
     ///
     /// - Parameter model: A model of this pipeline (or line), not rejected, with its artifact.
-    /// - Returns: The scope's deployment record after the swap.
+    /// - Returns: The scope's deployment record after the swap, and whether it changed.
     /// - Throws: ``PipelineError/notDeployable(model:reason:)``, ``PipelineError/notFound(_:)``.
     @discardableResult
-    public func deploy(_ model: ModelID) async throws(PipelineError) -> DeploymentRecord {
-        try requireRecord(try await swap(to: model, expecting: .anyModel), model)
+    public func deploy(_ model: ModelID) async throws(PipelineError) -> DeploymentChange {
+        try change(try await swap(to: model, expecting: .anyModel), model)
     }
 
     /// Deploys `model` only if `expected` is deployed now (nil: if nothing is): a
@@ -79,8 +105,8 @@ public struct Deployment: Sendable, Hashable {
     ///   ``StoreError/deploymentConflict(scope:expected:found:)`` when another model is
     ///   deployed; ``PipelineError/notDeployable(model:reason:)``.
     @discardableResult
-    public func deploy(_ model: ModelID, ifCurrent expected: ModelID?) async throws(PipelineError) -> DeploymentRecord {
-        try requireRecord(try await swap(to: model, expecting: .current(expected)), model)
+    public func deploy(_ model: ModelID, ifCurrent expected: ModelID?) async throws(PipelineError) -> DeploymentChange {
+        try change(try await swap(to: model, expecting: .current(expected)), model)
     }
 
     /// Reads the deployed model, lets `decide` choose the model to deploy (nil: undeploy;
@@ -93,20 +119,21 @@ public struct Deployment: Sendable, Hashable {
     /// }
     /// ```
     ///
-    /// - Returns: The scope's deployment record afterwards (nil when it never had one).
+    /// - Returns: The scope's deployment afterwards and whether it changed (nil when the
+    ///   scope never had a deployment and `decide` chose none).
     /// - Throws: what `decide` throws; ``PipelineError/store(_:)`` with
     ///   ``StoreError/deploymentConflict(scope:expected:found:)`` when every attempt lost a
     ///   race; ``PipelineError/notDeployable(model:reason:)``.
     @discardableResult
     public func update(
         attempts: Int = 8, _ decide: (_ current: ModelRecord?) async throws(PipelineError) -> ModelID?
-    ) async throws(PipelineError) -> DeploymentRecord? {
+    ) async throws(PipelineError) -> DeploymentChange? {
         var conflict = PipelineError.store(.deploymentConflict(scope: scope, expected: nil, found: nil))
         for _ in 0..<max(attempts, 1) {
             let current = try await current()
             let chosen = try await decide(current)
             do {
-                return try await swap(to: chosen, expecting: .current(current?.id)).record
+                return DeploymentChange(try await swap(to: chosen, expecting: .current(current?.id)))
             } catch .store(.deploymentConflict(let scope, let expected, let found)) {
                 conflict = .store(.deploymentConflict(scope: scope, expected: expected, found: found))
                 continue
@@ -118,11 +145,12 @@ public struct Deployment: Sendable, Hashable {
     /// Undeploys: afterwards no model is deployed in this scope (predictions answer
     /// ``PipelineError/nothingDeployed(_:)``).
     ///
-    /// - Returns: The undeploy record, or the current record when nothing was deployed.
+    /// - Returns: The undeploy record (``DeploymentChange/changed`` false when nothing was
+    ///   deployed), or nil when the scope never had a deployment.
     /// - Throws: ``PipelineError/notFound(_:)``.
     @discardableResult
-    public func undeploy() async throws(PipelineError) -> DeploymentRecord? {
-        try await swap(to: nil, expecting: .anyModel).record
+    public func undeploy() async throws(PipelineError) -> DeploymentChange? {
+        DeploymentChange(try await swap(to: nil, expecting: .anyModel))
     }
 
     /// Deploys again the model deployed before the current one (the current record's
@@ -134,7 +162,7 @@ public struct Deployment: Sendable, Hashable {
     ///   ``PipelineError/notDeployable(model:reason:)`` when that model was erased or
     ///   rejected since; ``PipelineError/store(_:)`` when another deployment happened meanwhile.
     @discardableResult
-    public func rollback() async throws(PipelineError) -> DeploymentRecord {
+    public func rollback() async throws(PipelineError) -> DeploymentChange {
         guard let latest = try await storage({ try await store.deployment(in: scope) }), let previous = latest.previousModelID else {
             throw .nothingToRollBack(scope)
         }
@@ -146,7 +174,7 @@ public struct Deployment: Sendable, Hashable {
     /// - Throws: ``PipelineError/nothingToRollBack(_:)`` when the model was never deployed
     ///   here; ``PipelineError/notDeployable(model:reason:)`` when it was erased or rejected.
     @discardableResult
-    public func rollback(to model: ModelID) async throws(PipelineError) -> DeploymentRecord {
+    public func rollback(to model: ModelID) async throws(PipelineError) -> DeploymentChange {
         guard try await history().contains(where: { $0.modelID == model }) else { throw .nothingToRollBack(scope) }
         return try await deploy(model)
     }
@@ -154,6 +182,9 @@ public struct Deployment: Sendable, Hashable {
     // MARK: Predicting
 
     /// Predictions of the deployed model for records of feature name → value.
+    ///
+    /// Predictions read the cached deployment (see ``loadedModel()``), so a handle of a
+    /// deleted pipeline answers ``PipelineError/nothingDeployed(_:)`` rather than `notFound`.
     ///
     /// ```swift
     /// let predictions = try await pipeline.deployment.predict([["temperature": 21.5, "line": "red"]])
@@ -216,6 +247,8 @@ public struct Deployment: Sendable, Hashable {
             }
             // The artifact's presence is checked by the store, inside the swap's transaction.
             if let problem = ModelRules.deploymentProblem(record, in: scope) {
+                // A deleted pipeline's handle: say so rather than blame its (now orphaned) model.
+                try await requireScope()
                 throw .notDeployable(model: model, reason: problem)
             }
         }
@@ -234,12 +267,12 @@ public struct Deployment: Sendable, Hashable {
         }
     }
 
-    /// The record of a swap to `model`: a store always has one then (the new record, or the
-    /// current one naming `model`); one that does not is failing.
-    private func requireRecord(_ swap: DeploymentSwap, _ model: ModelID) throws(PipelineError) -> DeploymentRecord {
+    /// The change of a swap to `model`: a store always has a record then (the new one, or
+    /// the current one naming `model`); one that does not is failing.
+    private func change(_ swap: DeploymentSwap, _ model: ModelID) throws(PipelineError) -> DeploymentChange {
         guard let record = swap.record, record.modelID == model else {
             throw .backend("the store answered a deployment of \(model) in \(scope) without its record")
         }
-        return record
+        return DeploymentChange(record: record, changed: swap.changed)
     }
 }

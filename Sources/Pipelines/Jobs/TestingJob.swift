@@ -129,8 +129,7 @@ enum DeploymentJob {
         guard let chosen else { return "no tested model within the window" }
         // The same path as a deployment by hand: the core's rules, one atomic swap, events.
         let deployment = Deployment(scope: .pipeline(pipelineID), workspace: context.workspace)
-        if try await deployment.current()?.id == chosen.id { return "model \(chosen.id) is already deployed" }
-        try await deployment.deploy(chosen.id)
-        return "deployed model \(chosen.id)"
+        let change = try await deployment.deploy(chosen.id)
+        return change.changed ? "deployed model \(chosen.id)" : "model \(chosen.id) is already deployed"
     }
 }
