@@ -87,16 +87,7 @@ extension StorageConformance {
         let history = try await store.deploymentHistory(in: scope)
         t.expectEqual(history.count, 1 + successes.count, "deploymentHistory(in:) count (1 + one record per successful swap)")
         t.expectEqual(history.first, seed, "deploymentHistory(in:) first record (the initial deployment)")
-        let broken = history.indices.dropFirst().filter { history[$0].previousModelID != history[$0 - 1].modelID }
-        if let index = broken.first {
-            t.fail("deploymentHistory(in:): \(broken.count) record(s) break the chain; the first, record \(index), has "
-                + "previousModelID \(Difference.render(history[index].previousModelID)) but the prior record deployed "
-                + "\(Difference.render(history[index - 1].modelID))")
-        }
-        let recorded = Dictionary(history.dropFirst().map { ($0, 1) }, uniquingKeysWith: +)
-        let returned = Dictionary(successes.map { ($0, 1) }, uniquingKeysWith: +)
-        t.expect(recorded == returned, "deploymentHistory(in:) after the seed should hold exactly the records the "
-            + "successful swaps returned: \(history.count - 1) recorded, \(successes.count) returned")
+        expectChained(history, holding: successes, what: "successful swaps", t)
         t.expectEqual(try await store.deployment(in: scope), history.last, "deployment(in:): the latest history record")
     }
 
@@ -145,16 +136,7 @@ extension StorageConformance {
         let history = try await store.deploymentHistory(in: scope)
         t.expectEqual(history.count, 1 + racers * anyModelRounds, "deploymentHistory(in:) count (the seed + one record per swap)")
         t.expectEqual(history.first, seed, "deploymentHistory(in:) first record (the seed)")
-        let broken = history.indices.dropFirst().filter { history[$0].previousModelID != history[$0 - 1].modelID }
-        if let index = broken.first {
-            t.fail("deploymentHistory(in:): \(broken.count) record(s) break the chain; the first, record \(index), has "
-                + "previousModelID \(Difference.render(history[index].previousModelID)) but the prior record deployed "
-                + "\(Difference.render(history[index - 1].modelID))")
-        }
-        let recorded = Dictionary(history.dropFirst().map { ($0, 1) }, uniquingKeysWith: +)
-        let returned = Dictionary(successes.map { ($0, 1) }, uniquingKeysWith: +)
-        t.expect(recorded == returned, "deploymentHistory(in:) after the seed should hold exactly the records the "
-            + ".anyModel swaps returned: \(history.count - 1) recorded, \(successes.count) returned")
+        expectChained(history, holding: successes, what: ".anyModel swaps", t)
         t.expectEqual(try await store.deployment(in: scope), history.last, "deployment(in:): the latest history record")
         let deployedOnly = ModelFilter(pipelineID: pipeline.id, deployedOnly: true)
         t.expectEqual(try await store.models(matching: deployedOnly).map(\.id), history.last?.modelID.map { [$0] } ?? [],
@@ -307,4 +289,21 @@ actor StartingGate {
         }
         await withCheckedContinuation { waiting.append($0) }
     }
+}
+
+/// Checks that every record after the seed replaces the model of the record before it,
+/// and that the records after the seed are exactly the ones the swaps returned.
+private func expectChained(
+    _ history: [DeploymentRecord], holding successes: [DeploymentRecord], what: String, _ t: CheckContext
+) {
+    let broken = history.indices.dropFirst().filter { history[$0].previousModelID != history[$0 - 1].modelID }
+    if let index = broken.first {
+        t.fail("deploymentHistory(in:): \(broken.count) record(s) break the chain; the first, record \(index), has "
+            + "previousModelID \(Difference.render(history[index].previousModelID)) but the prior record deployed "
+            + "\(Difference.render(history[index - 1].modelID))")
+    }
+    let recorded = Dictionary(history.dropFirst().map { ($0, 1) }, uniquingKeysWith: +)
+    let returned = Dictionary(successes.map { ($0, 1) }, uniquingKeysWith: +)
+    t.expect(recorded == returned, "deploymentHistory(in:) after the seed should hold exactly the records the "
+        + "\(what) returned: \(history.count - 1) recorded, \(successes.count) returned")
 }

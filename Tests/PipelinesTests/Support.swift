@@ -1,6 +1,6 @@
 import Estimators
 import Foundation
-import Pipelines
+@testable import Pipelines
 import Tabular
 import Testing
 
@@ -114,14 +114,7 @@ func expectNotDeployable(
 
 /// What tests that drive a store directly need of the core.
 enum StoreFixtures {
-    /// The core's orphaning rule (`ModelRules.orphan`), restated for tests that call
-    /// ``PipelineStore/deletePipeline(_:orphaning:)`` themselves: a standalone model that
-    /// remembers its pipeline, without repository, its own line.
-    static let orphan: ModelOrphaning = { model, pipeline in
-        var orphan = model
-        orphan.origin = .orphaned(formerPipeline: pipeline.id, name: pipeline.name)
-        orphan.repositoryID = nil
-        orphan.lineID = model.id
-        return orphan
-    }
+    /// The core's orphaning rule, for tests that call
+    /// ``PipelineStore/deletePipeline(_:orphaning:)`` themselves.
+    static let orphan: ModelOrphaning = ModelRules.orphan
 }
