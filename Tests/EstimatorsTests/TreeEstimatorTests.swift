@@ -159,6 +159,7 @@ struct TreeEstimatorTests {
         let fixture = try TreesReference.shared.get()
         #expect(fixture.sklearnVersion == "1.9.1")
         #expect(Set(fixture.cases.map(\.estimator)).count == 6)
+        #expect(!fixture.exactTrees.isEmpty, "the exact-split cases are parameterized from the fixture")
     }
 
     @Test("test scores are within 0.02 of scikit-learn's or better", arguments: TreesReference.cases("DecisionTree"))
