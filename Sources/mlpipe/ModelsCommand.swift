@@ -7,7 +7,11 @@ import Tabular
 /// Finds a model by its identifier or a unique prefix of it (tables show 8 characters).
 func findModel(_ text: String, in workspace: Workspace) async throws -> ModelRecord {
     let registry = workspace.registry
-    if let exact = try? await registry.model(ModelID(text)) { return exact }
+    do {
+        return try await registry.model(ModelID(text))
+    } catch {
+        guard case .notFound = error else { throw error }  // not a whole id: try it as a prefix
+    }
     let all = try await registry.models(ModelFilter(), offset: 0, limit: Int.max).models
     let matches = all.filter { $0.id.rawValue.hasPrefix(text.lowercased()) }
     guard let first = matches.first else { throw CommandFailure("no model with id '\(text)'") }
