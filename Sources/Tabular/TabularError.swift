@@ -18,6 +18,11 @@ public enum TabularError: Error, Equatable, Sendable {
     case missingValue(feature: String, row: Int)
     /// A categorical feature met a category it was not fitted on.
     case unknownCategory(feature: String, category: String, row: Int)
+    /// A feature's value at `row` cannot be encoded: NaN or infinity, or a value of another
+    /// type than the feature's.
+    case invalidValue(feature: String, row: Int, value: Value, expected: ColumnType)
+    /// A record (`row`) names something that is not a feature of the encoder.
+    case unknownFeature(String, row: Int, features: [String])
     /// A non-numeric value was found where a number is needed.
     case notNumeric(feature: String, type: ColumnType)
     /// A label value was not among the classes the encoder was fitted on.
@@ -49,6 +54,16 @@ extension TabularError: CustomStringConvertible {
         case let .missingValue(feature, row): return "feature '\(feature)' is missing at row \(row)"
         case let .unknownCategory(feature, category, row):
             return "feature '\(feature)' has category '\(category)' at row \(row), unseen when fitted"
+        case let .invalidValue(feature, row, value, expected):
+            let shown: String
+            switch value {
+            case .numeric(let x) where !x.isFinite: shown = "\(x) (not a finite number)"
+            case .categorical(let text): shown = "'\(text)' (a category)"
+            default: shown = "\(value)"
+            }
+            return "feature '\(feature)' at row \(row): \(shown) is not a \(expected.rawValue) value"
+        case let .unknownFeature(name, row, features):
+            return "row \(row): '\(name)' is not a feature (features: \(features.joined(separator: ", ")))"
         case let .notNumeric(feature, type): return "feature '\(feature)' is \(type), a number is needed"
         case let .unknownClass(label, value, row):
             return "label '\(label)' has value '\(value)' at row \(row), not among the fitted classes"

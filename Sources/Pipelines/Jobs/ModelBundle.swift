@@ -88,19 +88,11 @@ public struct LoadedModel: Sendable {
     public let bundle: ModelBundle
     /// The trained estimator.
     public let model: any TrainedModel
-    /// Where each feature's encoding starts in the model's input row, by feature name.
-    let featureOffsets: [String: Int]
-    /// The width of the model's input row.
-    let inputWidth: Int
 
     init(id: ModelID, bundle: ModelBundle, model: any TrainedModel) {
         self.id = id
         self.bundle = bundle
         self.model = model
-        let encoder = bundle.featureEncoder
-        let offsets = encoder.outputOffsets
-        featureOffsets = Dictionary(zip(encoder.features.map(\.name), offsets), uniquingKeysWith: { first, _ in first })
-        inputWidth = offsets[encoder.features.count]
     }
 
     /// Predictions for every row of `table` (which must hold the model's features; other

@@ -1,68 +1,40 @@
 import LinearAlgebra
 import Tabular
 
-/// Turns prediction records straight into the model's input rows, checking each value
-/// against the feature schema (no intermediate table: one allocation for the matrix).
+/// Turns prediction records into the model's input rows through the model's feature
+/// encoder — the same rule tables go through (``FeatureEncoder/transform(records:)``) — and
+/// says what is wrong in the terms of a record.
 enum RecordInput {
-    /// One row per record, encoded as the model's feature encoder does.
+    /// One row per record, encoded as the model's feature encoder encodes a table.
     ///
-    /// - Throws: ``PipelineError/invalidInput(record:feature:reason:)`` for a missing,
-    ///   unknown, null or wrongly typed feature, or an unknown category the encoder refuses.
+    /// - Throws: ``PipelineError/invalidInput(record:feature:reason:)`` for a missing value
+    ///   without imputation, an unknown feature, a value of the wrong type, NaN or infinity,
+    ///   or an unknown category the encoder refuses.
     /// - Complexity: O(records × features).
     static func matrix(_ records: [[String: Value]], for model: LoadedModel) throws(PipelineError) -> Matrix {
-        let encoder = model.bundle.featureEncoder
-        let width = model.inputWidth
-        var result = Matrix(rows: records.count, columns: width)
-        var failure: PipelineError?
-        result.withUnsafeMutableElements { out in
-            for (index, record) in records.enumerated() {
-                if record.count != encoder.features.count || record.keys.contains(where: { model.featureOffsets[$0] == nil }) {
-                    if let unknown = record.keys.sorted().first(where: { model.featureOffsets[$0] == nil }) {
-                        failure = .invalidInput(record: index, feature: unknown, reason: "not a feature of the model (features: \(encoder.features.map(\.name).joined(separator: ", ")))")
-                        return
-                    }
-                }
-                for feature in encoder.features {
-                    guard let offset = model.featureOffsets[feature.name] else { continue }
-                    guard let value = record[feature.name] else {
-                        failure = .invalidInput(record: index, feature: feature.name, reason: "missing")
-                        return
-                    }
-                    if let problem = write(value, of: feature, into: out, at: index * width + offset, unknown: encoder.unknownCategories) {
-                        failure = .invalidInput(record: index, feature: feature.name, reason: problem)
-                        return
-                    }
-                }
-            }
+        do {
+            return try model.bundle.featureEncoder.transform(records: records)
+        } catch {
+            throw invalidInput(error)
         }
-        if let failure { throw failure }
-        return result
     }
 
-    /// Writes one encoded value; returns what is wrong with it, if anything.
-    private static func write(
-        _ value: Value, of feature: FeatureEncoder.Feature, into out: UnsafeMutableBufferPointer<Double>, at position: Int,
-        unknown: FeatureEncoder.UnknownCategoryPolicy
-    ) -> String? {
-        switch (feature.encoding, value) {
-        case (_, .missing):
-            return "null"
-        case (.numeric, .numeric(let x)) where feature.type == .numeric || feature.type == .integer:
-            guard x.isFinite else { return "not a finite number" }
-            out[position] = x
-        case (.numeric, .integer(let x)) where feature.type == .numeric || feature.type == .integer:
-            out[position] = Double(x)
-        case (.numeric, .boolean(let b)) where feature.type == .boolean:
-            out[position] = b ? 1 : 0
-        case (.oneHot(let categories, _), .categorical(let category)):
-            if let slot = categories.firstIndex(of: category) {
-                out[position + slot] = 1
-            } else if unknown == .error {
-                return "unknown category '\(category)'"
+    /// The record-level error for an encoder error.
+    private static func invalidInput(_ error: TabularError) -> PipelineError {
+        switch error {
+        case let .missingValue(feature, row):
+            return .invalidInput(record: row, feature: feature, reason: "missing (null or absent) and the model does not impute it")
+        case let .unknownFeature(name, row, features):
+            return .invalidInput(record: row, feature: name, reason: "not a feature of the model (features: \(features.joined(separator: ", ")))")
+        case let .invalidValue(feature, row, value, expected):
+            if case .numeric(let x) = value, !x.isFinite {
+                return .invalidInput(record: row, feature: feature, reason: "not a finite number (\(x))")
             }
+            return .invalidInput(record: row, feature: feature, reason: "expected a \(expected.rawValue) value, got \(value)")
+        case let .unknownCategory(feature, category, row):
+            return .invalidInput(record: row, feature: feature, reason: "unknown category '\(category)'")
         default:
-            return "expected a \(feature.type.rawValue) value, got \(value)"
+            return .data(error)
         }
-        return nil
     }
 }

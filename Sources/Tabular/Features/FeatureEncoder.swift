@@ -148,8 +148,10 @@ public struct FeatureEncoder: Sendable, Hashable, Codable {
     /// - Throws: ``TabularError/unknownColumn(_:available:)``,
     ///   ``TabularError/typeMismatch(column:expected:actual:)`` when a feature's type
     ///   differs from fit time (integer for numeric is accepted),
-    ///   ``TabularError/missingValue(feature:row:)`` or
+    ///   ``TabularError/missingValue(feature:row:)``,
+    ///   ``TabularError/invalidValue(feature:row:value:expected:)`` for NaN or infinity, or
     ///   ``TabularError/unknownCategory(feature:category:row:)`` naming feature and row.
+    ///   Records are encoded by the same rule: ``transform(records:)``.
     /// - Complexity: O(rows × output columns), one pass per feature.
     public func transform(_ table: Table) throws(TabularError) -> Matrix {
         let offsets = outputOffsets
@@ -164,52 +166,19 @@ public struct FeatureEncoder: Sendable, Hashable, Codable {
         return result
     }
 
+    /// Encodes one column through the rule records use too (``write(_:of:into:at:row:)``).
     private func fill(
         _ out: inout UnsafeMutableBufferPointer<Double>, width: Int, offset: Int, feature: Feature, column: Column
     ) throws(TabularError) {
-        let rows = column.count
-        switch feature.encoding {
-        case .numeric(let imputed):
-            let compatible = column.type == feature.type || (feature.type == .numeric && column.type == .integer)
-                || (feature.type == .integer && column.type == .numeric)
-            guard compatible && column.type != .categorical else {
-                throw .typeMismatch(column: feature.name, expected: feature.type, actual: column.type)
-            }
-            for row in 0..<rows {
-                let value: Double
-                if column.isMissing(row) {
-                    guard let imputed else { throw .missingValue(feature: feature.name, row: row) }
-                    value = imputed
-                } else {
-                    switch column.values {
-                    case .numeric(let v): value = v[row]
-                    case .integer(let v): value = Double(v[row])
-                    case .boolean(let v): value = v[row] ? 1 : 0
-                    case .categorical: value = 0
-                    }
-                }
-                out[row * width + offset] = value
-            }
-        case .oneHot(let categories, let imputed):
-            guard case .categorical(let values) = column.values else {
-                throw .typeMismatch(column: feature.name, expected: .categorical, actual: column.type)
-            }
-            var positions: [String: Int] = [:]
-            for (index, category) in categories.enumerated() { positions[category] = index }
-            for row in 0..<rows {
-                let category: String
-                if column.isMissing(row) {
-                    guard let imputed else { throw .missingValue(feature: feature.name, row: row) }
-                    category = imputed
-                } else {
-                    category = values[row]
-                }
-                if let position = positions[category] {
-                    out[row * width + offset + position] = 1
-                } else if unknownCategories == .error {
-                    throw .unknownCategory(feature: feature.name, category: category, row: row)
-                }
-            }
+        let compatible: Bool
+        switch feature.type {
+        case .numeric, .integer: compatible = column.type == .numeric || column.type == .integer
+        case .boolean, .categorical: compatible = column.type == feature.type
+        }
+        guard compatible else { throw .typeMismatch(column: feature.name, expected: feature.type, actual: column.type) }
+        let buffer = out
+        for row in 0..<column.count {
+            try write(column[row], of: feature, into: buffer, at: row * width + offset, row: row)
         }
     }
 }
