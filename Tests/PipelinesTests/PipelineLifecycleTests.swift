@@ -80,10 +80,10 @@ struct PipelineLifecycleTests {
         #expect(predictions.modelID == model.id)
         #expect(abs((predictions.values[0].doubleValue ?? 0) - 201) < 1e-9)
         #expect(abs((predictions.values[1].doubleValue ?? 0) - 7) < 1e-9)
-        await #expect(throws: PipelineError.invalidInput(record: 1, feature: "x", reason: "missing")) {
+        await #expect(throws: PipelineError.invalidInput(record: 1, feature: "x", reason: "missing (null or absent) and the model does not impute it")) {
             _ = try await deployment.predict([["x": 1.0], [:]])
         }
-        await #expect(throws: PipelineError.invalidInput(record: 0, feature: "x", reason: "null")) {
+        await #expect(throws: PipelineError.invalidInput(record: 0, feature: "x", reason: "missing (null or absent) and the model does not impute it")) {
             _ = try await deployment.predict([["x": .missing]])
         }
         await expectPipelineError({ _ = try await deployment.predict([["x": "seven"]]) }) { error in

@@ -174,7 +174,7 @@ struct RegistryTests {
         try await line.deployment.deploy(record.id, ifCurrent: nil)
         let predictions = try await line.deployment.predict([["level": 9.0, "batch": 1.0], ["level": 0.0, "batch": 1.0]])
         #expect(predictions.values == ["open", "closed"])
-        await #expect(throws: PipelineError.invalidInput(record: 0, feature: "level", reason: "missing")) {
+        await #expect(throws: PipelineError.invalidInput(record: 0, feature: "level", reason: "missing (null or absent) and the model does not impute it")) {
             _ = try await line.deployment.predict([["batch": 1.0]])
         }
     }
