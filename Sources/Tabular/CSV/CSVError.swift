@@ -16,6 +16,12 @@ public struct CSVError: Error, Equatable, Sendable {
         case invalidUTF8
         /// A value does not parse as the column's declared type.
         case invalidValue(value: String, columnName: String, expected: ColumnType)
+        /// An infinity (`inf`, `-Infinity`, …, or a number beyond the `Double` range) in a
+        /// numeric column while ``CSVOptions/allowsInfinity`` is off.
+        case infiniteValue(value: String, columnName: String)
+        /// A NaN spelling that is not a missing-value token (say `NAN` or `+nan`) in a
+        /// numeric column: the reader never produces NaN.
+        case notANumber(value: String, columnName: String)
         /// Two header fields have the same name.
         case duplicateHeader(String)
         /// A header field is empty.
@@ -58,6 +64,10 @@ extension CSVError: CustomStringConvertible {
         case .invalidUTF8: message = "field is not valid UTF-8"
         case let .invalidValue(value, columnName, expected):
             message = "'\(value)' is not a valid \(expected) value for column '\(columnName)'"
+        case let .infiniteValue(value, columnName):
+            message = "'\(value)' in numeric column '\(columnName)' is infinite; set CSVOptions.allowsInfinity to read infinities"
+        case let .notANumber(value, columnName):
+            message = "'\(value)' in numeric column '\(columnName)' is not a number; add it to CSVOptions.missingValues to read it as missing"
         case .duplicateHeader(let name): message = "duplicate column name '\(name)' in the header"
         case .emptyHeader: message = "empty column name in the header"
         case .unknownSchemaColumn(let name): message = "the schema names column '\(name)', which the header does not have"

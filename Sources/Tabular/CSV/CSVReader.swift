@@ -13,10 +13,14 @@ public import struct Foundation.URL
 /// ```
 ///
 /// Reading accepts a header row, quoted fields with doubled quotes, delimiters and line
-/// breaks inside quotes, CRLF/LF/CR line ends, UTF-8 with or without a byte-order mark,
-/// and treats an empty unquoted field as missing. Blank lines are skipped. Every problem
-/// is a ``TabularError/csv(_:)`` carrying a ``CSVError`` with file, line and column, and
-/// nothing is returned or changed.
+/// breaks inside quotes, CRLF/LF/CR line ends, UTF-8 with or without a byte-order mark.
+/// An empty unquoted field and the missing-value tokens (``CSVOptions/missingValues``,
+/// pandas' `NA`, `NaN`, `null`, … by default) are missing in every column type; a quoted
+/// empty field or quoted token is text in a categorical column, missing in any other.
+/// No NaN is ever read as a number: a NaN spelling that is not a token is an error, and
+/// so is an infinity unless ``CSVOptions/allowsInfinity`` is set. Blank lines are
+/// skipped. Every problem is a ``TabularError/csv(_:)`` carrying a ``CSVError`` with file,
+/// line and column, and nothing is returned or changed.
 public enum CSV {
     /// Reads a CSV file.
     ///
@@ -25,7 +29,7 @@ public enum CSV {
     ///
     /// - Parameters:
     ///   - url: A file URL.
-    ///   - options: Delimiter and type overrides.
+    ///   - options: Delimiter, type overrides, missing-value tokens, infinities.
     /// - Throws: ``TabularError/csv(_:)`` with the file, line and column of the problem.
     /// - Complexity: O(file size); one pass, plus a second text-only pass when a column
     ///   first looked numeric or boolean and later held text.
@@ -62,7 +66,7 @@ public enum CSV {
     /// - Parameters:
     ///   - bytes: UTF-8 CSV text.
     ///   - name: A name for error messages (shown where a file path would be).
-    ///   - options: Delimiter and type overrides.
+    ///   - options: Delimiter, type overrides, missing-value tokens, infinities.
     /// - Throws: ``TabularError/csv(_:)`` with the line and column of the problem.
     public static func read(bytes: [UInt8], name: String? = nil, options: CSVOptions = CSVOptions()) throws(TabularError) -> Table {
         try bytes.withUnsafeBufferPointer { (buffer) throws(TabularError) -> Table in
@@ -99,8 +103,10 @@ struct CSVTableReader {
             throw .csv(CSVError(.emptyFile, file: file, line: 1, column: 1))
         }
         let header = try readHeader(fields, scanner: scanner)
+        let missingTokens = MissingTokens(options.missingValues)
         var builders = header.enumerated().map { index, name in
-            ColumnBuilder(name: name, forcedType: options.schema[name], file: file, column: index + 1)
+            ColumnBuilder(name: name, forcedType: options.schema[name], file: file, column: index + 1,
+                          missingTokens: missingTokens, allowsInfinity: options.allowsInfinity)
         }
         let dataStart = (position: scanner.position, line: scanner.line)
         let columnCount = builders.count
@@ -119,7 +125,7 @@ struct CSVTableReader {
                 for index in 0..<columnCount {
                     // Numeric columns first try to scan and parse the field in one pass.
                     let position = scanner.position
-                    if columns[index].isNumeric,
+                    if columns[index].takesFusedPath,
                        let (value, length) = NumberParsing.parseNumericField(base + position, limit: totalBytes - position, delimiter: delimiter)
                     {
                         columns[index].appendNumber(value)
@@ -157,6 +163,11 @@ struct CSVTableReader {
             }
         }
 
+        // An infinity or NaN spelling in a column that stayed numeric: the first one, by place.
+        let refused = builders.compactMap { $0.isNumeric ? $0.refusedValue : nil }
+        if let first = refused.min(by: { ($0.line, $0.column) < ($1.line, $1.column) }) {
+            throw .csv(first)
+        }
         let rescans = builders.indices.filter { builders[$0].needsRescan }
         if !rescans.isEmpty {
             for index in rescans { builders[index].beginRescan() }

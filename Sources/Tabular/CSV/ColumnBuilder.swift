@@ -1,9 +1,12 @@
 /// Accumulates one CSV column while the file is scanned, inferring its type on the way.
 ///
-/// Inference order: boolean (`true`/`false`, any case), integer, numeric, categorical. A
-/// column widens integer → numeric in place; a column that turns out to be text after
-/// holding numbers or booleans is marked for a second, text-only scan of the input (the
-/// original spellings are needed), which is rare and touches that column only.
+/// Inference order: boolean (`true`/`false`, any case), integer, numeric, categorical;
+/// empty fields and missing-value tokens are missing and take no part. A column widens
+/// integer → numeric in place; a column that turns out to be text after holding numbers
+/// or booleans is marked for a second, text-only scan of the input (the original
+/// spellings are needed), which is rare and touches that column only. Infinities (unless
+/// allowed) and NaN spellings count as numbers that are refused: an error if the column
+/// ends numeric, text if it ends categorical.
 struct ColumnBuilder {
     enum State {
         case undetermined, boolean, integer, numeric, categorical
@@ -11,25 +14,43 @@ struct ColumnBuilder {
         case needsRescan
     }
 
+    // What the fused numeric path touches for every field comes first.
+    private(set) var state: State
+    /// No missing-value token reads as a boolean or number, so fields may be parsed (by
+    /// the fused path, too) before they are compared with the tokens.
+    private let fusedPathAllowed: Bool
+    private var doubles: [Double] = []
+    private(set) var mask = MissingMask()
     let name: String
     let forcedType: ColumnType?
     let file: String?
     let column: Int
-    private(set) var state: State
-    private var doubles: [Double] = []
     private var integers: [Int] = []
     private var booleans: [Bool] = []
     private var strings: [String] = []
-    private(set) var mask = MissingMask()
-    /// A quoted empty field was seen before the type was known: it is an empty string if
-    /// the column ends up categorical, so such a column is rebuilt by the second scan.
-    private var quotedEmptyWhileUndetermined = false
+    /// A quoted empty field or quoted missing-value token was seen before the type was
+    /// known: it is text if the column ends up categorical, so such a column is rebuilt by
+    /// the second scan.
+    private var quotedMissingWhileUndetermined = false
+    /// The missing-value tokens of this read.
+    let missingTokens: MissingTokens
+    /// Infinities are values, not errors (``CSVOptions/allowsInfinity``).
+    let allowsInfinity: Bool
+    /// The first infinity (when not allowed) or NaN spelling met in this column while it
+    /// was numeric: the reader throws it if the column is still numeric after the scan
+    /// (a column that turns out to be text keeps such spellings as text).
+    var refusedValue: CSVError? { refused.first }
+    /// `refusedValue`, at most one element (an array is one word: the builder stays small).
+    private var refused: [CSVError] = []
 
-    init(name: String, forcedType: ColumnType?, file: String?, column: Int) {
+    init(name: String, forcedType: ColumnType?, file: String?, column: Int, missingTokens: MissingTokens, allowsInfinity: Bool) {
         self.name = name
         self.forcedType = forcedType
         self.file = file
         self.column = column
+        self.missingTokens = missingTokens
+        self.allowsInfinity = allowsInfinity
+        self.fusedPathAllowed = !missingTokens.checkedBeforeParsing
         switch forcedType {
         case nil: state = .undetermined
         case .boolean?: state = .boolean
@@ -52,9 +73,13 @@ struct ColumnBuilder {
         }
     }
 
-    /// `true` while the column is numeric: the reader then tries the fused scan-and-parse
-    /// path first.
+    /// `true` while the column is numeric.
     var isNumeric: Bool { state == .numeric }
+
+    /// `true` when the reader should try the fused scan-and-parse path first: the column
+    /// is numeric and no missing-value token reads as a number. (A flag of the builder
+    /// rather than of the reader's loop, which is short of registers.)
+    var takesFusedPath: Bool { state == .numeric && fusedPathAllowed }
 
     /// Adds a number parsed by the fused path (the column is numeric).
     @inline(__always)
@@ -64,6 +89,10 @@ struct ColumnBuilder {
     }
 
     /// Adds one field.
+    ///
+    /// A missing-value token is tested only after the field failed to parse as the
+    /// column's type (no default token parses as a boolean or a number), unless some
+    /// custom token does (``MissingTokens/checkedBeforeParsing``).
     @inline(__always)
     mutating func add(_ field: FieldSpan, bytes: UnsafeBufferPointer<UInt8>) throws(TabularError) {
         let length = field.end - field.start
@@ -73,18 +102,21 @@ struct ColumnBuilder {
             if field.quoted {
                 switch state {
                 case .categorical: strings.append(""); mask.append(missing: false); return
-                case .undetermined: quotedEmptyWhileUndetermined = true
+                case .undetermined: quotedMissingWhileUndetermined = true
                 default: break
                 }
             }
             appendMissing()
             return
         }
+        if !fusedPathAllowed && missingTokens.contains(field, in: bytes) {
+            try addMissingToken(field, bytes: bytes)
+            return
+        }
         switch state {
         case .numeric:
             if let value = NumberParsing.parseDouble(p, length) {
-                doubles.append(value)
-                mask.append(missing: false)
+                try appendDouble(value, field, bytes: bytes)
                 return
             }
         case .integer:
@@ -94,22 +126,21 @@ struct ColumnBuilder {
                 return
             }
             if forcedType == nil, let value = NumberParsing.parseDouble(p, length) {
-                doubles = []
-                doubles.reserveCapacity(max(reservedRows, integers.count + 1))
-                doubles.append(contentsOf: integers.lazy.map(Double.init))
-                integers = []
-                state = .numeric
-                doubles.append(value)
-                mask.append(missing: false)
+                widenToNumeric()
+                try appendDouble(value, field, bytes: bytes)
                 return
             }
         case .boolean:
-            if let value = parseBoolean(p, length) {
+            if let value = Self.parseBoolean(p, length) {
                 booleans.append(value)
                 mask.append(missing: false)
                 return
             }
         case .categorical:
+            if !field.quoted && missingTokens.contains(p, length) {
+                appendMissing()
+                return
+            }
             strings.append(try CSVScanner.text(of: field, in: bytes, file: file, column: column))
             mask.append(missing: false)
             return
@@ -118,7 +149,7 @@ struct ColumnBuilder {
             return
         case .undetermined:
             let placeholders = mask.count
-            if let value = parseBoolean(p, length) {
+            if let value = Self.parseBoolean(p, length) {
                 state = .boolean
                 booleans.reserveCapacity(reservedRows)
                 booleans.append(contentsOf: repeatElement(false, count: placeholders))
@@ -134,10 +165,20 @@ struct ColumnBuilder {
                 state = .numeric
                 doubles.removeAll(keepingCapacity: true)
                 doubles.append(contentsOf: repeatElement(0, count: placeholders))
-                doubles.append(value)
+                try appendDouble(value, field, bytes: bytes)
+                return
+            } else if missingTokens.contains(field, in: bytes) {
+                try addMissingToken(field, bytes: bytes)
+                return
+            } else if NumberParsing.isNaNSpelling(p, length) {
+                // A number in spirit: refused if the column stays numeric.
+                state = .numeric
+                doubles.removeAll(keepingCapacity: true)
+                doubles.append(contentsOf: repeatElement(0, count: placeholders + 1))
+                try refuse(field, bytes: bytes, infinite: false)
             } else {
                 let text = try CSVScanner.text(of: field, in: bytes, file: file, column: column)
-                if quotedEmptyWhileUndetermined {
+                if quotedMissingWhileUndetermined {
                     state = .needsRescan
                 } else {
                     state = .categorical
@@ -151,6 +192,17 @@ struct ColumnBuilder {
             return
         }
         // The value does not fit the current type.
+        if missingTokens.contains(field, in: bytes) {
+            try addMissingToken(field, bytes: bytes)
+            return
+        }
+        if (state == .numeric || (state == .integer && forcedType == nil)) && NumberParsing.isNaNSpelling(p, length) {
+            if state == .integer { widenToNumeric() }
+            try refuse(field, bytes: bytes, infinite: false)
+            doubles.append(0)
+            mask.append(missing: false)
+            return
+        }
         if let forcedType {
             let raw = UnsafeBufferPointer(start: p, count: length)
             guard let text = String(validating: raw, as: UTF8.self) else {
@@ -164,6 +216,53 @@ struct ColumnBuilder {
         integers = []
         booleans = []
         mask.append(missing: false)
+    }
+
+    /// A missing-value token: missing, except that a quoted token is its text in a
+    /// categorical column (as a quoted empty field is an empty string there).
+    private mutating func addMissingToken(_ field: FieldSpan, bytes: UnsafeBufferPointer<UInt8>) throws(TabularError) {
+        if field.quoted {
+            switch state {
+            case .categorical:
+                strings.append(try CSVScanner.text(of: field, in: bytes, file: file, column: column))
+                mask.append(missing: false)
+                return
+            case .undetermined: quotedMissingWhileUndetermined = true
+            default: break
+            }
+        }
+        appendMissing()
+    }
+
+    /// Appends a parsed number to the numeric column; an infinity is refused unless the
+    /// options allow it.
+    @inline(__always)
+    private mutating func appendDouble(_ value: Double, _ field: FieldSpan, bytes: UnsafeBufferPointer<UInt8>) throws(TabularError) {
+        if !value.isFinite && !allowsInfinity {
+            try refuse(field, bytes: bytes, infinite: true)
+        }
+        doubles.append(value)
+        mask.append(missing: false)
+    }
+
+    /// Records an infinity or NaN spelling in a numeric column: thrown at once when the
+    /// schema fixes the type, else kept (the first one) and thrown by the reader if the
+    /// column is still numeric after the scan.
+    private mutating func refuse(_ field: FieldSpan, bytes: UnsafeBufferPointer<UInt8>, infinite: Bool) throws(TabularError) {
+        let text = try CSVScanner.text(of: field, in: bytes, file: file, column: column)
+        let kind: CSVError.Kind = infinite ? .infiniteValue(value: text, columnName: name) : .notANumber(value: text, columnName: name)
+        let error = CSVError(kind, file: file, line: field.line, column: column)
+        if forcedType != nil { throw .csv(error) }
+        if refused.isEmpty { refused.append(error) }
+    }
+
+    /// Integer → numeric, in place.
+    private mutating func widenToNumeric() {
+        doubles = []
+        doubles.reserveCapacity(max(reservedRows, integers.count + 1))
+        doubles.append(contentsOf: integers.lazy.map(Double.init))
+        integers = []
+        state = .numeric
     }
 
     @inline(__always)
@@ -186,10 +285,10 @@ struct ColumnBuilder {
         mask = MissingMask()
     }
 
-    /// Adds one field during the second, text-only scan: an unquoted empty field is
-    /// missing, anything else (a quoted empty field too) is text.
+    /// Adds one field during the second, text-only scan: an unquoted empty field or
+    /// missing-value token is missing, anything else (quoted, too) is text.
     mutating func addText(_ field: FieldSpan, bytes: UnsafeBufferPointer<UInt8>) throws(TabularError) {
-        if field.end == field.start && !field.quoted {
+        if !field.quoted && (field.end == field.start || missingTokens.contains(field, in: bytes)) {
             strings.append("")
             mask.append(missing: true)
             return
@@ -216,8 +315,9 @@ struct ColumnBuilder {
         return Column(unchecked: name, values: values, missing: mask)
     }
 
+    /// `true`/`false` in any ASCII case, else `nil`.
     @inline(__always)
-    private func parseBoolean(_ p: UnsafePointer<UInt8>, _ length: Int) -> Bool? {
+    static func parseBoolean(_ p: UnsafePointer<UInt8>, _ length: Int) -> Bool? {
         // ASCII lowercase via | 0x20, then compare with "true" / "false".
         if length == 4 && p[0] | 0x20 == 116 && p[1] | 0x20 == 114 && p[2] | 0x20 == 117 && p[3] | 0x20 == 101 {
             return true

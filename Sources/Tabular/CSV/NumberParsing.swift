@@ -115,8 +115,12 @@ enum NumberParsing {
     }
 
     /// Parses a decimal number (`[+-]? digits [. digits] [(e|E) [+-]? digits]`, at least
-    /// one significand digit, surrounding ASCII spaces allowed) or one of `nan`, `inf`,
-    /// `infinity` (any case, signed); `nil` otherwise.
+    /// one significand digit, surrounding ASCII spaces allowed) or `inf`, `infinity` (any
+    /// case, signed); `nil` otherwise. Never NaN: `nan` spellings are `nil` here (see
+    /// ``isNaNSpelling(_:_:)``). A number beyond the `Double` range is ±infinity, so the
+    /// caller checks `isFinite`.
+    ///
+    /// - Complexity: O(count).
     @inline(__always)
     static func parseDouble(_ p: UnsafePointer<UInt8>, _ count: Int) -> Double? {
         var i = 0
@@ -187,7 +191,7 @@ enum NumberParsing {
         return correctlyRounded(p, count)
     }
 
-    /// Text the fast grammar did not accept: surrounding spaces, or nan/inf spellings.
+    /// Text the fast grammar did not accept: surrounding spaces, or inf spellings.
     private static func slowPath(_ p: UnsafePointer<UInt8>, _ count: Int) -> Double? {
         var start = 0, end = count
         while start < end && p[start] == 32 { start += 1 }
@@ -196,21 +200,43 @@ enum NumberParsing {
             guard start < end else { return nil }
             return parseDouble(p + start, end - start)
         }
-        guard count <= 9 else { return nil }
+        switch special(p, count) {
+        case .positiveInfinity?: return .infinity
+        case .negativeInfinity?: return -.infinity
+        case .notANumber?, nil: return nil
+        }
+    }
+
+    /// Whether the text spells NaN the way a number parser would read it: `nan` in any
+    /// case, signed or not, with surrounding ASCII spaces allowed.
+    ///
+    /// - Complexity: O(count).
+    static func isNaNSpelling(_ p: UnsafePointer<UInt8>, _ count: Int) -> Bool {
+        var start = 0, end = count
+        while start < end && p[start] == 32 { start += 1 }
+        while end > start && p[end - 1] == 32 { end -= 1 }
+        return special(p + start, end - start) == .notANumber
+    }
+
+    enum Special { case notANumber, positiveInfinity, negativeInfinity }
+
+    /// `[+-]?(nan|inf|infinity)` in any case, exactly; `nil` otherwise.
+    private static func special(_ p: UnsafePointer<UInt8>, _ count: Int) -> Special? {
+        guard count >= 3 && count <= 9 else { return nil }
         var text = ""
         for k in 0..<count {
             guard p[k] < 128 else { return nil }
             text.unicodeScalars.append(Unicode.Scalar(p[k] | 0x20))  // lowercase ASCII letters
         }
         var body = Substring(text)
-        var sign = 1.0
+        var negative = false
         if let first = body.first, first == "-" || first == "+" {
-            sign = first == "-" ? -1 : 1
+            negative = first == "-"
             body = body.dropFirst()
         }
         switch body {
-        case "nan": return .nan
-        case "inf", "infinity": return sign * .infinity
+        case "nan": return .notANumber
+        case "inf", "infinity": return negative ? .negativeInfinity : .positiveInfinity
         default: return nil
         }
     }

@@ -1,11 +1,11 @@
-/// The compact binary encoding of ``MLDatasets`` (format "MLDS", version 1).
+/// The compact binary encoding of ``MLDatasets`` (format "MLDS", version 2).
 ///
 /// Little-endian throughout:
 ///
 /// | field | bytes |
 /// |---|---|
 /// | magic `MLDS` | 4 |
-/// | version (1) | u16 |
+/// | version (2; 1 for datasets whose identities predate occurrence numbers) | u16 |
 /// | generation runs since the last reset | u64 |
 /// | training table: byte length, then its "MLTB" encoding (``Table/binaryEncoded()``) | u64 + … |
 /// | testing table: byte length, then its "MLTB" encoding | u64 + … |
@@ -13,10 +13,15 @@
 /// | testing identity count, then the identities, ascending (high, low) | u64 + 16 × count |
 /// | training-ledger identity count, then the identities, ascending | u64 + 16 × count |
 ///
-/// Equal datasets encode to equal bytes.
+/// Equal datasets encode to equal bytes. Versions 1 and 2 have the same layout; version 1
+/// marks row identities made before occurrence numbers (every copy of a repeated row
+/// shared one identity), which the next generation without keys renumbers (see
+/// ``RowIdentity``). Datasets decoded from version 1 encode as version 1 until then.
 extension MLDatasets {
     static let binaryMagic: [UInt8] = Array("MLDS".utf8)
-    static let binaryVersion: UInt16 = 1
+    static let binaryVersion: UInt16 = 2
+    /// The version whose identities give all copies of a repeated row one identity.
+    static let contentOnlyIdentityVersion: UInt16 = 1
 
     /// The datasets in the compact binary encoding described above.
     ///
@@ -24,7 +29,7 @@ extension MLDatasets {
     public func binaryEncoded() -> [UInt8] {
         var writer = ByteWriter(capacity: (training.rowCount + testing.rowCount) * max(training.columns.count, 1) * 8 + 1024)
         writer.writeRaw(Self.binaryMagic)
-        writer.write(Self.binaryVersion)
+        writer.write(contentOnlyIdentities ? Self.contentOnlyIdentityVersion : Self.binaryVersion)
         writer.write(UInt64(generations))
         for table in [training, testing] {
             let encoded = table.binaryEncoded()
@@ -47,13 +52,15 @@ extension MLDatasets {
     ///
     /// - Throws: ``TabularError/corruptEncoding(_:)`` for a wrong magic, an unknown
     ///   version, truncation, validation indices outside training, or trailing bytes.
+    /// - Complexity: O(encoded size).
     public init(binaryEncoded bytes: [UInt8]) throws(TabularError) {
         var reader = ByteReader(bytes)
         let magic = try reader.readRaw(4, "magic")
         guard magic == Self.binaryMagic else { throw .corruptEncoding("not a dataset encoding (magic \(magic))") }
         let version = try reader.read(UInt16.self, "version")
-        guard version == Self.binaryVersion else {
-            throw .corruptEncoding("unknown dataset encoding version \(version) (this library reads version \(Self.binaryVersion))")
+        guard version == Self.binaryVersion || version == Self.contentOnlyIdentityVersion else {
+            throw .corruptEncoding(
+                "unknown dataset encoding version \(version) (this library reads versions \(Self.contentOnlyIdentityVersion) and \(Self.binaryVersion))")
         }
         let generations = Int(clamping: try reader.read(UInt64.self, "generation count"))
         var tables: [Table] = []
@@ -79,6 +86,7 @@ extension MLDatasets {
         }
         guard reader.isAtEnd else { throw .corruptEncoding("\(reader.bytesLeft) unexpected bytes after the datasets") }
         self.init(training: tables[0], testing: tables[1], validationIndices: validation, testingIdentities: sets[0],
-                  trainingLedger: sets[1], generations: generations)
+                  trainingLedger: sets[1], generations: generations,
+                  contentOnlyIdentities: version == Self.contentOnlyIdentityVersion)
     }
 }

@@ -8,8 +8,10 @@
 ///   once goes to training again in later runs (a ledger of training identities is kept),
 ///   and a row in testing is never used for training. Only rows never seen before are
 ///   split, `⌈f·n⌉` of `n` new rows to testing (``Split/heldOutCount(of:fraction:)``).
-/// - Row identity is ``RowIdentity``: from the key columns, or from the row's content when
-///   no key is declared. Rows with the same content share an identity and go together.
+/// - Row identity is ``RowIdentity``: from the key columns (two rows with the same key in
+///   one input are an error), or, when no key is declared, from the row's content and its
+///   occurrence number within its source. Identical rows are all kept, each a row of its
+///   own, and the same input gives the same identities again.
 /// - A run that fails (a bad row anywhere, a schema change) changes nothing.
 ///
 /// The value is free of storage; ``binaryEncoded()`` gives the compact encoding stores
@@ -45,6 +47,9 @@ public struct MLDatasets: Sendable, Hashable {
         public var trainingRows: Int
         /// Rows in validation after the run.
         public var validationRows: Int
+        /// Input rows identical (over the dataset's columns) to an earlier row of the same
+        /// source, each kept as a row of its own; 0 with key columns.
+        public var repeatedRows: Int = 0
     }
 
     /// The training rows of the last generation run.
@@ -59,6 +64,10 @@ public struct MLDatasets: Sendable, Hashable {
     public private(set) var trainingLedger: Set<RowIdentity>
     /// The number of successful generation runs since the last reset.
     public private(set) var generations: Int
+    /// The identities were made before occurrence numbers (decoded from "MLDS" version 1):
+    /// every copy of a repeated row shared one identity. The next generation without keys
+    /// first gives the stored copies their occurrence identities.
+    var contentOnlyIdentities: Bool
 
     /// Empty sets.
     public init() {
@@ -67,13 +76,14 @@ public struct MLDatasets: Sendable, Hashable {
     }
 
     init(training: Table, testing: Table, validationIndices: [Int], testingIdentities: Set<RowIdentity>,
-         trainingLedger: Set<RowIdentity>, generations: Int) {
+         trainingLedger: Set<RowIdentity>, generations: Int, contentOnlyIdentities: Bool = false) {
         self.training = training
         self.testing = testing
         self.validationIndices = validationIndices
         self.testingIdentities = testingIdentities
         self.trainingLedger = trainingLedger
         self.generations = generations
+        self.contentOnlyIdentities = contentOnlyIdentities
     }
 
     /// The validation rows (a subset of training).
@@ -106,6 +116,9 @@ public struct MLDatasets: Sendable, Hashable {
     ///   ``TabularError/missingValue(feature:row:)`` for a missing label or key,
     ///   ``TabularError/duplicateKey(key:firstRow:secondRow:)``, or
     ///   ``TabularError/schemaMismatch(details:)``; the sets are unchanged then.
+    /// - Complexity: O(input rows × dataset columns) to hash identities, plus copying the
+    ///   stored sets (and, once for datasets stored before occurrence numbers, hashing
+    ///   their rows).
     @discardableResult
     public mutating func generate(
         from input: Table, selection: FeatureSelection, testFraction: Double, seed: UInt64,
@@ -116,15 +129,16 @@ public struct MLDatasets: Sendable, Hashable {
         }
         let prepared = try prepare(input, selection: selection)
         var next = self
+        try next.numberStoredRepeats(keyed: prepared.keyed)
         var report = GenerationReport(inputRows: input.rowCount, alreadyInTesting: 0, newRows: 0, addedToTesting: 0,
-                                      trainingRows: 0, validationRows: 0)
+                                      trainingRows: 0, validationRows: 0, repeatedRows: prepared.repeated)
         var trainingRows: [Int] = []
         var newIdentities: [RowIdentity] = []
         var rowsOfNew: [RowIdentity: [Int]] = [:]
         for (row, identity) in prepared.identities.enumerated() {
-            if testingIdentities.contains(identity) {
+            if next.testingIdentities.contains(identity) {
                 report.alreadyInTesting += 1
-            } else if trainingLedger.contains(identity) {
+            } else if next.trainingLedger.contains(identity) {
                 trainingRows.append(row)
             } else {
                 if rowsOfNew[identity] == nil { newIdentities.append(identity) }
@@ -162,8 +176,12 @@ public struct MLDatasets: Sendable, Hashable {
     /// testing-source row is added to testing unless it is there already (and leaves the
     /// training ledger: the caller declared it testing data).
     ///
+    /// Repeated rows are numbered within their own source (see ``RowIdentity``).
+    ///
     /// - Throws: as ``generate(from:selection:testFraction:seed:validation:)``, with rows
     ///   numbered within their own source.
+    /// - Complexity: as ``generate(from:selection:testFraction:seed:validation:)``, over
+    ///   both sources.
     @discardableResult
     public mutating func generate(
         training trainingInput: Table, testing testingInput: Table, selection: FeatureSelection,
@@ -172,16 +190,19 @@ public struct MLDatasets: Sendable, Hashable {
         let preparedTesting = try prepare(testingInput, selection: selection)
         let preparedTraining = try prepare(trainingInput, selection: selection)
         var next = self
+        try next.numberStoredRepeats(keyed: preparedTraining.keyed)
+        let previous = next
         var report = GenerationReport(inputRows: trainingInput.rowCount + testingInput.rowCount, alreadyInTesting: 0,
-                                      newRows: 0, addedToTesting: 0, trainingRows: 0, validationRows: 0)
+                                      newRows: 0, addedToTesting: 0, trainingRows: 0, validationRows: 0,
+                                      repeatedRows: preparedTesting.repeated + preparedTraining.repeated)
         var testingRows: [Int] = []
         var added = Set<RowIdentity>()
         for (row, identity) in preparedTesting.identities.enumerated() {
-            if testingIdentities.contains(identity) {
+            if previous.testingIdentities.contains(identity) {
                 report.alreadyInTesting += 1
                 continue
             }
-            if !trainingLedger.contains(identity) && !added.contains(identity) { report.newRows += 1 }
+            if !previous.trainingLedger.contains(identity) && !added.contains(identity) { report.newRows += 1 }
             testingRows.append(row)
             added.insert(identity)
             next.testingIdentities.insert(identity)
@@ -193,7 +214,7 @@ public struct MLDatasets: Sendable, Hashable {
                 report.alreadyInTesting += 1
                 continue
             }
-            if !trainingLedger.contains(identity) { report.newRows += 1 }
+            if !previous.trainingLedger.contains(identity) { report.newRows += 1 }
             trainingRows.append(row)
             next.trainingLedger.insert(identity)
         }
@@ -206,8 +227,11 @@ public struct MLDatasets: Sendable, Hashable {
         return report
     }
 
-    /// The input reduced to the dataset's columns, checked, with one identity per row.
-    private func prepare(_ input: Table, selection: FeatureSelection) throws(TabularError) -> (table: Table, identities: [RowIdentity]) {
+    /// The input reduced to the dataset's columns, checked, with one identity per row, the
+    /// number of repeated rows, and whether the identities come from key columns.
+    private func prepare(
+        _ input: Table, selection: FeatureSelection
+    ) throws(TabularError) -> (table: Table, identities: [RowIdentity], repeated: Int, keyed: Bool) {
         let resolved = try selection.resolve(against: input.schema)
         var table = try input.selecting(columns: resolved.allColumns)
         table = try conformed(table)
@@ -215,9 +239,10 @@ public struct MLDatasets: Sendable, Hashable {
             let column = try table.column(named: name)
             if let row = column.missing.missingIndices.first { throw .missingValue(feature: name, row: row) }
         }
-        let identityColumns = resolved.keys.isEmpty ? resolved.allColumns : resolved.keys
-        let identities = try RowIdentity.identities(of: table, columns: identityColumns)
-        if !resolved.keys.isEmpty {
+        let keyed = !resolved.keys.isEmpty
+        let identityColumns = keyed ? resolved.keys : resolved.allColumns
+        let (identities, repeated) = try RowIdentity.identities(of: table, columns: identityColumns, numberingRepeats: !keyed)
+        if keyed {
             var first: [RowIdentity: Int] = [:]
             for (row, identity) in identities.enumerated() {
                 if let earlier = first.updateValue(row, forKey: identity) {
@@ -226,7 +251,29 @@ public struct MLDatasets: Sendable, Hashable {
                 }
             }
         }
-        return (table, identities)
+        return (table, identities, repeated, keyed)
+    }
+
+    /// Datasets stored before occurrence numbers gave all copies of a repeated row one
+    /// identity (the content's, which is still the first copy's). Gives the stored copies
+    /// their occurrence identities (numbered within the stored testing table and within
+    /// the stored training table), so that generating again from the same input finds
+    /// every copy where it already is instead of splitting the later copies anew. Keyed
+    /// identities did not change; nothing to do then.
+    ///
+    /// - Complexity: O((testing rows + training rows) × columns).
+    private mutating func numberStoredRepeats(keyed: Bool) throws(TabularError) {
+        guard contentOnlyIdentities else { return }
+        contentOnlyIdentities = false
+        guard !keyed else { return }
+        if !testing.columns.isEmpty {
+            let numbered = try RowIdentity.identities(of: testing, columns: testing.columnNames, numberingRepeats: true)
+            testingIdentities.formUnion(numbered.identities)
+        }
+        if !training.columns.isEmpty {
+            let numbered = try RowIdentity.identities(of: training, columns: training.columnNames, numberingRepeats: true)
+            trainingLedger.formUnion(numbered.identities.filter { !testingIdentities.contains($0) })
+        }
     }
 
     /// Checks the input's columns against the stored sets; integer and numeric columns are
@@ -285,5 +332,23 @@ public struct MLDatasets: Sendable, Hashable {
             validationIndices = Split.split(count: count, heldOut: Split.heldOutCount(of: count, fraction: fraction), seed: seed).1
         }
         generations += 1
+    }
+}
+
+extension MLDatasets.GenerationReport {
+    private enum CodingKeys: String, CodingKey {
+        case inputRows, alreadyInTesting, newRows, addedToTesting, trainingRows, validationRows, repeatedRows
+    }
+
+    /// Decodes a report; one encoded before ``repeatedRows`` existed decodes with 0.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        inputRows = try container.decode(Int.self, forKey: .inputRows)
+        alreadyInTesting = try container.decode(Int.self, forKey: .alreadyInTesting)
+        newRows = try container.decode(Int.self, forKey: .newRows)
+        addedToTesting = try container.decode(Int.self, forKey: .addedToTesting)
+        trainingRows = try container.decode(Int.self, forKey: .trainingRows)
+        validationRows = try container.decode(Int.self, forKey: .validationRows)
+        repeatedRows = try container.decodeIfPresent(Int.self, forKey: .repeatedRows) ?? 0
     }
 }

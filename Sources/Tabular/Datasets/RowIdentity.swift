@@ -1,13 +1,21 @@
 import Crypto
 
 /// The identity of a dataset row: the first 128 bits of the SHA-256 of a canonical
-/// encoding of the row's key values (or, with no key, of all the dataset's columns).
+/// encoding of the row's key values (or, with no key, of all the dataset's columns plus
+/// the row's occurrence number).
 ///
 /// The encoding sorts columns by name and includes their names, so column order does not
 /// matter. Values are encoded by meaning, not storage: an integral number is the same
 /// whether the column was read as integer or numeric (`5` and `5.0`), `-0.0` equals `0.0`,
 /// every NaN is the same, and a boolean equals the text `true`/`false`. So a row keeps its
 /// identity when a later input widens a column's type.
+///
+/// Without keys, identical rows are told apart by their occurrence number within their
+/// source: the k-th row (k = 0, 1, …) with given content hashes the content followed by a
+/// `0xFF` byte and k as a little-endian `u64`, except that the first one (k = 0) hashes the
+/// content alone, exactly as identities did before occurrence numbers existed. The same
+/// input therefore yields the same identities every time, a repeated row is kept as
+/// another row, and a first occurrence keeps the identity stored by older versions.
 public struct RowIdentity: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// High and low 64 bits of the digest prefix.
     public let high: UInt64
@@ -33,12 +41,25 @@ public struct RowIdentity: Sendable, Hashable, Comparable, CustomStringConvertib
 
     /// The identities of every row of `table` over `columns`.
     ///
-    /// - Complexity: O(rows × columns) bytes hashed.
-    static func identities(of table: Table, columns names: [String]) throws(TabularError) -> [RowIdentity] {
+    /// - Parameters:
+    ///   - table: The rows.
+    ///   - columns: The columns the identity is computed from (any order).
+    ///   - numberingRepeats: `true` (rows without keys): a row equal to `k` earlier rows of
+    ///     `table` gets occurrence number `k`, so every row has its own identity. `false`
+    ///     (key columns): the content alone.
+    /// - Returns: One identity per row, and how many rows had an equal earlier row
+    ///   (occurrence number ≥ 1; always 0 when `numberingRepeats` is `false`).
+    /// - Complexity: O(rows × columns) bytes hashed, plus one hash-table look-up per row
+    ///   and a second digest per repeated row when numbering repeats.
+    static func identities(
+        of table: Table, columns names: [String], numberingRepeats: Bool
+    ) throws(TabularError) -> (identities: [RowIdentity], repeated: Int) {
         let columns = try names.sorted(by: codePointOrder).map { (name) throws(TabularError) -> Column in try table.column(named: name) }
         var buffer: [UInt8] = []
         var result: [RowIdentity] = []
         result.reserveCapacity(table.rowCount)
+        var occurrences: [RowIdentity: UInt64] = [:]
+        var repeated = 0
         for row in 0..<table.rowCount {
             buffer.removeAll(keepingCapacity: true)
             for column in columns {
@@ -46,15 +67,40 @@ public struct RowIdentity: Sendable, Hashable, Comparable, CustomStringConvertib
                 buffer.append(contentsOf: column.name.utf8)
                 appendCanonical(column[row], to: &buffer)
             }
-            let digest = SHA256.hash(data: buffer)
-            result.append(digest.withUnsafeBytes { raw in
-                RowIdentity(
-                    high: raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self).bigEndian,
-                    low: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self).bigEndian
-                )
-            })
+            let content = digest(of: buffer)
+            guard numberingRepeats else {
+                result.append(content)
+                continue
+            }
+            let occurrence = occurrences[content, default: 0]
+            occurrences[content] = occurrence + 1
+            if occurrence == 0 {
+                result.append(content)
+            } else {
+                repeated += 1
+                appendOccurrence(occurrence, to: &buffer)
+                result.append(digest(of: buffer))
+            }
         }
-        return result
+        return (result, repeated)
+    }
+
+    /// The first 128 bits of the SHA-256 of `bytes`.
+    private static func digest(of bytes: [UInt8]) -> RowIdentity {
+        SHA256.hash(data: bytes).withUnsafeBytes { raw in
+            RowIdentity(
+                high: raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self).bigEndian,
+                low: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self).bigEndian
+            )
+        }
+    }
+
+    /// The occurrence suffix: a `0xFF` byte, then `k` as a little-endian `u64`. Every
+    /// column's encoding is self-delimiting and the columns are the same for all rows, so
+    /// a suffixed encoding is never another row's plain or suffixed encoding.
+    private static func appendOccurrence(_ occurrence: UInt64, to buffer: inout [UInt8]) {
+        buffer.append(0xFF)
+        withUnsafeBytes(of: occurrence.littleEndian) { buffer.append(contentsOf: $0) }
     }
 
     private static func appendLength(_ length: Int, to buffer: inout [UInt8]) {

@@ -13,8 +13,9 @@ public import LinearAlgebra
 /// encoder.outputNames                        // ["temperature", "line=blue", "line=red"]
 /// ```
 public struct FeatureEncoder: Sendable, Hashable, Codable {
-    /// What to do with missing values of a feature.
-    public enum MissingPolicy: String, Sendable, Hashable, Codable, CaseIterable {
+    /// What to do with missing values of a feature (scikit-learn's `SimpleImputer`
+    /// strategies, fitted on training rows only).
+    public enum MissingPolicy: Sendable, Hashable, Codable, CustomStringConvertible {
         /// Refuse them: ``TabularError/missingValue(feature:row:)`` (the default).
         case error
         /// Replace them with the training mean (numeric features only).
@@ -23,6 +24,48 @@ public struct FeatureEncoder: Sendable, Hashable, Codable {
         case median
         /// Replace them with the most frequent training value (ties: the smallest).
         case mostFrequent
+        /// Replace them with this value (a number for numeric features, a category for
+        /// categorical ones, a boolean for boolean ones).
+        case constant(Value)
+
+        /// The policies without a value, by name (`error`, `mean`, `median`, `mostFrequent`).
+        public static let named: [String: MissingPolicy] = ["error": .error, "mean": .mean, "median": .median, "mostFrequent": .mostFrequent]
+
+        /// `mean`, `median`, …, or `constant(12.5)`.
+        public var description: String {
+            switch self {
+            case .error: return "error"
+            case .mean: return "mean"
+            case .median: return "median"
+            case .mostFrequent: return "mostFrequent"
+            case .constant(let value): return "constant(\(value))"
+            }
+        }
+
+        /// `"median"`, or `{"constant": <value>}`.
+        public init(from decoder: any Decoder) throws {
+            if let name = try? decoder.singleValueContainer().decode(String.self) {
+                guard let policy = Self.named[name] else {
+                    throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "unknown missing-value policy '\(name)'"))
+                }
+                self = policy
+            } else {
+                let container = try decoder.container(keyedBy: ConstantKey.self)
+                self = .constant(try container.decode(Value.self, forKey: .constant))
+            }
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            if case .constant(let value) = self {
+                var container = encoder.container(keyedBy: ConstantKey.self)
+                try container.encode(value, forKey: .constant)
+            } else {
+                var container = encoder.singleValueContainer()
+                try container.encode(description)
+            }
+        }
+
+        private enum ConstantKey: String, CodingKey { case constant }
     }
 
     /// What to do with a category not seen during fitting.
@@ -113,27 +156,51 @@ public struct FeatureEncoder: Sendable, Hashable, Codable {
 
     private static func encoding(of column: Column, policy: MissingPolicy) throws(TabularError) -> Encoding {
         let present = (0..<column.count).filter { !column.isMissing($0) }
+        if case .constant(let value) = policy { return try constantEncoding(of: column, value: value, present: present) }
         if policy != .error && present.isEmpty {
-            throw .invalidArgument("feature '\(column.name)' has no values to impute \(policy.rawValue) from")
+            throw .invalidArgument("feature '\(column.name)' has no values to impute \(policy) from")
         }
         if case .categorical(let values) = column.values {
             let categories = Set(present.map { values[$0] }).sorted(by: codePointOrder)
             switch policy {
             case .error: return .oneHot(categories: categories, imputed: nil)
             case .mostFrequent: return .oneHot(categories: categories, imputed: mostFrequent(present.map { values[$0] }, by: codePointOrder))
-            case .mean, .median:
-                throw .invalidArgument("feature '\(column.name)' is categorical: impute it with mostFrequent, not \(policy.rawValue)")
+            case .mean, .median, .constant:
+                throw .invalidArgument("feature '\(column.name)' is categorical: impute it with mostFrequent or a constant, not \(policy)")
             }
+        }
+        if case .boolean = column.values, policy == .mean || policy == .median {
+            throw .invalidArgument("feature '\(column.name)' is boolean: impute it with mostFrequent or a constant, not \(policy)")
         }
         let numbers: [Double] = present.map { column[$0].doubleValue ?? 0 }
         switch policy {
-        case .error: return .numeric(imputed: nil)
+        case .error, .constant: return .numeric(imputed: nil)
         case .mean: return .numeric(imputed: numbers.reduce(0, +) / Double(numbers.count))
         case .median:
             let sorted = numbers.sorted()
             let middle = sorted.count / 2
             return .numeric(imputed: sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2)
         case .mostFrequent: return .numeric(imputed: mostFrequent(numbers, by: <))
+        }
+    }
+
+    /// The encoding of a feature imputed by a constant, which must be of the feature's type.
+    /// A constant category joins the one-hot categories (as scikit-learn's `SimpleImputer`
+    /// before `OneHotEncoder` does).
+    private static func constantEncoding(of column: Column, value: Value, present: [Int]) throws(TabularError) -> Encoding {
+        switch (column.values, value) {
+        case (.categorical(let values), .categorical(let category)):
+            let categories = Set(present.map { values[$0] } + [category]).sorted(by: codePointOrder)
+            return .oneHot(categories: categories, imputed: category)
+        case (.numeric, .numeric(let x)), (.integer, .numeric(let x)):
+            guard x.isFinite else { throw .invalidArgument("feature '\(column.name)': the constant \(x) is not a finite number") }
+            return .numeric(imputed: x)
+        case (.numeric, .integer(let x)), (.integer, .integer(let x)):
+            return .numeric(imputed: Double(x))
+        case (.boolean, .boolean(let flag)):
+            return .numeric(imputed: flag ? 1 : 0)
+        default:
+            throw .invalidArgument("feature '\(column.name)' is \(column.type.rawValue): impute it with a \(column.type.rawValue) constant, not \(value)")
         }
     }
 
