@@ -2,11 +2,11 @@ import Foundation
 import Pipelines
 
 extension SpecReader {
-    static let datasetKeys = ["training", "testing", "split", "label", "features", "exclude", "key"]
+    static let datasetKeys = ["training", "testing", "split", "label", "features", "exclude", "key", "missing"]
     static let splitKeys = ["testFraction", "seed"]
 
     /// `dataset`: the sources (paths relative to the spec file), the split, the label, the
-    /// features and the keys.
+    /// features, the keys and the missing-value settings.
     func dataset(_ field: Field) throws(SpecError) -> DatasetStep {
         let object = try field.object(allowed: Self.datasetKeys)
         var step = DatasetStep()
@@ -34,6 +34,7 @@ extension SpecReader {
             step.features = .all(excluding: excluded)
         }
         step.keys = try object.optional("key")?.oneOrMoreStrings() ?? []
+        if let missing = object.optional("missing") { step.missing = try missingValues(missing) }
         return step
     }
 

@@ -124,6 +124,7 @@ public struct ConfigurationValidator: Sendable {
             chosen = schema.columns.map(\.name).filter { !left.contains($0) }
         }
         if chosen.isEmpty { problems.append(ConfigurationProblem("dataset.features", "no feature columns are left")) }
+        problems += dataset.missing.problems(features: chosen.filter(columns.contains), schema: schema)
         if task == .regression, let type = schema[label], type == .categorical {
             problems.append(ConfigurationProblem("dataset.label", "a regressor needs a numeric label; '\(label)' holds text"))
         }

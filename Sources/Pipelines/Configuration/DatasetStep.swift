@@ -86,11 +86,14 @@ public struct DatasetStep: Sendable, Hashable, Codable {
     /// Columns that identify a row (its identity across generation runs; copied next to
     /// batch predictions). Empty: rows are identified by their content.
     public var keys: [String]
+    /// Missing values and unseen categories: imputation per feature, missing labels.
+    public var missing: MissingValues
 
     /// A dataset step.
     public init(
         training: DataSource? = nil, testing: DataSource? = nil, split: RandomSplit = RandomSplit(testFraction: 0.2),
-        label: String? = nil, features: FeatureChoice = .all(excluding: []), keys: [String] = []
+        label: String? = nil, features: FeatureChoice = .all(excluding: []), keys: [String] = [],
+        missing: MissingValues = MissingValues()
     ) {
         self.training = training
         self.testing = testing
@@ -98,6 +101,22 @@ public struct DatasetStep: Sendable, Hashable, Codable {
         self.label = label
         self.features = features
         self.keys = keys
+        self.missing = missing
+    }
+
+    private enum CodingKeys: String, CodingKey { case training, testing, split, label, features, keys, missing }
+
+    /// Decodes a step; configurations saved before ``missing`` existed read it as the
+    /// default (refuse every missing value), which is what they did.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        training = try c.decodeIfPresent(DataSource.self, forKey: .training)
+        testing = try c.decodeIfPresent(DataSource.self, forKey: .testing)
+        split = try c.decode(RandomSplit.self, forKey: .split)
+        label = try c.decodeIfPresent(String.self, forKey: .label)
+        features = try c.decode(FeatureChoice.self, forKey: .features)
+        keys = try c.decode([String].self, forKey: .keys)
+        missing = try c.decodeIfPresent(MissingValues.self, forKey: .missing) ?? MissingValues()
     }
 
     /// The `Tabular` selection this step describes, once the label is set.

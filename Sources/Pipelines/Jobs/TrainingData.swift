@@ -25,13 +25,14 @@ struct TrainingData: Sendable {
     /// Rows in the testing set.
     let testingRows: Int
 
-    /// Encodes `datasets` for `task`.
+    /// Encodes `datasets` for `task`, with the configuration's missing-value settings.
     ///
     /// - Throws: ``PipelineError/data(_:)`` for unknown columns, missing or non-numeric
     ///   values; ``PipelineError/notReady(job:reason:)`` when there is nothing to train on.
     /// - Complexity: O(rows × features).
     static func prepare(
-        _ datasets: MLDatasets, selection: FeatureSelection, task: PredictionTask, validation: ValidationSetting
+        _ datasets: MLDatasets, selection: FeatureSelection, task: PredictionTask, validation: ValidationSetting,
+        missing: MissingValues
     ) throws(PipelineError) -> TrainingData {
         let training = datasets.training
         guard training.rowCount > 0 else {
@@ -52,9 +53,10 @@ struct TrainingData: Sendable {
             let present = Set(training.schema.columns.map(\.name))
             stored.excluded = selection.excluded.filter(present.contains)
             let resolved = try stored.resolve(against: training.schema)
-            var options = FeatureEncoder.Options()
-            options.unknownCategories = .ignore
-            let encoder = try FeatureEncoder.fit(try training.rows(at: fitRows), features: resolved.features, options: options)
+            // Imputation is fitted on the fitting rows only, then applied to every row
+            // (validation included), and stored with the model for testing and prediction.
+            let encoder = try FeatureEncoder.fit(
+                try training.rows(at: fitRows), features: resolved.features, options: missing.encoderOptions)
             let x = try encoder.transform(training)
             let labelColumn = try training.column(named: resolved.label)
             let truth: Truth

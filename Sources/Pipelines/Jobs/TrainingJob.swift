@@ -43,10 +43,12 @@ enum TrainingJob {
         let primary: ScoringFunction
         do { primary = try context.scores.function(named: primarySetting.name) } catch { throw .scoring(error) }
         let validation = configuration.training.validation
+        let missing = configuration.dataset.missing
         let data = try await offload { () throws(PipelineError) -> TrainingData in
             let datasets: MLDatasets
             do throws(TabularError) { datasets = try MLDatasets(binaryEncoded: Array(snapshot.encoded)) } catch { throw .data(error) }
-            return try TrainingData.prepare(datasets, selection: selection, task: estimatorType.task, validation: validation)
+            return try TrainingData.prepare(
+                datasets, selection: selection, task: estimatorType.task, validation: validation, missing: missing)
         }
 
         let combinations = configuration.tuning.combinations
