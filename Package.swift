@@ -119,7 +119,9 @@ let package = Package(
         ),
         .testTarget(
             name: "PipelinesTests",
-            dependencies: ["Pipelines", "PipelinesSQLite", "PipelinesTesting", "Tabular", "Estimators", "Scoring", "LinearAlgebra"],
+            dependencies: [
+                "Pipelines", "PipelinesSQLite", "PipelinesSpec", "PipelinesTesting", "Tabular", "Estimators", "Scoring", "LinearAlgebra",
+            ],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(
@@ -132,9 +134,10 @@ let package = Package(
             name: "PipelinesAPITests",
             dependencies: ["Pipelines", "PipelinesSQLite", "Tabular"]
         ),
+        // The store modules only to read what the processes left in it (and to hold a lease).
         .testTarget(
             name: "MLPipeTests",
-            dependencies: ["mlpipe"]
+            dependencies: ["mlpipe", "Pipelines", "PipelinesSQLite"]
         ),
         .testTarget(
             name: "ScoringTests",

@@ -5,18 +5,27 @@ public import Pipelines
 // MARK: - DatasetStore
 
 extension SQLiteStore {
-    /// Replaces the pipeline's dataset snapshot, bytes and all, in one transaction.
+    /// Replaces the pipeline's dataset snapshot, bytes and all, in one transaction that
+    /// first checks the stored generation is `previous` (a compare-and-swap).
     ///
     /// ```swift
-    /// try await store.saveDatasets(DatasetSnapshot(pipelineID: id, generation: 3,
-    ///                                              encoded: datasets.binaryEncoded(), savedAt: .now))
+    /// let stored = try await store.datasets(of: id)
+    /// try await store.saveDatasets(DatasetSnapshot(pipelineID: id, generation: (stored?.generation ?? 0) + 1,
+    ///                                              encoded: datasets.binaryEncoded(), savedAt: .now),
+    ///                              replacing: stored?.generation)
     /// ```
     ///
     /// - Throws: ``Pipelines/StoreError/notFound(kind:id:)`` for an unknown pipeline,
-    ///   ``Pipelines/StoreError/backend(_:)`` when the file fails.
-    public func saveDatasets(_ snapshot: DatasetSnapshot) async throws {
+    ///   ``Pipelines/StoreError/datasetConflict(pipeline:expected:found:)`` when the stored
+    ///   generation is not `previous`, ``Pipelines/StoreError/backend(_:)`` when the file fails.
+    public func saveDatasets(_ snapshot: DatasetSnapshot, replacing previous: Int?) async throws {
         try await write("saving the datasets of pipeline \(snapshot.pipelineID)") { db in
             try Self.requirePipeline(db, snapshot.pipelineID)
+            let stored = try Int.fetchOne(
+                db, sql: "SELECT generation FROM dataset_snapshots WHERE pipeline_id = ?", arguments: [snapshot.pipelineID.rawValue])
+            guard stored == previous else {
+                throw StoreError.datasetConflict(pipeline: snapshot.pipelineID, expected: previous, found: stored)
+            }
             // coalesce: GRDB binds an empty `Data` as NULL.
             try db.execute(
                 sql: """

@@ -8,8 +8,9 @@ public import Pipelines
 /// file consistent: a model is stored with its artifact or not at all, a dataset snapshot
 /// completely or not at all, and no deployment ever names a missing model. Mutations are
 /// `IMMEDIATE` write transactions that read, check and write inside the same transaction
-/// (the deployment compare-and-swap included), so they stay correct when several
-/// processes share the file; reads run concurrently on snapshot-isolated connections.
+/// (the deployment and dataset compare-and-swaps, leases and firing claims included), so
+/// they stay correct when several processes share the file; reads run concurrently on
+/// snapshot-isolated connections.
 ///
 /// The file uses WAL journaling with `synchronous = NORMAL` (a committed transaction
 /// survives a crash of the process; an operating-system crash or power loss may lose the
@@ -64,20 +65,32 @@ public final class SQLiteStore: PipelineStorage {
         configuration.label = "PipelinesSQLite"
         configuration.foreignKeysEnabled = true  // PRAGMA foreign_keys = ON on every connection
         configuration.busyMode = .timeout(Self.busyTimeout)
-        do {
-            pool = try DatabasePool(path: path, configuration: configuration)
-        } catch {
-            throw StoreError.backend("opening \(path) as an SQLite database: \(error)")
-        }
+        pool = try Self.open(path, configuration)
         try Schema.migrate(pool, path: path)
     }
 
-    /// The schema migrations applied to the file, oldest first (`["v1", "v2"]` for this
+    /// Opens the pool. Processes opening a new file at the same moment race to switch it
+    /// to WAL, which SQLite answers with `SQLITE_BUSY` without waiting: the loser tries
+    /// again, every 50 ms for up to ``busyTimeout``.
+    private static func open(_ path: String, _ configuration: Configuration) throws -> DatabasePool {
+        let deadline = Date().addingTimeInterval(busyTimeout)
+        while true {
+            do {
+                return try DatabasePool(path: path, configuration: configuration)
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY && Date() < deadline {
+                Thread.sleep(forTimeInterval: 0.05)
+            } catch {
+                throw StoreError.backend("opening \(path) as an SQLite database: \(error)")
+            }
+        }
+    }
+
+    /// The schema migrations applied to the file, oldest first (`["v1", "v2", "v3"]` for this
     /// version).
     ///
     /// ```swift
     /// let store = try SQLiteStore(path: path)
-    /// print(try store.appliedMigrations())   // ["v1", "v2"]
+    /// print(try store.appliedMigrations())   // ["v1", "v2", "v3"]
     /// ```
     ///
     /// - Throws: ``Pipelines/StoreError/backend(_:)`` when the file cannot be read.

@@ -13,6 +13,7 @@ enum Schema {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1", migrate: createVersion1)
         migrator.registerMigration("v2", migrate: migrateToVersion2)
+        migrator.registerMigration("v3", migrate: migrateToVersion3)
         return migrator
     }()
 
@@ -175,6 +176,29 @@ enum Schema {
             CREATE UNIQUE INDEX models_import_versions ON models(import_name, version) WHERE import_name IS NOT NULL;
             CREATE INDEX models_by_former_pipeline ON models(former_pipeline_id, created_at, id)
             WHERE former_pipeline_id IS NOT NULL;
+            """)
+    }
+
+    /// Version 3: what several processes sharing the file coordinate through — leases
+    /// (one row per held lease; the core's run lease keeps a pipeline from running twice at
+    /// once) and the latest claimed firing of each trigger (so several schedulers run each
+    /// firing once). Both are small tables written in the same `IMMEDIATE` transactions
+    /// that read them.
+    private static func migrateToVersion3(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE leases (
+                name TEXT PRIMARY KEY NOT NULL,
+                owner TEXT NOT NULL,
+                acquired_at REAL NOT NULL,
+                expires_at REAL NOT NULL
+            ) WITHOUT ROWID;
+
+            CREATE TABLE trigger_claims (
+                trigger_id TEXT PRIMARY KEY NOT NULL REFERENCES triggers(id) ON DELETE CASCADE,
+                scheduled_at REAL NOT NULL,
+                owner TEXT NOT NULL,
+                claimed_at REAL NOT NULL
+            ) WITHOUT ROWID;
             """)
     }
 }

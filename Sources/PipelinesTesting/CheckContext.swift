@@ -90,6 +90,10 @@ enum ExpectedRefusal: CustomStringConvertible {
     case versionConflict(pipeline: PipelineID, attempted: Int?, current: Int?)
     /// `deploymentConflict` with exactly these values.
     case deploymentConflict(scope: DeploymentScope, expected: ModelID?, found: ModelID?)
+    /// `datasetConflict` with exactly these values.
+    case datasetConflict(pipeline: PipelineID, expected: Int?, found: Int?)
+    /// `leaseNotHeld` naming the lease, the caller and the holder (nil: nobody).
+    case leaseNotHeld(name: String, owner: String, holder: String?)
     /// `notDeployable` naming the model.
     case notDeployable(model: ModelID)
     /// `modelDeployed` naming the model.
@@ -112,6 +116,10 @@ enum ExpectedRefusal: CustomStringConvertible {
                 && (current.map { $0 == found } ?? true)
         case let (.deploymentConflict(scope, expected, found), .deploymentConflict(actualScope, actualExpected, actualFound)):
             return actualScope == scope && actualExpected == expected && actualFound == found
+        case let (.datasetConflict(pipeline, expected, found), .datasetConflict(actualPipeline, actualExpected, actualFound)):
+            return actualPipeline == pipeline && actualExpected == expected && actualFound == found
+        case let (.leaseNotHeld(name, owner, holder), .leaseNotHeld(actualName, actualOwner, actualHolder)):
+            return actualName == name && actualOwner == owner && actualHolder == holder
         case let (.notDeployable(model), .notDeployable(actual, _)):
             return actual == model
         case let (.modelDeployed(model), .modelDeployed(actual)):
@@ -135,6 +143,11 @@ enum ExpectedRefusal: CustomStringConvertible {
         case let .deploymentConflict(scope, expected, found):
             return "StoreError.deploymentConflict(scope: \(Difference.render(scope)), expected: \(Difference.render(expected)), "
                 + "found: \(Difference.render(found)))"
+        case let .datasetConflict(pipeline, expected, found):
+            return "StoreError.datasetConflict(pipeline: \(pipeline), expected: \(Difference.render(expected)), "
+                + "found: \(Difference.render(found)))"
+        case let .leaseNotHeld(name, owner, holder):
+            return "StoreError.leaseNotHeld(name: \(name), owner: \(owner), holder: \(Difference.render(holder)))"
         case .notDeployable(let model): return "StoreError.notDeployable(model: \(model))"
         case .modelDeployed(let model): return "StoreError.modelDeployed(\(model))"
         case let .duplicateVersion(line, version): return "StoreError.duplicateVersion(line: \(line), version: \(version))"

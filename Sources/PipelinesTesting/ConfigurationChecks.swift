@@ -128,25 +128,83 @@ extension StorageConformance {
         t.expectEqual(try await store.configurations(of: unknown), [], "configurations(of: unknown pipeline) after the refused append")
     }
 
-    /// `saveDatasets` stores and then replaces a pipeline's snapshot (bytes exact), other
-    /// pipelines have none, and an unknown pipeline is refused with `notFound`.
+    /// `saveDatasets` stores and then replaces a pipeline's snapshot (bytes exact) when
+    /// given the generation stored (nil: none), other pipelines have none, and an unknown
+    /// pipeline is refused with `notFound`.
     static func datasetsSaveReplaceRead(_ t: CheckContext) async throws {
         let store = t.store
         let churn = try await addPipeline(t, number: 1, name: "churn")
         let fraud = try await addPipeline(t, number: 2, name: "fraud")
         t.expectEqual(try await store.datasets(of: churn.id), nil, "datasets(of: churn) before any save")
         let first = Fixture.datasets(of: churn.id, generation: 1)
-        try await t.must("saveDatasets(generation 1)") { try await store.saveDatasets(first) }
+        try await t.must("saveDatasets(generation 1, replacing: nil)") { try await store.saveDatasets(first, replacing: nil) }
         t.expectEqual(try await store.datasets(of: churn.id), first, "datasets(of: churn) after saving generation 1")
         let second = Fixture.datasets(of: churn.id, generation: 2)
-        try await t.must("saveDatasets(generation 2)") { try await store.saveDatasets(second) }
+        try await t.must("saveDatasets(generation 2, replacing: 1)") { try await store.saveDatasets(second, replacing: 1) }
         t.expectEqual(try await store.datasets(of: churn.id), second, "datasets(of: churn) after saving generation 2")
         t.expectEqual(try await store.datasets(of: fraud.id), nil, "datasets(of: fraud), never saved")
 
         let unknown = Fixture.pipelineID(99)
         await t.expectRefusal("saveDatasets(of an unknown pipeline)", .notFound(id: unknown.rawValue)) {
-            try await store.saveDatasets(Fixture.datasets(of: unknown, generation: 1))
+            try await store.saveDatasets(Fixture.datasets(of: unknown, generation: 1), replacing: nil)
         }
         t.expectEqual(try await store.datasets(of: unknown), nil, "datasets(of: unknown pipeline) after the refused save")
+    }
+
+    /// The compare-and-swap of `saveDatasets`: a save whose `replacing` generation is not
+    /// the stored one (nil while one is stored, an old one, a newer one, one while none is
+    /// stored) is refused with `datasetConflict(expected: replacing, found: stored)` and
+    /// changes nothing; 8 racing saves that all read generation 1 leave exactly one winner,
+    /// the others refused naming generation 1 as expected.
+    static func datasetsCompareAndSwap(_ t: CheckContext) async throws {
+        let store = t.store
+        let churn = try await addPipeline(t, number: 1, name: "churn")
+        let fraud = try await addPipeline(t, number: 2, name: "fraud")
+        await t.expectRefusal("saveDatasets(generation 1, replacing: 3) while none is stored",
+                              .datasetConflict(pipeline: fraud.id, expected: 3, found: nil)) {
+            try await store.saveDatasets(Fixture.datasets(of: fraud.id, generation: 1), replacing: 3)
+        }
+        t.expectEqual(try await store.datasets(of: fraud.id), nil, "datasets(of: fraud) after the refused save")
+
+        let first = Fixture.datasets(of: churn.id, generation: 1)
+        try await t.must("saveDatasets(generation 1, replacing: nil)") { try await store.saveDatasets(first, replacing: nil) }
+        for (label, previous) in [("nil (a stale first generation)", nil), ("0", 0), ("2", 2)] as [(String, Int?)] {
+            await t.expectRefusal("saveDatasets(generation 2, replacing: \(label)) while generation 1 is stored",
+                                  .datasetConflict(pipeline: churn.id, expected: previous, found: 1)) {
+                try await store.saveDatasets(Fixture.datasets(of: churn.id, generation: 2), replacing: previous)
+            }
+        }
+        t.expectEqual(try await store.datasets(of: churn.id), first, "datasets(of: churn) after the refused saves")
+
+        let candidates = (0..<racers).map { racer in
+            DatasetSnapshot(pipelineID: churn.id, generation: 2, encoded: Data("racer \(racer)".utf8), savedAt: Fixture.date(900))
+        }
+        let gate = StartingGate(count: racers)
+        let results = await withTaskGroup(of: (DatasetSnapshot, (any Error)?).self) { group in
+            for candidate in candidates {
+                group.addTask {
+                    await gate.arrive()
+                    do {
+                        try await store.saveDatasets(candidate, replacing: 1)
+                        return (candidate, nil)
+                    } catch {
+                        return (candidate, error)
+                    }
+                }
+            }
+            var results: [(DatasetSnapshot, (any Error)?)] = []
+            for await result in group { results.append(result) }
+            return results
+        }
+        let winners = results.filter { $0.1 == nil }.map(\.0)
+        t.expectEqual(winners.count, 1, "racing saveDatasets(generation 2, replacing: 1) ×\(racers): winners")
+        let conflict = ExpectedRefusal.datasetConflict(pipeline: churn.id, expected: 1, found: 2)
+        for case let (_, error?) in results {
+            if let storeError = error as? StoreError, conflict.matches(storeError) { continue }
+            t.fail("racing saveDatasets(replacing: 1): a loser expected \(conflict), got \(Difference.describe(error: error))")
+        }
+        if let winner = winners.first {
+            t.expectEqual(try await store.datasets(of: churn.id), winner, "datasets(of: churn) after the race: the winner's snapshot")
+        }
     }
 }

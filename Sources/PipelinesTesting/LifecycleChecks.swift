@@ -24,8 +24,8 @@ extension StorageConformance {
         try await t.must("appendConfiguration(churn version 2)") { try await store.appendConfiguration(second) }
         atDeletion.configurationVersion = 2
         atDeletion.updatedAt = second.savedAt
-        try await t.must("saveDatasets(churn)") { try await store.saveDatasets(Fixture.datasets(of: doomed.id, generation: 1)) }
-        try await t.must("saveDatasets(fraud)") { try await store.saveDatasets(Fixture.datasets(of: sibling.id, generation: 4)) }
+        try await t.must("saveDatasets(churn)") { try await store.saveDatasets(Fixture.datasets(of: doomed.id, generation: 1), replacing: nil) }
+        try await t.must("saveDatasets(fraud)") { try await store.saveDatasets(Fixture.datasets(of: sibling.id, generation: 4), replacing: nil) }
         let runs = [Fixture.finishedRun(1, of: doomed.id, startedAt: Fixture.date(600)),
                     Fixture.runningRun(2, of: doomed.id, startedAt: Fixture.date(700)),
                     Fixture.runningRun(3, of: sibling.id, startedAt: Fixture.date(650))]

@@ -24,7 +24,10 @@ public import Pipelines
 /// import gets) live once in the core. So the suite checks the primitives — the
 /// compare-and-swap and unconditional swap of ``Pipelines/DeploymentStore``, the
 /// orphaning closure applied to every model of a deleted pipeline, the configuration
-/// versions appended from 1, the imported name + version uniqueness — and never asks a
+/// versions appended from 1, the imported name + version uniqueness, the dataset
+/// compare-and-swap, leases (exclusive under a race, taken over once expired by the
+/// store's clock, renewed and released by their owner only) and trigger firings claimed
+/// once under a race — and never asks a
 /// store to refuse, or to accept, what only the core's rules decide (deploying a rejected
 /// model, or a model of another pipeline or line).
 ///
@@ -133,6 +136,7 @@ public enum StorageConformance {
         Check("configurationsAppendInOrder", configurationsAppendInOrder),
         Check("configurationsOutOfOrderRefused", configurationsOutOfOrderRefused),
         Check("datasetsSaveReplaceRead", datasetsSaveReplaceRead),
+        Check("datasetsCompareAndSwap", datasetsCompareAndSwap),
         Check("modelsRoundTrip", modelsRoundTrip),
         Check("modelsRequirePipeline", modelsRequirePipeline),
         Check("modelsFilterAndOrder", modelsFilterAndOrder),
@@ -156,6 +160,13 @@ public enum StorageConformance {
         Check("deletePipelineCascade", deletePipelineCascade),
         Check("runsInsertUpdateList", runsInsertUpdateList),
         Check("triggersInsertListDelete", triggersInsertListDelete),
+        Check("firingClaimsOnce", firingClaimsOnce),
+        Check("firingClaimsRace", firingClaimsRace),
+        Check("leasesAcquireRenewRelease", leasesAcquireRenewRelease),
+        Check("leasesExclusiveUnderRace", leasesExclusiveUnderRace),
+        Check("leasesExpiryTakeover", leasesExpiryTakeover),
+        Check("leasesRenewByOwnerOnly", leasesRenewByOwnerOnly),
+        Check("leasesReleaseByOwnerOnly", leasesReleaseByOwnerOnly),
         Check("insertDuplicateIDRefused", insertDuplicateIDRefused),
     ]
 
@@ -239,7 +250,7 @@ public struct ConformanceFailure: Error, Sendable, Hashable, CustomStringConvert
 /// do {
 ///     try await StorageConformance.check { clock in MyStore(clock: clock) }
 /// } catch let error as ConformanceFailures {
-///     print(error)   // "2 of 37 storage conformance checks failed: …"
+///     print(error)   // "2 of 45 storage conformance checks failed: …"
 /// }
 /// ```
 public struct ConformanceFailures: Error, Sendable, Hashable, CustomStringConvertible {

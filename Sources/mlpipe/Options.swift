@@ -17,12 +17,14 @@ struct GlobalOptions: ParsableArguments {
 
     /// The workspace on the SQLite store at `--store`. The SDK logs routine events at
     /// `debug`: `--verbose` shows them; by default only warnings and errors are shown.
-    func workspace(baseDirectory: URL? = nil) throws -> Workspace {
+    /// `clock` drives schedules and stamps records (the store keeps the system clock, which
+    /// times leases).
+    func workspace(baseDirectory: URL? = nil, clock: any WallClock = SystemWallClock()) throws -> Workspace {
         var logger = Logger(label: "mlpipe") { label in StreamLogHandler.standardError(label: label) }
         logger.logLevel = verbose ? .debug : .warning
         let sqlite = try SQLiteStore(path: store)
         return Workspace(
-            store: sqlite, logger: logger,
+            store: sqlite, clock: clock, logger: logger,
             baseDirectory: baseDirectory ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
     }
 }

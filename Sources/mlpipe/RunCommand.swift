@@ -3,8 +3,11 @@ import Foundation
 import Pipelines
 import PipelinesSpec
 
-/// `mlpipe run --spec FILE [--jobs …]`: creates or updates the repository and pipeline from
-/// the spec (a changed spec is a new configuration version), then runs the jobs.
+/// `mlpipe run --spec FILE [--jobs …] [--wait]`: creates or updates the repository and
+/// pipeline from the spec (a changed spec is a new configuration version), then runs the
+/// jobs. When another process is running the pipeline, it refuses (or, with `--wait`,
+/// waits for that run); when another process saved a configuration meanwhile, it re-reads
+/// and applies the spec once more before giving up.
 struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run", abstract: "Create or update a pipeline from a spec file, then run its jobs.")
@@ -17,8 +20,15 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Jobs to run, comma-separated: dataset,training,testing,deployment (all by default).")
     var jobs: String = "dataset,training,testing,deployment"
 
+    @Flag(help: "When another process is running the pipeline, wait for it instead of refusing.")
+    var wait = false
+
+    @Option(help: "With --wait, the longest wait in seconds before giving up.")
+    var waitTimeout: Double = 3_600
+
     func validate() throws {
         _ = try parseJobs(jobs)
+        guard waitTimeout.isFinite, waitTimeout >= 0 else { throw ValidationError("--wait-timeout must be a number of seconds ≥ 0") }
     }
 
     func run() async throws {
@@ -35,23 +45,45 @@ struct RunCommand: AsyncParsableCommand {
         let workspace = try options.workspace(baseDirectory: specURL.deletingLastPathComponent())
         // (Error patterns on typed throws are avoided here: `catch PipelineError.notFound(…)`
         // crashes the Swift 6.3.1 compiler in this function.)
+        // Another process may create the same repository or pipeline at the same moment:
+        // then it is found on a second look.
         let repository: Repository
         do {
             repository = try await workspace.repository(named: parsed.repository)
         } catch {
             guard case .notFound(.repositoryNamed) = error else { throw error }
-            repository = try await workspace.createRepository(named: parsed.repository)
+            do {
+                repository = try await workspace.createRepository(named: parsed.repository)
+            } catch {
+                guard case .store(.duplicateName) = error else { throw error }
+                repository = try await workspace.repository(named: parsed.repository)
+            }
         }
         let pipeline: Pipeline
         do {
             pipeline = try await repository.pipeline(named: parsed.pipeline)
         } catch {
             guard case .notFound(.pipelineNamed) = error else { throw error }
-            pipeline = try await repository.createPipeline(named: parsed.pipeline)
+            do {
+                pipeline = try await repository.createPipeline(named: parsed.pipeline)
+            } catch {
+                guard case .store(.duplicateName) = error else { throw error }
+                pipeline = try await repository.pipeline(named: parsed.pipeline)
+            }
         }
-        let save = try await pipeline.configure { $0 = parsed.configuration }
+        let save = try await configure(pipeline, with: parsed)
 
-        let run = try await pipeline.run(jobs: requested)
+        let run: PipelineRun
+        do {
+            // The version this command saved (or found equal): another process may save its own meanwhile.
+            run = try await pipeline.run(
+                jobs: requested, ifRunning: wait ? .wait(timeout: .seconds(waitTimeout)) : .refuse,
+                configurationVersion: save.record.version)
+        } catch {
+            guard case .alreadyRunning = error else { throw error }
+            let hint = wait ? "it was still running after \(waitTimeout) s" : "run again with --wait to wait for it"
+            throw CommandFailure("\(error); \(hint)")
+        }
         let progress = ProgressReporter(enabled: !options.json)
         for await event in run.events { progress.show(event) }
         let record = await run.result()
@@ -84,6 +116,21 @@ struct RunCommand: AsyncParsableCommand {
         }
         if record.status != .succeeded {
             throw CommandFailure("the run \(record.status.rawValue): \(record.error ?? "see the jobs above")")
+        }
+    }
+}
+
+extension RunCommand {
+    /// Applies the spec's configuration; when another process saved one meanwhile, re-reads
+    /// it and applies the spec once more (an equal configuration saves nothing).
+    func configure(_ pipeline: Pipeline, with parsed: PipelineSpec) async throws -> ConfigurationSave {
+        do {
+            return try await pipeline.configure { $0 = parsed.configuration }
+        } catch {
+            guard case .configurationConflict(let name, let version) = error else { throw error }
+            FileHandle.standardError.write(Data(
+                "mlpipe: pipeline \(name)'s configuration was changed by someone else (now at version \(version)); applying the spec again\n".utf8))
+            return try await pipeline.configure { $0 = parsed.configuration }
         }
     }
 }

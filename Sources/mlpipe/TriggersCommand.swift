@@ -98,23 +98,94 @@ private func triggerObject(_ trigger: TriggerRecord, pipeline: String) -> [Strin
      "nextRun": trigger.schedule.nextDate(after: Date()).map { ISO8601DateFormatter().string(from: $0) as Any } ?? NSNull()]
 }
 
-/// `mlpipe scheduler`: runs due triggers until interrupted (SIGINT or SIGTERM).
+/// `mlpipe scheduler`: runs due triggers until interrupted (SIGINT or SIGTERM), printing one
+/// line per firing on stdout (JSON lines with `--json`). Several schedulers may share a
+/// store: each firing is claimed once, and the others print that it was claimed elsewhere.
 struct SchedulerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "scheduler", abstract: "Run due triggers until stopped (Ctrl-C).")
+        commandName: "scheduler", abstract: "Run due triggers until stopped (Ctrl-C).",
+        discussion: """
+            Prints one line per firing: its scheduled time, the trigger and pipeline, then the run and how it \
+            ended, or that another scheduler sharing the store claimed it. Any number of schedulers may run \
+            on one store; each firing runs once.
+            """)
     @OptionGroup var options: GlobalOptions
     @Option(help: "Seconds between re-reads of the stored triggers.") var refresh: Double = 60
 
     func run() async throws {
-        let workspace = try options.workspace()
-        let count = try await allTriggers(in: workspace).triggers.count
-        FileHandle.standardError.write(Data("mlpipe scheduler: \(count) trigger(s); stop with Ctrl-C\n".utf8))
-        let loop = Task { try await workspace.runScheduler(refresh: refresh) }
+        let workspace = try options.workspace(clock: try AcceleratedClock.fromEnvironment() ?? SystemWallClock())
+        let (triggers, names) = try await allTriggers(in: workspace)
+        FileHandle.standardError.write(Data("mlpipe scheduler: \(triggers.count) trigger(s); stop with Ctrl-C\n".utf8))
+        let printer = FiringPrinter(workspace: workspace, names: names, json: options.json)
+        let loop = Task { try await workspace.runScheduler(refresh: refresh) { report in await printer.print(report) } }
         let stop = Signals.waitForTermination()
         await stop.value
         loop.cancel()
         _ = await loop.result
         FileHandle.standardError.write(Data("mlpipe scheduler: stopped\n".utf8))
+    }
+}
+
+/// Prints the scheduler's firing lines, one `write` each, naming pipelines (looked up once).
+actor FiringPrinter {
+    private let workspace: Workspace
+    private var names: [PipelineID: String]
+    private let json: Bool
+
+    init(workspace: Workspace, names: [PipelineID: String], json: Bool) {
+        self.workspace = workspace
+        self.names = names
+        self.json = json
+    }
+
+    /// One line for the firing: `<scheduled> trigger <id> (pipeline <name>): <what happened>`.
+    func print(_ report: TriggerFiringReport) async {
+        let pipeline = await name(of: report.trigger.pipelineID)
+        let scheduled = ISO8601DateFormatter().string(from: report.scheduledAt)
+        var object: [String: Any] = [
+            "scheduledAt": scheduled, "trigger": report.trigger.triggerID.rawValue, "pipeline": pipeline,
+        ]
+        let text: String
+        switch report.outcome {
+        case .ran(let run):
+            object["outcome"] = "ran"
+            object["run"] = run.id.rawValue
+            object["status"] = run.status.rawValue
+            object["error"] = run.error.map { $0 as Any } ?? NSNull()
+            text = "run \(run.id) \(run.status.rawValue)" + (run.error.map { ": \($0)" } ?? "")
+        case .claimedElsewhere(let claim):
+            object["outcome"] = "claimedElsewhere"
+            object["claimedBy"] = claim.owner
+            text = "claimed by another scheduler (\(claim.owner)); not run here"
+        case .failed(let reason):
+            object["outcome"] = "failed"
+            object["error"] = reason
+            text = "not run: \(reason)"
+        }
+        let line: String
+        if json {
+            do {
+                line = String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]),
+                              as: UTF8.self)
+            } catch {
+                line = "{\"error\": \"cannot encode the firing of trigger \(report.trigger.triggerID)\"}"
+            }
+        } else {
+            line = "\(scheduled) trigger \(report.trigger.triggerID) (pipeline \(pipeline)): \(text)"
+        }
+        FileHandle.standardOutput.write(Data((line + "\n").utf8))
+    }
+
+    /// The pipeline's name, read once; its identifier when it cannot be read (deleted meanwhile).
+    private func name(of pipeline: PipelineID) async -> String {
+        if let known = names[pipeline] { return known }
+        do {
+            let name = try await workspace.pipeline(pipeline).record().name
+            names[pipeline] = name
+            return name
+        } catch {
+            return pipeline.rawValue
+        }
     }
 }
 

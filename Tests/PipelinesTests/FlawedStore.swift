@@ -22,6 +22,18 @@ struct FlawedStore: PipelineStorage {
         case ignoresOrphaning
         /// `insertModel` accepts an imported model whose name and version are taken.
         case acceptsDuplicateImportedVersion
+        /// `saveDatasets` replaces whatever generation is stored (no compare-and-swap).
+        case datasetsIgnoreGeneration
+        /// `acquireLease` takes a lease another owner holds, expired or not.
+        case leaseIgnoresHolder
+        /// `acquireLease` never takes over an expired lease of another owner.
+        case leaseNeverExpires
+        /// `renewLease` by another owner takes the lease over instead of being refused.
+        case renewsAnyLease
+        /// `releaseLease` by another owner removes the holder's lease.
+        case releasesAnyLease
+        /// `claimFiring` claims every firing, even one claimed already.
+        case claimsEveryFiring
     }
 
     /// Records of `.anyModel` swaps, which ``Flaw/anyModelForgetsPrevious`` reports
@@ -33,10 +45,12 @@ struct FlawedStore: PipelineStorage {
 
     let base: InMemoryStore
     let flaw: Flaw
+    private let clock: ManualWallClock
     private let memory = Memory()
 
     init(clock: ManualWallClock, flaw: Flaw) {
         base = InMemoryStore(clock: clock)
+        self.clock = clock
         self.flaw = flaw
     }
 
@@ -86,7 +100,10 @@ struct FlawedStore: PipelineStorage {
     }
 
     // Datasets
-    func saveDatasets(_ snapshot: DatasetSnapshot) async throws { try await base.saveDatasets(snapshot) }
+    func saveDatasets(_ snapshot: DatasetSnapshot, replacing previous: Int?) async throws {
+        let stored = await base.datasets(of: snapshot.pipelineID)?.generation
+        try await base.saveDatasets(snapshot, replacing: flaw == .datasetsIgnoreGeneration ? stored : previous)
+    }
     func datasets(of pipeline: PipelineID) async throws -> DatasetSnapshot? { await base.datasets(of: pipeline) }
 
     // Models
@@ -182,4 +199,31 @@ struct FlawedStore: PipelineStorage {
     func insertTrigger(_ trigger: TriggerRecord) async throws { try await base.insertTrigger(trigger) }
     func deleteTrigger(_ id: TriggerID) async throws { try await base.deleteTrigger(id) }
     func triggers(of pipeline: PipelineID?) async throws -> [TriggerRecord] { await base.triggers(of: pipeline) }
+    func claimFiring(trigger: TriggerID, scheduledAt: Date, owner: String) async throws -> FiringClaim {
+        let claim = try await base.claimFiring(trigger: trigger, scheduledAt: scheduledAt, owner: owner)
+        guard flaw == .claimsEveryFiring, case .taken = claim else { return claim }
+        return .claimed(FiringClaimRecord(triggerID: trigger, scheduledAt: scheduledAt, owner: owner, claimedAt: clock.now))
+    }
+
+    // Leases
+    func acquireLease(_ name: String, owner: String, for duration: TimeInterval) async throws -> LeaseAcquisition {
+        let current = await base.lease(name)
+        if flaw == .leaseNeverExpires, let current, current.owner != owner { return .held(current) }
+        let acquisition = await base.acquireLease(name, owner: owner, for: duration)
+        guard flaw == .leaseIgnoresHolder, case .held(let holder) = acquisition else { return acquisition }
+        await base.releaseLease(name, owner: holder.owner)
+        return await base.acquireLease(name, owner: owner, for: duration)
+    }
+    func renewLease(_ name: String, owner: String, for duration: TimeInterval) async throws -> LeaseRecord {
+        if flaw == .renewsAnyLease, let holder = await base.lease(name)?.owner, holder != owner {
+            await base.releaseLease(name, owner: holder)
+            return await base.acquireLease(name, owner: owner, for: duration).lease
+        }
+        return try await base.renewLease(name, owner: owner, for: duration)
+    }
+    func releaseLease(_ name: String, owner: String) async throws -> Bool {
+        guard flaw == .releasesAnyLease, let holder = await base.lease(name)?.owner else { return await base.releaseLease(name, owner: owner) }
+        return await base.releaseLease(name, owner: holder)
+    }
+    func lease(_ name: String) async throws -> LeaseRecord? { await base.lease(name) }
 }

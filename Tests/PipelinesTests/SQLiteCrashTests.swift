@@ -81,7 +81,8 @@ extension SQLiteStoreTests {
         while true {
             generation += 1
             try await store.saveDatasets(DatasetSnapshot(pipelineID: pipeline.id, generation: generation,
-                                                         encoded: Self.crashSnapshot(generation), savedAt: Date()))
+                                                         encoded: Self.crashSnapshot(generation), savedAt: Date()),
+                                         replacing: generation == 1 ? nil : generation - 1)
             var model = Workload().model(generation, of: pipeline)
             model.id = ModelID()
             try await store.insertModel(model, artifact: Self.crashArtifact(model.id))

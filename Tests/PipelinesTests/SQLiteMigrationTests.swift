@@ -8,7 +8,7 @@ import Testing
 /// code of commit 2653ad4) opens, migrates and keeps every record.
 @Suite("SQLite store: migration from schema v1")
 struct SQLiteMigrationTests {
-    @Test("a v1 store migrates to v2 with every record intact, and the new rules apply to it")
+    @Test("a v1 store migrates to v2 and v3 with every record intact, and the new rules apply to it")
     func migratesVersion1() async throws {
         let directory = try TemporaryDirectory("migration")
         defer { directory.remove() }
@@ -17,7 +17,7 @@ struct SQLiteMigrationTests {
         try FileManager.default.copyItem(at: fixture, to: URL(fileURLWithPath: path))
 
         let store = try SQLiteStore(path: path)
-        #expect(try store.appliedMigrations() == ["v1", "v2"])
+        #expect(try store.appliedMigrations() == ["v1", "v2", "v3"])
         #expect(try store.integrityCheck() == [])
         let workspace = Workspace(store: store)
 
@@ -65,6 +65,21 @@ struct SQLiteMigrationTests {
         // New pipelines in the migrated file start unconfigured (the relaxed CHECK).
         let fresh = try await workspace.repository(named: "Default").createPipeline(named: "fresh")
         #expect(try await fresh.record().configurationVersion == 0)
+
+        // The v3 tables: leases and firing claims work on the migrated file.
+        let lease = try await store.acquireLease("pipeline-run:\(pipeline.id)", owner: "test", for: 30)
+        #expect(lease.lease.owner == "test")
+        #expect(try await store.releaseLease("pipeline-run:\(pipeline.id)", owner: "test"))
+        let trigger = try await fresh.addTrigger(schedule: try TriggerSchedule(parsing: "@daily", now: Date()))
+        let firing = Date(timeIntervalSinceReferenceDate: 800_000_000)
+        guard case .claimed = try await store.claimFiring(trigger: trigger.id, scheduledAt: firing, owner: "a") else {
+            Issue.record("the first claim of a firing in the migrated file was refused")
+            return
+        }
+        guard case .taken = try await store.claimFiring(trigger: trigger.id, scheduledAt: firing, owner: "b") else {
+            Issue.record("a firing in the migrated file was claimed twice")
+            return
+        }
         #expect(try store.integrityCheck() == [])
     }
 }

@@ -79,9 +79,9 @@ struct SQLiteStoreTests {
             }
             try await store.appendConfiguration(configuration(pipeline.id, version: 2))
             try await store.saveDatasets(DatasetSnapshot(pipelineID: pipeline.id, generation: 1, encoded: Data([0, 1, 2, 255]),
-                                                         savedAt: SQLiteStoreTests.start))
+                                                         savedAt: SQLiteStoreTests.start), replacing: nil)
             try await store.saveDatasets(DatasetSnapshot(pipelineID: doomed.id, generation: 1, encoded: Data(),
-                                                         savedAt: SQLiteStoreTests.start))
+                                                         savedAt: SQLiteStoreTests.start), replacing: nil)
             try await store.insertModel(model(1, of: pipeline), artifact: Data([1, 2, 3]))
             try await store.insertModel(model(2, of: pipeline), artifact: Data())
             try await store.insertModel(model(3, of: doomed), artifact: Data([3]))
@@ -181,7 +181,7 @@ struct SQLiteStoreTests {
         }  // the store is released here: its connections close
         let reopened = try SQLiteStore(path: path, clock: clock)
         #expect(try await Contents(reopened) == before)
-        #expect(try reopened.appliedMigrations() == ["v1", "v2"])
+        #expect(try reopened.appliedMigrations() == ["v1", "v2", "v3"])
         await #expect(throws: StoreError.deploymentConflict(scope: .pipeline(PipelineID("p1")), expected: ModelID("m1"),
                                                            found: ModelID("m2"))) {
             _ = try await reopened.swapDeployment(in: .pipeline(PipelineID("p1")), to: ModelID("m1"), expecting: .current(ModelID("m1")))
@@ -193,14 +193,14 @@ struct SQLiteStoreTests {
         #expect(try reopened.integrityCheck() == [])
     }
 
-    @Test("a new file gets its directory, WAL mode, foreign keys and the v1 and v2 migrations")
+    @Test("a new file gets its directory, WAL mode, foreign keys and the v1, v2 and v3 migrations")
     func newFileSettings() async throws {
         let directory = try TemporaryDirectory("settings")
         defer { directory.remove() }
         let path = directory.url.appendingPathComponent("nested/deeper/store.sqlite").path
         let store = try SQLiteStore(path: path)
         #expect(FileManager.default.fileExists(atPath: path))
-        #expect(try store.appliedMigrations() == ["v1", "v2"])
+        #expect(try store.appliedMigrations() == ["v1", "v2", "v3"])
         #expect(try store.pragma("journal_mode") == "wal")
         #expect(try store.pragma("foreign_keys") == "1")
         #expect(try store.pragma("synchronous") == "1", "NORMAL")
@@ -338,7 +338,7 @@ struct SQLiteStoreTests {
         }
         let snapshot = DatasetSnapshot(pipelineID: workload.pipeline.id, generation: 1, encoded: Data(bytes), savedAt: Self.start)
         bytes = []
-        try await store.saveDatasets(snapshot)
+        try await store.saveDatasets(snapshot, replacing: nil)
         #expect(try await store.datasets(of: workload.pipeline.id) == snapshot)
         let reopened = try SQLiteStore(path: path)
         #expect(try await reopened.datasets(of: workload.pipeline.id) == snapshot)

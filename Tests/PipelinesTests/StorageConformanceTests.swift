@@ -38,7 +38,7 @@ struct StorageConformanceTests {
             Issue.record("\(failure)")
         }
         #expect(report.passed == StorageConformance.checkNames)
-        #expect(report.passed.count >= 37)
+        #expect(report.passed.count >= 45)
     }
 
     @Test("check(makeStore:) returns quietly for a conforming store")
@@ -112,6 +112,52 @@ struct StorageConformanceTests {
         let report = try await StorageConformance.run { clock in FlawedStore(clock: clock, flaw: .acceptsDuplicateImportedVersion) }
         #expect(Set(report.failures.map(\.check)) == ["modelsImportedVersionUnique", "modelsImportRaceOneVersion"])
         #expect(report.failures.contains { $0.message.contains("expected StoreError.duplicateVersion(line: churn-model, version: 1), but it succeeded") })
+    }
+
+    @Test("a store replacing datasets whatever generation is stored fails the dataset compare-and-swap check")
+    func unconditionalDatasetSaveIsCaught() async throws {
+        let report = try await StorageConformance.run { clock in FlawedStore(clock: clock, flaw: .datasetsIgnoreGeneration) }
+        #expect(Set(report.failures.map(\.check)) == ["datasetsCompareAndSwap"])
+        #expect(report.failures.contains { $0.message.contains("expected StoreError.datasetConflict(pipeline: ") })
+        #expect(report.failures.contains { $0.message.hasPrefix("racing saveDatasets(generation 2, replacing: 1) ×8: winners") })
+    }
+
+    @Test("a store handing out held leases fails the exclusivity checks")
+    func sharedLeaseIsCaught() async throws {
+        let report = try await StorageConformance.run { clock in FlawedStore(clock: clock, flaw: .leaseIgnoresHolder) }
+        #expect(Set(report.failures.map(\.check)) == ["leasesAcquireRenewRelease", "leasesExclusiveUnderRace", "leasesExpiryTakeover"])
+        #expect(report.failures.contains { $0.message.hasPrefix("racing acquireLease for a free lease ×8: expected exactly 1 winner") })
+    }
+
+    @Test("a store whose leases never expire fails the takeover checks")
+    func immortalLeaseIsCaught() async throws {
+        let report = try await StorageConformance.run { clock in FlawedStore(clock: clock, flaw: .leaseNeverExpires) }
+        #expect(Set(report.failures.map(\.check)) == ["leasesExclusiveUnderRace", "leasesExpiryTakeover"])
+        #expect(report.failures.contains { $0.message.hasPrefix("acquireLease(B) once A's lease expired: taken over") })
+    }
+
+    @Test("a store letting anyone renew a lease fails the renewal checks")
+    func renewalByAnyoneIsCaught() async throws {
+        let report = try await StorageConformance.run { clock in FlawedStore(clock: clock, flaw: .renewsAnyLease) }
+        #expect(Set(report.failures.map(\.check)) == ["leasesRenewByOwnerOnly", "leasesExpiryTakeover"])
+        #expect(report.failures.contains {
+            $0.message == "renewLease(B) of A's lease: expected StoreError.leaseNotHeld(name: pipeline-run:churn, owner: B, holder: A), "
+                + "but it succeeded"
+        })
+    }
+
+    @Test("a store letting anyone release a lease fails the release checks")
+    func releaseByAnyoneIsCaught() async throws {
+        let report = try await StorageConformance.run { clock in FlawedStore(clock: clock, flaw: .releasesAnyLease) }
+        #expect(Set(report.failures.map(\.check)) == ["leasesReleaseByOwnerOnly", "leasesExpiryTakeover"])
+        #expect(report.failures.contains { $0.message.hasPrefix("releaseLease(B) of A's lease: expected false, got true") })
+    }
+
+    @Test("a store claiming every firing fails the firing claim checks")
+    func firingClaimedTwiceIsCaught() async throws {
+        let report = try await StorageConformance.run { clock in FlawedStore(clock: clock, flaw: .claimsEveryFiring) }
+        #expect(Set(report.failures.map(\.check)) == ["firingClaimsOnce", "firingClaimsRace"])
+        #expect(report.failures.contains { $0.message.hasPrefix("racing claimFiring(firing 0) ×8: schedulers that claimed it: expected 1, got 8") })
     }
 
     /// Every check about deployments (a deployment flaw may show in any of them, never elsewhere).

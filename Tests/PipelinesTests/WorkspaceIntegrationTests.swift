@@ -89,15 +89,28 @@ struct WorkspaceIntegrationTests {
         #expect(run.origin == .trigger(trigger.id, scheduledAt: Fixtures.start.addingTimeInterval(86_400)))
         #expect(run.status == .succeeded)
 
-        // A firing while the pipeline runs is skipped and recorded.
+        // A firing while the pipeline runs is skipped and recorded; the same firing again
+        // is claimed already, so nothing more is run or recorded.
         try await pipeline.configure { $0.training.estimator = "SlowRegressor" }
         let manual = try await pipeline.run(jobs: [.training])
         let target = TriggerTarget(triggerID: trigger.id, pipelineID: pipeline.id, jobs: [.training])
-        await workspace.fireTrigger(target, scheduledAt: clock.now)
+        let next = clock.now.addingTimeInterval(60)
+        let skipped = await workspace.fireTrigger(target, scheduledAt: next)
+        guard case .ran(let skippedRun) = skipped.outcome else {
+            Issue.record("the firing during a run was not recorded: \(skipped.outcome)")
+            return
+        }
+        #expect(skippedRun.status == .skipped)
+        let again = await workspace.fireTrigger(target, scheduledAt: next)
+        guard case .claimedElsewhere(let claim) = again.outcome else {
+            Issue.record("the same firing was handled twice: \(again.outcome)")
+            return
+        }
+        #expect(claim.scheduledAt == next)
         manual.cancel()
         _ = await manual.result()
         let all = try await pipeline.runs()
-        #expect(all.contains { $0.status == .skipped && $0.error == "the pipeline was already running" })
+        #expect(all.filter { $0.status == .skipped && $0.error == "the pipeline was already running" }.count == 1)
 
         try await pipeline.removeTrigger(trigger.id)
         #expect(try await pipeline.triggers().isEmpty)

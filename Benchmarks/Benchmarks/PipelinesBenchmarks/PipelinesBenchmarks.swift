@@ -65,6 +65,8 @@ final class Fixture: @unchecked Sendable {
     var store: SQLiteStore?
     var models: [ModelID] = []
     var datasets: MLDatasets?
+    /// The generation of the snapshot stored last (0: none yet).
+    var generation = 0
 }
 
 let prediction = Fixture()
@@ -122,6 +124,7 @@ func setUpStoring() async throws {
     storing.store = store
     storing.pipeline = pipeline.id
     storing.datasets = datasets
+    storing.generation = 0
 }
 
 struct BenchmarkSetupFailure: Error, CustomStringConvertible {
@@ -176,8 +179,11 @@ let benchmarks: @Sendable () -> Void = {
         guard let store = storing.store, let pipeline = storing.pipeline, let datasets = storing.datasets else { return }
         for _ in benchmark.scaledIterations {
             // Encoding included: what the dataset generation job does after a run.
-            let snapshot = DatasetSnapshot(pipelineID: pipeline, generation: 1, encoded: Data(datasets.binaryEncoded()), savedAt: Date())
-            try await store.saveDatasets(snapshot)
+            let stored = storing.generation
+            let snapshot = DatasetSnapshot(
+                pipelineID: pipeline, generation: stored + 1, encoded: Data(datasets.binaryEncoded()), savedAt: Date())
+            try await store.saveDatasets(snapshot, replacing: stored == 0 ? nil : stored)
+            storing.generation = stored + 1
         }
     }
 }

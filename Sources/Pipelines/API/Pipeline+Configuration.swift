@@ -34,8 +34,10 @@ extension Pipeline {
     /// - Parameter change: Edits the current configuration.
     /// - Returns: The saved version, or the current one when nothing changed.
     /// - Throws: ``PipelineError/invalidConfiguration(pipeline:problems:)``,
-    ///   ``PipelineError/notFound(_:)``, ``PipelineError/store(_:)`` (another save won the
-    ///   race: retry).
+    ///   ``PipelineError/notFound(_:)``,
+    ///   ``PipelineError/configurationConflict(pipeline:version:)`` when someone else saved
+    ///   a version after this call read the current one (nothing saved: call it again, it
+    ///   re-reads).
     @discardableResult
     public func configure(_ change: (inout PipelineConfiguration) throws -> Void) async throws(PipelineError) -> ConfigurationSave {
         let pipeline = try await record()
@@ -56,7 +58,12 @@ extension Pipeline {
         do { hash = try next.contentHash() } catch { throw .backend("cannot hash the configuration: \(error)") }
         let record = ConfigurationRecord(
             pipelineID: id, version: current.version + 1, configuration: next, hash: hash, savedAt: workspace.clock.now)
-        try await storage { try await workspace.store.appendConfiguration(record) }
+        do {
+            try await storage { try await workspace.store.appendConfiguration(record) }
+        } catch {
+            guard case .store(.versionConflict(_, _, let found)) = error else { throw error }
+            throw .configurationConflict(pipeline: pipeline.name, version: found)
+        }
         workspace.logger.debug("pipeline '\(pipeline.name)': saved configuration version \(record.version)")
         let git = try await commitToGit(pipeline, configuration: record, replacing: nil)
         return ConfigurationSave(record: record, isNewVersion: true, incomplete: incomplete, gitCommit: git.commit, gitError: git.error)
@@ -163,7 +170,7 @@ extension Workspace {
             for (path, source) in [("dataset.training", dataset.training), ("dataset.testing", dataset.testing)] {
                 guard let source else { continue }
                 do {
-                    let table = try SourceLoader.load(source, baseDirectory: base)
+                    let table = try SourceLoader.load(source, baseDirectory: base, options: dataset.missing.csvOptions)
                     if path == "dataset.training" { tables.training = table } else { tables.testing = table }
                 } catch {
                     problems.append(ConfigurationProblem(path, "cannot read \(source): \(error)"))

@@ -34,15 +34,28 @@ extension Pipeline {
     /// let record = await run.result()
     /// ```
     ///
+    /// A pipeline never runs twice at once, even from several processes sharing the store:
+    /// a run holds the pipeline's lease in the store (``RunLeasePolicy``), renewed while it
+    /// runs and released when it ends; a lease left by a killed process expires. When the
+    /// pipeline is running already, `ifRunning` says whether to refuse at once (the
+    /// default) or to wait for it.
+    ///
     /// - Parameters:
     ///   - jobs: The jobs to run; all four by default.
     ///   - origin: Manual, or the trigger that fired.
+    ///   - ifRunning: Refuse (default), or wait up to a timeout, when the pipeline is running.
+    ///   - configurationVersion: The saved configuration version to run; nil (the default)
+    ///     runs the current one as it is when the run starts. Name the version you saved
+    ///     when another process may save its own meanwhile (`mlpipe run` does).
     /// - Returns: The running run; ``PipelineRun/result()`` gives the final record.
     /// - Throws: ``PipelineError/alreadyRunning(pipeline:)`` (a pipeline never runs twice at
     ///   once), ``PipelineError/invalidConfiguration(pipeline:problems:)``,
-    ///   ``PipelineError/notFound(_:)``.
-    public func run(jobs: [JobKind] = JobKind.allCases, origin: RunOrigin = .manual) async throws(PipelineError) -> PipelineRun {
-        try await workspace.startRun(of: self, jobs: jobs, origin: origin)
+    ///   ``PipelineError/notFound(_:)`` (also for an unknown configuration version).
+    public func run(
+        jobs: [JobKind] = JobKind.allCases, origin: RunOrigin = .manual, ifRunning: IfRunning = .refuse,
+        configurationVersion: Int? = nil
+    ) async throws(PipelineError) -> PipelineRun {
+        try await workspace.startRun(of: self, jobs: jobs, origin: origin, ifRunning: ifRunning, version: configurationVersion)
     }
 
     /// The pipeline's runs, newest first.
@@ -55,15 +68,17 @@ extension Pipeline {
 }
 
 extension Workspace {
-    /// Claims the pipeline, checks its configuration and starts the run's task.
-    func startRun(of handle: Pipeline, jobs: [JobKind], origin: RunOrigin) async throws(PipelineError) -> PipelineRun {
+    /// Claims the pipeline (its run lease), checks its configuration and starts the run's
+    /// task, which renews the lease while it runs and releases it at the end.
+    func startRun(
+        of handle: Pipeline, jobs: [JobKind], origin: RunOrigin, ifRunning: IfRunning = .refuse, version: Int? = nil
+    ) async throws(PipelineError) -> PipelineRun {
         let id = handle.id
         let pipeline = try await handle.record()
-        let claimed = state.withLock { $0.running.insert(id).inserted }
-        guard claimed else { throw .alreadyRunning(pipeline: pipeline.name) }
+        let claim = try await claim(pipeline, ifRunning: ifRunning)
         do throws(PipelineError) {
             let ordered = Array(Set(jobs)).sorted()
-            let configuration = try await handle.configuration()
+            let configuration = try await configurationToRun(of: handle, version: version, pipeline: pipeline)
             let needsData = ordered.contains { $0 != .deployment }
             let (problems, sources) = needsData ? await checkedSources(of: configuration.configuration) : ([], SourceTables())
             guard problems.isEmpty else { throw .invalidConfiguration(pipeline: pipeline.name, problems: problems) }
@@ -73,17 +88,38 @@ extension Workspace {
             try await storage { try await store.insertRun(record) }
             let (events, continuation) = AsyncStream.makeStream(of: RunEvent.self, bufferingPolicy: .unbounded)
             let task = Task { [self] in
-                let final = await execute(
-                    record, pipeline: pipeline, configuration: configuration, sources: sources, emit: { continuation.yield($0) })
-                state.withLock { _ = $0.running.remove(id) }
+                var (final, lost) = await runningClaimed(claim) { [self] in
+                    await execute(
+                        record, pipeline: pipeline, configuration: configuration, sources: sources, emit: { continuation.yield($0) })
+                }
+                if let lost, final.status == .cancelled {
+                    final.error = lost
+                    let noted = final
+                    do { try await uncancelled { [store] in try await store.updateRun(noted) } } catch {
+                        logger.error("pipeline '\(pipeline.name)': run \(noted.id) lost its lease, which was not recorded: \(error)")
+                    }
+                }
+                await release(claim)
                 continuation.finish()
                 return final
             }
             return PipelineRun(id: record.id, events: events, task: task)
         } catch {
-            state.withLock { _ = $0.running.remove(id) }
+            await release(claim)
             throw error
         }
+    }
+
+    /// The configuration a run executes: `version`, or the current one when nil.
+    private func configurationToRun(
+        of handle: Pipeline, version: Int?, pipeline: PipelineRecord
+    ) async throws(PipelineError) -> ConfigurationRecord {
+        let current = try await handle.configuration()
+        guard let version, version != current.version else { return current }
+        guard let stored = try await storage({ try await store.configuration(of: handle.id, version: version) }) else {
+            throw .notFound(.other(kind: "configuration version", id: "\(version) of pipeline '\(pipeline.name)'"))
+        }
+        return stored
     }
 
     /// Runs the jobs in order, recording each outcome.
@@ -147,7 +183,8 @@ extension Workspace {
         if !stopped { record.status = .succeeded }
         record.finishedAt = clock.now
         let final = record
-        do { try await store.updateRun(final) } catch {
+        // Stored even when the run was cancelled (a cancelled task's store calls may be refused).
+        do { try await uncancelled { [store] in try await store.updateRun(final) } } catch {
             logger.error("pipeline '\(pipeline.name)': run \(final.id) finished but its record was not stored: \(error)")
         }
         emit(.runFinished(record.id, status: record.status))

@@ -71,12 +71,13 @@ public struct Pipeline: Sendable, Hashable {
     /// (``ModelOrigin/orphaned(formerPipeline:name:)``; find them with
     /// ``ModelFilter/formerPipelineID``); a deployed model is undeployed.
     ///
-    /// - Throws: ``PipelineError/alreadyRunning(pipeline:)`` while it runs;
-    ///   ``PipelineError/notFound(_:)``.
+    /// - Throws: ``PipelineError/alreadyRunning(pipeline:)`` while it runs (in this
+    ///   process or another one sharing the store); ``PipelineError/notFound(_:)``.
     public func delete() async throws(PipelineError) {
         let record = try await record()
-        if isRunning { throw .alreadyRunning(pipeline: record.name) }
-        try await storage { try await workspace.store.deletePipeline(id, orphaning: ModelRules.orphan) }
+        try await workspace.whileClaimed(record) { () throws(PipelineError) in
+            try await storage { try await workspace.store.deletePipeline(id, orphaning: ModelRules.orphan) }
+        }
         workspace.state.withLock { _ = $0.deployed.removeValue(forKey: .pipeline(id)) }
         workspace.logger.debug("deleted pipeline '\(record.name)'")
         guard let git = try await storage({ try await workspace.store.repository(record.repositoryID) })?.git else { return }
@@ -91,15 +92,19 @@ public struct Pipeline: Sendable, Hashable {
     /// Empties the pipeline's training, validation and testing sets (the next dataset
     /// generation starts afresh). Configuration and models are left alone.
     ///
-    /// - Throws: ``PipelineError/alreadyRunning(pipeline:)``, ``PipelineError/notFound(_:)``.
+    /// - Throws: ``PipelineError/alreadyRunning(pipeline:)`` while it runs (in this
+    ///   process or another one sharing the store); ``PipelineError/notFound(_:)``;
+    ///   ``PipelineError/datasetConflict(pipeline:read:found:)`` when the datasets changed
+    ///   meanwhile.
     public func resetDatasets() async throws(PipelineError) {
         let record = try await record()
-        if isRunning { throw .alreadyRunning(pipeline: record.name) }
-        let previous = try await storage { try await workspace.store.datasets(of: id) }
-        let empty = DatasetSnapshot(
-            pipelineID: id, generation: (previous?.generation ?? 0) + 1,
-            encoded: Data(MLDatasets().binaryEncoded()), savedAt: workspace.clock.now)
-        try await storage { try await workspace.store.saveDatasets(empty) }
+        try await workspace.whileClaimed(record) { () throws(PipelineError) in
+            let previous = try await storage { try await workspace.store.datasets(of: id) }
+            let empty = DatasetSnapshot(
+                pipelineID: id, generation: (previous?.generation ?? 0) + 1,
+                encoded: Data(MLDatasets().binaryEncoded()), savedAt: workspace.clock.now)
+            try await workspace.saveDatasets(empty, replacing: previous?.generation, of: record)
+        }
     }
 
     // MARK: Models and triggers

@@ -71,14 +71,20 @@ public struct Repository: Sendable, Hashable {
     ///
     /// - Throws: ``PipelineError/store(_:)`` with
     ///   ``StoreError/repositoryNotEmpty(repository:pipelines:)``; ``PipelineError/notFound(_:)``;
-    ///   ``PipelineError/alreadyRunning(pipeline:)`` when one of its pipelines runs.
+    ///   ``PipelineError/alreadyRunning(pipeline:)`` when one of its pipelines runs (in this
+    ///   process or another one sharing the store).
     public func delete(includingPipelines: Bool = false) async throws(PipelineError) {
         let contained = try await pipelines()
-        for pipeline in contained where workspace.isRunning(pipeline.id) {
-            throw .alreadyRunning(pipeline: try await pipeline.record().name)
+        var claims: [PipelineClaim] = []
+        do throws(PipelineError) {
+            for pipeline in contained { claims.append(try await workspace.claim(try await pipeline.record(), ifRunning: .refuse)) }
+            let store = workspace.store
+            try await storage { try await store.deleteRepository(id, includingPipelines: includingPipelines, orphaning: ModelRules.orphan) }
+        } catch {
+            for claim in claims { await workspace.release(claim) }
+            throw error
         }
-        let store = workspace.store
-        try await storage { try await store.deleteRepository(id, includingPipelines: includingPipelines, orphaning: ModelRules.orphan) }
+        for claim in claims { await workspace.release(claim) }
         workspace.state.withLock { state in
             for pipeline in contained { state.deployed[.pipeline(pipeline.id)] = nil }
         }

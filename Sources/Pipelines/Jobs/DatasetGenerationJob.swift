@@ -19,17 +19,25 @@ enum DatasetGenerationJob {
         }
         let base = context.baseDirectory
         let preloaded = context.sources
-        let (datasets, report) = try await offload { () throws(PipelineError) -> (MLDatasets, MLDatasets.GenerationReport) in
+        let (datasets, report, dropped) = try await offload { () throws(PipelineError) -> (MLDatasets, MLDatasets.GenerationReport, Int) in
             var datasets = MLDatasets()
             if let previous {
                 do throws(TabularError) { datasets = try MLDatasets(binaryEncoded: Array(previous.encoded)) } catch { throw .data(error) }
             }
             // The run read the sources when it checked the configuration; read them only if not.
-            let training: Table
-            if let table = preloaded.training { training = table } else { training = try SourceLoader.load(trainingSource, baseDirectory: base) }
+            var training: Table
+            if let table = preloaded.training { training = table } else { training = try SourceLoader.load(trainingSource, baseDirectory: base, options: dataset.missing.csvOptions) }
             var testing = preloaded.testing
             if testing == nil, let testingSource = dataset.testing {
-                testing = try SourceLoader.load(testingSource, baseDirectory: base)
+                testing = try SourceLoader.load(testingSource, baseDirectory: base, options: dataset.missing.csvOptions)
+            }
+            // Rows without a label are refused (nothing is stored) or dropped, by policy.
+            var dropped = 0
+            (training, dropped) = try MissingLabels.apply(dataset.missing.labels, to: training, label: selection.label, source: trainingSource)
+            if let table = testing, let testingSource = dataset.testing {
+                let (kept, count) = try MissingLabels.apply(dataset.missing.labels, to: table, label: selection.label, source: testingSource)
+                testing = kept
+                dropped += count
             }
             do throws(TabularError) {
                 let report: MLDatasets.GenerationReport
@@ -40,7 +48,7 @@ enum DatasetGenerationJob {
                         from: training, selection: selection, testFraction: dataset.split.testFraction, seed: dataset.split.seed,
                         validation: validation)
                 }
-                return (datasets, report)
+                return (datasets, report, dropped)
             } catch {
                 throw .data(error)
             }
@@ -49,9 +57,11 @@ enum DatasetGenerationJob {
         let snapshot = DatasetSnapshot(
             pipelineID: context.pipeline.id, generation: (previous?.generation ?? 0) + 1,
             encoded: Data(datasets.binaryEncoded()), savedAt: context.clock.now)
-        try await storage { try await context.store.saveDatasets(snapshot) }
-        return "generation \(snapshot.generation): \(report.newRows) new of \(report.inputRows) input rows, "
+        try await context.workspace.saveDatasets(snapshot, replacing: previous?.generation, of: context.pipeline)
+        return "generation \(snapshot.generation): \(report.newRows) new of \(report.inputRows) input rows "
+            + "(\(report.repeatedRows) rows identical to an earlier row, kept), "
             + "\(report.addedToTesting) added to testing; training \(report.trainingRows) rows (validation \(report.validationRows)), "
             + "testing \(datasets.testing.rowCount) rows"
+            + (dropped > 0 ? "; \(dropped) row(s) without a label dropped" : "")
     }
 }

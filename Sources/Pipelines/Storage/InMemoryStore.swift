@@ -18,6 +18,8 @@ public actor InMemoryStore: PipelineStorage {
     private var history: [DeploymentScope: [DeploymentRecord]] = [:]
     private var runRecords: [RunID: RunRecord] = [:]
     private var triggerRecords: [TriggerID: TriggerRecord] = [:]
+    private var firingClaims: [TriggerID: FiringClaimRecord] = [:]
+    private var leases: [String: LeaseRecord] = [:]
 
     /// An empty store whose deployment records are stamped by `clock`.
     public init(clock: any WallClock = SystemWallClock()) {
@@ -131,6 +133,7 @@ public actor InMemoryStore: PipelineStorage {
         datasetSnapshots[id] = nil
         runRecords = runRecords.filter { $0.value.pipelineID != id }
         triggerRecords = triggerRecords.filter { $0.value.pipelineID != id }
+        firingClaims = firingClaims.filter { triggerRecords[$0.key] != nil }
         for (modelID, model) in modelRecords where model.origin.pipelineID == id {
             modelRecords[modelID] = orphaning(model, record)
         }
@@ -143,9 +146,13 @@ public actor InMemoryStore: PipelineStorage {
 
     // MARK: Datasets
 
-    public func saveDatasets(_ snapshot: DatasetSnapshot) throws {
+    public func saveDatasets(_ snapshot: DatasetSnapshot, replacing previous: Int?) throws {
         guard pipelineRecords[snapshot.pipelineID] != nil else {
             throw StoreError.notFound(kind: "pipeline", id: snapshot.pipelineID.rawValue)
+        }
+        let stored = datasetSnapshots[snapshot.pipelineID]?.generation
+        guard stored == previous else {
+            throw StoreError.datasetConflict(pipeline: snapshot.pipelineID, expected: previous, found: stored)
         }
         datasetSnapshots[snapshot.pipelineID] = snapshot
     }
@@ -266,10 +273,48 @@ public actor InMemoryStore: PipelineStorage {
     public func deleteTrigger(_ id: TriggerID) throws {
         guard triggerRecords[id] != nil else { throw StoreError.notFound(kind: "trigger", id: id.rawValue) }
         triggerRecords[id] = nil
+        firingClaims[id] = nil
     }
 
     public func triggers(of pipeline: PipelineID?) -> [TriggerRecord] {
         triggerRecords.values.filter { pipeline == nil || $0.pipelineID == pipeline }
             .sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
     }
+
+    public func claimFiring(trigger: TriggerID, scheduledAt: Date, owner: String) throws -> FiringClaim {
+        guard triggerRecords[trigger] != nil else { throw StoreError.notFound(kind: "trigger", id: trigger.rawValue) }
+        if let latest = firingClaims[trigger], latest.scheduledAt >= scheduledAt { return .taken(latest) }
+        let claim = FiringClaimRecord(triggerID: trigger, scheduledAt: scheduledAt, owner: owner, claimedAt: clock.now)
+        firingClaims[trigger] = claim
+        return .claimed(claim)
+    }
+
+    // MARK: Leases
+
+    public func acquireLease(_ name: String, owner: String, for duration: TimeInterval) -> LeaseAcquisition {
+        let now = clock.now
+        if let current = leases[name], current.owner != owner, current.expiresAt > now { return .held(current) }
+        let acquiredAt = leases[name].flatMap { $0.owner == owner ? $0.acquiredAt : nil } ?? now
+        let lease = LeaseRecord(name: name, owner: owner, acquiredAt: acquiredAt, expiresAt: now.addingTimeInterval(duration))
+        leases[name] = lease
+        return .acquired(lease)
+    }
+
+    public func renewLease(_ name: String, owner: String, for duration: TimeInterval) throws -> LeaseRecord {
+        guard var lease = leases[name], lease.owner == owner else {
+            throw StoreError.leaseNotHeld(name: name, owner: owner, holder: leases[name]?.owner)
+        }
+        lease.expiresAt = clock.now.addingTimeInterval(duration)
+        leases[name] = lease
+        return lease
+    }
+
+    @discardableResult
+    public func releaseLease(_ name: String, owner: String) -> Bool {
+        guard leases[name]?.owner == owner else { return false }
+        leases[name] = nil
+        return true
+    }
+
+    public func lease(_ name: String) -> LeaseRecord? { leases[name] }
 }

@@ -71,10 +71,18 @@ public protocol PipelineStore: Sendable {
 
 /// Stores each pipeline's ML datasets (the latest snapshot).
 public protocol DatasetStore: Sendable {
-    /// Replaces the pipeline's snapshot.
+    /// Replaces the pipeline's snapshot — only if the stored one is the generation the
+    /// caller read (a compare-and-swap, in one transaction), so two generations that read
+    /// the same snapshot never overwrite one another's rows.
     ///
-    /// - Throws: ``StoreError/notFound(kind:id:)`` for an unknown pipeline.
-    func saveDatasets(_ snapshot: DatasetSnapshot) async throws
+    /// - Parameters:
+    ///   - snapshot: The new snapshot (its generation is the core's to number).
+    ///   - previous: The ``DatasetSnapshot/generation`` of the stored snapshot the caller
+    ///     read and built on; nil when it read none.
+    /// - Throws: ``StoreError/notFound(kind:id:)`` for an unknown pipeline;
+    ///   ``StoreError/datasetConflict(pipeline:expected:found:)`` when the stored
+    ///   generation is not `previous` (nothing is written).
+    func saveDatasets(_ snapshot: DatasetSnapshot, replacing previous: Int?) async throws
     /// The pipeline's snapshot, if a generation run ever succeeded.
     func datasets(of pipeline: PipelineID) async throws -> DatasetSnapshot?
 }
@@ -197,7 +205,7 @@ public protocol RunStore: Sendable {
     func runs(of pipeline: PipelineID) async throws -> [RunRecord]
 }
 
-/// Stores triggers.
+/// Stores triggers, and which of their firings have been claimed.
 public protocol TriggerStore: Sendable {
     /// Adds a trigger.
     ///
@@ -209,8 +217,53 @@ public protocol TriggerStore: Sendable {
     func deleteTrigger(_ id: TriggerID) async throws
     /// The triggers of one pipeline (or all when nil), oldest first.
     func triggers(of pipeline: PipelineID?) async throws -> [TriggerRecord]
+    /// Claims the firing of `trigger` scheduled at `scheduledAt` for `owner`, in one
+    /// transaction: claimed when no firing of the trigger at or after `scheduledAt` was
+    /// claimed before, so of any number of schedulers sharing the store exactly one claims
+    /// each firing (and a firing older than one claimed already is never claimed). The
+    /// store keeps the trigger's latest claim, stamped with its clock; it goes with the
+    /// trigger.
+    ///
+    /// - Returns: ``FiringClaim/claimed(_:)`` with the new claim, or
+    ///   ``FiringClaim/taken(_:)`` with the claim that stands (nothing changed).
+    /// - Throws: ``StoreError/notFound(kind:id:)`` for an unknown trigger.
+    func claimFiring(trigger: TriggerID, scheduledAt: Date, owner: String) async throws -> FiringClaim
+}
+
+/// Stores leases: named, exclusive rights with an expiry, taken and given back in one
+/// transaction each. The store decides expiry by its own clock; what a lease protects, its
+/// name, its duration and how often it is renewed are the core's policy.
+///
+/// A lease is free when none is stored under its name or the stored one has expired
+/// (its ``LeaseRecord/expiresAt`` is at or before the store's clock).
+public protocol LeaseStore: Sendable {
+    /// Takes the lease `name` for `owner` until the store's clock + `duration`, if it is
+    /// free or already `owner`'s (then it is extended, keeping its
+    /// ``LeaseRecord/acquiredAt``). Of concurrent callers for a free lease exactly one
+    /// gets it.
+    ///
+    /// - Returns: ``LeaseAcquisition/acquired(_:)`` with the caller's lease, or
+    ///   ``LeaseAcquisition/held(_:)`` with another owner's unexpired lease (nothing
+    ///   changed).
+    func acquireLease(_ name: String, owner: String, for duration: TimeInterval) async throws -> LeaseAcquisition
+    /// Extends `owner`'s lease to the store's clock + `duration`. An owner whose lease
+    /// expired may renew it as long as nobody took it over meanwhile.
+    ///
+    /// - Returns: The renewed lease.
+    /// - Throws: ``StoreError/leaseNotHeld(name:owner:holder:)`` when no lease of that
+    ///   name is stored or another owner holds it (nothing changed).
+    func renewLease(_ name: String, owner: String, for duration: TimeInterval) async throws -> LeaseRecord
+    /// Gives the lease back, if `owner` holds it (expired or not); another owner's lease is
+    /// left alone.
+    ///
+    /// - Returns: Whether a lease of `owner` was removed.
+    @discardableResult
+    func releaseLease(_ name: String, owner: String) async throws -> Bool
+    /// The lease stored under `name`, expired or not, if any.
+    func lease(_ name: String) async throws -> LeaseRecord?
 }
 
 /// Everything a workspace stores: implement it to plug in a backend, and check it with
 /// `PipelinesTesting.StorageConformance`.
-public protocol PipelineStorage: RepositoryStore, PipelineStore, DatasetStore, ModelStore, DeploymentStore, RunStore, TriggerStore {}
+public protocol PipelineStorage:
+    RepositoryStore, PipelineStore, DatasetStore, ModelStore, DeploymentStore, RunStore, TriggerStore, LeaseStore {}

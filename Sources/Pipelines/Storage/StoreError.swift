@@ -10,8 +10,16 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case duplicateName(kind: String, name: String)
     /// The repository still holds pipelines and deletion was not asked to include them.
     case repositoryNotEmpty(repository: String, pipelines: Int)
-    /// A configuration version was appended out of order (someone else saved first).
+    /// A configuration version was appended out of order: someone else saved a version
+    /// first. `expected` is the version the caller tried to save, `found` the pipeline's
+    /// current one.
     case versionConflict(pipeline: PipelineID, expected: Int, found: Int)
+    /// The compare-and-swap of a dataset snapshot failed: the stored generation is not the
+    /// one the caller read (`expected`; nil: none), but `found` (nil: none stored).
+    case datasetConflict(pipeline: PipelineID, expected: Int?, found: Int?)
+    /// A lease renewal by an owner who does not hold it: nobody does (`holder` nil), or
+    /// another owner took it over.
+    case leaseNotHeld(name: String, owner: String, holder: String?)
     /// The compare-and-swap of a deployment failed: another deployment happened first.
     case deploymentConflict(scope: DeploymentScope, expected: ModelID?, found: ModelID?)
     /// The store cannot deploy the model: it does not exist or has no artifact. (What may
@@ -33,7 +41,13 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case let .repositoryNotEmpty(repository, pipelines):
             return "repository '\(repository)' still holds \(pipelines) pipeline(s); delete them too or delete them first"
         case let .versionConflict(pipeline, expected, found):
-            return "pipeline \(pipeline): expected to save configuration version \(expected), but the store is at \(found)"
+            return "pipeline \(pipeline): its configuration was changed by someone else (now at version \(found), "
+                + "this save would have made version \(expected)); re-read it and apply the change again"
+        case let .datasetConflict(pipeline, expected, found):
+            return "pipeline \(pipeline): its datasets were changed by someone else (now at \(Self.generation(found)), "
+                + "this save read \(Self.generation(expected))); nothing was saved"
+        case let .leaseNotHeld(name, owner, holder):
+            return "lease '\(name)' is not held by \(owner): " + (holder.map { "\($0) holds it" } ?? "nobody holds it")
         case let .deploymentConflict(scope, expected, found):
             return "deployment of \(scope) changed meanwhile: expected \(expected?.rawValue ?? "none"), found \(found?.rawValue ?? "none")"
         case let .notDeployable(model, reason): return "model \(model) cannot be deployed: \(reason)"
@@ -42,4 +56,7 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case .backend(let message): return "storage failed: \(message)"
         }
     }
+
+    /// "generation N", or "no datasets" for nil.
+    private static func generation(_ value: Int?) -> String { value.map { "generation \($0)" } ?? "no datasets" }
 }

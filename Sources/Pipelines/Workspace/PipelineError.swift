@@ -14,8 +14,17 @@ public enum PipelineError: Error, Sendable, Equatable, CustomStringConvertible {
     case ambiguousName(kind: String, name: String, matches: Int)
     /// A Git working tree failed its check when it was connected to a repository.
     case git(repository: String, GitError)
-    /// The pipeline is running already; a pipeline never runs twice at once.
+    /// The pipeline is running already — in this process or in another one sharing the
+    /// store (its run lease is held); a pipeline never runs twice at once.
     case alreadyRunning(pipeline: String)
+    /// Someone else (another process, or another task) saved a configuration of the pipeline
+    /// after this change read it; `version` is the pipeline's version now. Nothing was
+    /// saved: re-read the configuration and apply the change again.
+    case configurationConflict(pipeline: String, version: Int)
+    /// Someone else saved the pipeline's datasets after this generation read them (`read`:
+    /// the generation it built on, nil for none; `found`: the generation stored now).
+    /// Nothing was saved: run the dataset generation again.
+    case datasetConflict(pipeline: String, read: Int?, found: Int?)
     /// The store refused or failed.
     case store(StoreError)
     /// A storage backend failed with an error of its own.
@@ -41,6 +50,10 @@ public enum PipelineError: Error, Sendable, Equatable, CustomStringConvertible {
     case invalidArtifact(model: ModelID, reason: String)
     /// A model archive was refused (truncated, altered, unknown format or version).
     case invalidArchive(String)
+    /// Rows of a source have no label and the pipeline refuses them
+    /// (``MissingValues/labels``): the first rows (1-based data rows, after the header)
+    /// and how many in all. Nothing was stored.
+    case missingLabels(source: String, label: String, rows: [Int], total: Int)
     /// A file could not be written (path and the system's reason).
     case fileWrite(path: String, reason: String)
     /// A list of feature names was refused.
@@ -58,7 +71,16 @@ public enum PipelineError: Error, Sendable, Equatable, CustomStringConvertible {
         case let .ambiguousName(kind, name, matches):
             return "\(matches) \(kind)s are named '\(name)': say which repository"
         case let .git(repository, error): return "repository '\(repository)': \(error)"
-        case .alreadyRunning(let pipeline): return "pipeline '\(pipeline)' is already running"
+        case .alreadyRunning(let pipeline):
+            return "pipeline '\(pipeline)' is already running (in this process or another one using the same store); "
+                + "a pipeline never runs twice at once: wait for that run to end, or start this one again later"
+        case let .configurationConflict(pipeline, version):
+            return "the configuration of pipeline '\(pipeline)' was changed by someone else (now at version \(version)); "
+                + "re-read it and apply the change again"
+        case let .datasetConflict(pipeline, read, found):
+            return "the datasets of pipeline '\(pipeline)' were changed by someone else while this generation ran "
+                + "(it read \(read.map { "generation \($0)" } ?? "no datasets"), the store is now at "
+                + "\(found.map { "generation \($0)" } ?? "no datasets")); nothing was saved: run the dataset generation again"
         case .store(let error): return error.description
         case .backend(let message): return "storage failed: \(message)"
         case .data(let error): return error.description
@@ -71,6 +93,10 @@ public enum PipelineError: Error, Sendable, Equatable, CustomStringConvertible {
         case .nothingDeployed(let scope): return "\(scope) has no deployed model"
         case let .invalidArtifact(model, reason): return "model \(model): unreadable artifact: \(reason)"
         case .invalidArchive(let reason): return "invalid model archive: \(reason)"
+        case let .missingLabels(source, label, rows, total):
+            let shown = rows.map(String.init).joined(separator: ", ") + (total > rows.count ? ", …" : "")
+            return "\(source): \(total) row(s) have no '\(label)' (data rows \(shown)); "
+                + "fill them in, or set the dataset's missing labels policy to drop them"
         case let .fileWrite(path, reason): return "cannot write \(path): \(reason)"
         case .invalidFeatureList(let reason): return "invalid feature list: \(reason)"
         case .nothingToRollBack(let scope): return "\(scope) has no earlier deployment to roll back to"

@@ -42,6 +42,11 @@ public final class Workspace: Sendable {
     /// reading it again (deployments made through this workspace apply at once; ones made
     /// by another process within this interval).
     public let deploymentRefresh: Duration
+    /// How runs hold their pipeline's lease in the store, so two processes sharing it
+    /// never run one pipeline at once.
+    public let runLease: RunLeasePolicy
+    /// Names this workspace in firing claims: `<host> pid <pid> workspace <8 hex digits>`.
+    let identity = "\(Workspace.processIdentity) workspace \(UUID().uuidString.prefix(8).lowercased())"
 
     struct State {
         var running: Set<PipelineID> = []
@@ -69,13 +74,16 @@ public final class Workspace: Sendable {
     ///   - baseDirectory: Resolves relative CSV paths (default: the current directory).
     ///   - deploymentRefresh: How long predictions trust the deployment they last read
     ///     (deployments through this workspace apply at once).
+    ///   - runLease: How long a run's lease on its pipeline lasts and how often it is
+    ///     renewed (``RunLeasePolicy/standard``: 30 s, renewed every 10 s).
     public init(
         store: any PipelineStorage, estimators: EstimatorCatalog = .standard, scores: ScoringCatalog = .standard,
         clock: any WallClock = SystemWallClock(), logger: Logger = Logger(label: "swift-ml-pipelines"),
         baseDirectory: URL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
-        deploymentRefresh: Duration = .seconds(1)
+        deploymentRefresh: Duration = .seconds(1), runLease: RunLeasePolicy = .standard
     ) {
         self.deploymentRefresh = deploymentRefresh
+        self.runLease = runLease
         self.store = store
         self.estimators = estimators
         self.scores = scores
