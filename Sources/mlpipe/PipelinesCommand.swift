@@ -44,6 +44,7 @@ struct PipelinesCommand: AsyncParsableCommand {
             let runs = try await handle.runs()
             let models = try await handle.models()
             let deployed = try await handle.deployment.current()?.id
+            let schema = try await handle.datasetSchema()
             if options.json {
                 let configurationJSON = try JSONSerialization.jsonObject(with: try configuration.configuration.canonicalJSON())
                 try printJSON([
@@ -53,6 +54,7 @@ struct PipelinesCommand: AsyncParsableCommand {
                                         "startedAt": ISO8601DateFormatter().string(from: $0.startedAt)] },
                     "models": models.map { modelObject($0, deployed: $0.id == deployed, pipelineName: pipeline.name) },
                     "deployed": deployed.map { $0.rawValue as Any } ?? NSNull(),
+                    "schema": schema.map { $0.columns.map { ["name": $0.name, "type": $0.type.rawValue] } as Any } ?? NSNull(),
                 ])
             } else {
                 if configuration.version == 0 {
@@ -61,6 +63,12 @@ struct PipelinesCommand: AsyncParsableCommand {
                     print("pipeline \(pipeline.name), configuration version \(configuration.version) (\(configuration.hash.prefix(12)))")
                 }
                 print(String(decoding: try configuration.configuration.canonicalJSON(pretty: true), as: UTF8.self))
+                if let schema {
+                    let columns = schema.columns.map { "\($0.name) (\($0.type.rawValue))" }.joined(separator: ", ")
+                    print("\ndataset schema (fixed until reset-datasets): \(columns)")
+                } else {
+                    print("\ndataset schema: none yet (fixed by the first dataset generation)")
+                }
                 print("\n\(runs.count) run(s); latest: \(runs.first.map { "\($0.status.rawValue) at \($0.startedAt)" } ?? "none")\n")
                 print(modelsTable(models, deployed: Set([deployed].compactMap { $0 }), tuned: Set(configuration.configuration.tuning.values.keys)))
             }

@@ -35,9 +35,21 @@ struct RunCommand: AsyncParsableCommand {
         let specURL = URL(fileURLWithPath: spec)
         let parsed = try PipelineSpec.load(contentsOf: specURL)
         let requested = try parseJobs(jobs)
-        // Check everything before the store is touched: a bad spec changes nothing.
+        // Check everything before the store is touched: a bad spec changes nothing. Problems
+        // of the dataset step's settings (not of reading its sources) may come from a column
+        // inferred as another type than the existing pipeline's datasets fixed (`abc` in a
+        // numeric column): then the spec is checked again, reading the store only, against
+        // that schema, which names the cell. (Saving and running check it in any case.)
         let checker = Workspace(store: InMemoryStore(), baseDirectory: specURL.deletingLastPathComponent())
-        let problems = await checker.problems(in: parsed.configuration)
+        var problems = await checker.problems(in: parsed.configuration)
+        let fromSettings = !problems.isEmpty && problems.allSatisfy {
+            $0.path.hasPrefix("dataset.") && $0.path != "dataset.training" && $0.path != "dataset.testing"
+        }
+        if fromSettings, FileManager.default.fileExists(atPath: options.store),
+           let existing = try await existingPipeline(parsed, baseDirectory: specURL.deletingLastPathComponent())
+        {
+            problems = try await existing.problems(in: parsed.configuration)
+        }
         if !problems.isEmpty {
             throw CommandFailure("\(spec): the spec has \(problems.count) problem(s):\n" + problems.map { "  - \($0)" }.joined(separator: "\n"))
         }
@@ -121,6 +133,17 @@ struct RunCommand: AsyncParsableCommand {
 }
 
 extension RunCommand {
+    /// The spec's pipeline when the store already holds it (looked up without writing).
+    func existingPipeline(_ parsed: PipelineSpec, baseDirectory: URL) async throws -> Pipeline? {
+        let workspace = try options.workspace(baseDirectory: baseDirectory)
+        do {
+            return try await workspace.repository(named: parsed.repository).pipeline(named: parsed.pipeline)
+        } catch {
+            guard case .notFound = error else { throw error }
+            return nil
+        }
+    }
+
     /// Applies the spec's configuration; when another process saved one meanwhile, re-reads
     /// it and applies the spec once more (an equal configuration saves nothing).
     func configure(_ pipeline: Pipeline, with parsed: PipelineSpec) async throws -> ConfigurationSave {

@@ -35,14 +35,16 @@ struct MissingValuesTests {
         }
     }
 
-    @Test("without a policy a missing feature fails training, naming the feature; nothing is saved")
+    @Test("without a policy a missing feature is refused before any job, naming the row; nothing is saved")
     func refusedByDefault() async throws {
         let workspace = try Fixtures.workspace()
         let pipeline = try await workspace.createRepository(named: "R").createPipeline(named: "P")
-        try await Self.configure(pipeline, table: try Self.table(), missing: MissingValues())
-        let record = try await pipeline.run(jobs: [.datasetGeneration, .training]).result()
-        #expect(record.status == .failed)
-        #expect(record.error?.contains("feature 'x' is missing") == true, "\(record.error ?? "")")
+        await expectPipelineError({ try await Self.configure(pipeline, table: try Self.table(), missing: MissingValues()) }) { error in
+            guard case .invalidConfiguration(_, let problems) = error, problems.count == 1 else { return false }
+            return problems[0].path == "dataset.training"
+                && problems[0].message.hasSuffix("row (id=3): feature 'x' is missing (policy error); set dataset.missing to impute it")
+        }
+        #expect(try await pipeline.configurationHistory().isEmpty)
         #expect(try await pipeline.models().isEmpty)
     }
 
@@ -91,7 +93,7 @@ struct MissingValuesTests {
         let refused = try await pipeline.run(jobs: [.datasetGeneration]).result()
         #expect(refused.status == .failed)
         #expect(refused.error?.contains("3 row(s) have no 'y' (data rows 5, 10, 31)") == true, "\(refused.error ?? "")")
-        #expect(try await store.datasets(of: pipeline.id) == nil, "nothing stored")
+        #expect(await store.datasets(of: pipeline.id) == nil, "nothing stored")
 
         try await Self.configure(
             pipeline, table: try Self.table(labelGaps: gaps),
@@ -99,7 +101,7 @@ struct MissingValuesTests {
         let dropped = try await pipeline.run(jobs: [.datasetGeneration, .training]).result()
         #expect(dropped.status == .succeeded, "\(dropped.outcomes)")
         #expect(dropped.outcomes.first?.summary.contains("3 row(s) without a label dropped") == true)
-        let snapshot = try #require(try await store.datasets(of: pipeline.id))
+        let snapshot = try #require(await store.datasets(of: pipeline.id))
         let datasets = try MLDatasets(binaryEncoded: Array(snapshot.encoded))
         #expect(datasets.training.rowCount + datasets.testing.rowCount == 57)
     }

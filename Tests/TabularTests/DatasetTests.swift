@@ -198,14 +198,45 @@ struct DatasetTests {
                 continue
             }
         }
-        #expect(bytes[4] == 2 && bytes[5] == 0, "written as version 2")
+        #expect(bytes[4] == 3 && bytes[5] == 0, "written as version 3")
         var badVersion = bytes
-        badVersion[4] = 3
+        badVersion[4] = 4
         #expect(tabularError { _ = try MLDatasets(binaryEncoded: badVersion) }
-            == .corruptEncoding("unknown dataset encoding version 3 (this library reads versions 1 and 2)"))
+            == .corruptEncoding("unknown dataset encoding version 4 (this library reads versions 1 to 3)"))
         #expect(tabularError { _ = try MLDatasets(binaryEncoded: Array("JSON".utf8) + bytes.dropFirst(4)) }
             == .corruptEncoding("not a dataset encoding (magic [74, 83, 79, 78])"))
         #expect(tabularError { _ = try MLDatasets(binaryEncoded: bytes + [1, 2]) } == .corruptEncoding("2 unexpected bytes after the datasets"))
+    }
+
+    @Test("the schema: fixed by the first generation, kept in the encoding, read from version 2 as the tables', reset")
+    func schema() throws {
+        var datasets = MLDatasets()
+        #expect(datasets.schema == nil)
+        let input = try sourceTable(ids: Array(0..<40))
+        try datasets.generate(from: input, selection: keyed, testFraction: 0.25, seed: 1)
+        let schema = try #require(datasets.schema)
+        #expect(schema.columns.map(\.name) == datasets.testing.columnNames)
+        let bytes = datasets.binaryEncoded()
+        #expect(try MLDatasets.schema(ofBinaryEncoded: bytes) == schema)
+        // Version 2: the same layout without the schema section (after the generation count).
+        let section = 8 + schema.columns.reduce(0) { $0 + 8 + $1.name.utf8.count + $1.type.rawValue.utf8.count }
+        var old = Array(bytes[0..<14]) + Array(bytes[(14 + section)...])
+        old[4] = 2
+        let decoded = try MLDatasets(binaryEncoded: old)
+        #expect(decoded.schema == schema && decoded == datasets)
+        #expect(try MLDatasets.schema(ofBinaryEncoded: old) == schema)
+        #expect(decoded.binaryEncoded() == bytes, "written back as version 3")
+        // Another type is refused, nothing changes; integer → numeric widens.
+        var text = try sourceTable(ids: Array(40..<60))
+        try text.setColumn(Column(name: "x", categorical: (40..<60).map { "v\($0)" }))
+        var copy = datasets
+        #expect(tabularError { try copy.generate(from: text, selection: keyed, testFraction: 0.25, seed: 1) }
+            == .typeMismatch(column: "x", expected: schema["x"] ?? .numeric, actual: .categorical))
+        #expect(copy == datasets)
+        copy.reset()
+        #expect(copy.schema == nil)
+        try copy.generate(from: text, selection: keyed, testFraction: 0.25, seed: 1)
+        #expect(copy.schema?["x"] == .categorical)
     }
 
     /// Random sequences of growing (and sometimes shrinking) inputs and resets.

@@ -107,7 +107,7 @@ struct RepeatedRowTests {
         #expect(datasets.testingIdentities.count == 7 && datasets.trainingLedger.count == 5)
         #expect(before.testingIdentities.isSubset(of: datasets.testingIdentities))
         #expect(before.trainingLedger.isSubset(of: datasets.trainingLedger))
-        #expect(datasets.binaryEncoded()[4] == 2, "written as version 2 from now on")
+        #expect(datasets.binaryEncoded()[4] == 3, "written as the current version (3) from now on")
         #expect(try MLDatasets(binaryEncoded: datasets.binaryEncoded()) == datasets)
         // From here on it behaves as a new store: one more copy adds exactly one row.
         let more = try datasets.generate(from: try CSV.read(string: repeatedCSV + "1.5,2,red,10\n"), selection: priceSelection,

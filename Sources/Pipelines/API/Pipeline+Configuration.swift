@@ -1,5 +1,5 @@
 import Foundation
-import Tabular
+public import Tabular
 
 /// What saving a configuration did.
 public struct ConfigurationSave: Sendable, Equatable {
@@ -47,7 +47,7 @@ extension Pipeline {
             throw .invalidConfiguration(pipeline: pipeline.name, problems: [ConfigurationProblem("configuration", "\(error)")])
         }
         next = Self.applyingEstimatorChange(from: current.configuration, to: next)
-        let problems = await workspace.checkedSources(of: next).problems
+        let problems = await workspace.checkedSources(of: next, schema: try await datasetSchema()).problems
         let invalid = problems.filter { $0.severity == .invalid }
         guard invalid.isEmpty else { throw .invalidConfiguration(pipeline: pipeline.name, problems: invalid) }
         let incomplete = problems.filter { $0.severity == .incomplete }
@@ -80,6 +80,32 @@ extension Pipeline {
         let hash: String
         do { hash = try empty.contentHash() } catch { throw .backend("cannot hash the configuration: \(error)") }
         return ConfigurationRecord(pipelineID: id, version: 0, configuration: empty, hash: hash, savedAt: pipeline.createdAt)
+    }
+
+    /// The schema of the pipeline's datasets: each stored column's name and type, fixed by
+    /// the first dataset generation (integer columns may widen to numeric) until
+    /// ``resetDatasets()``; `nil` before the first generation.
+    ///
+    /// Sources are read with it: a CSV cell that is not of its column's type is an error
+    /// naming file, line, column, value and type, and no configuration that reads such a
+    /// source is saved or run.
+    ///
+    /// - Throws: ``PipelineError/notFound(_:)``, ``PipelineError/data(_:)`` for a corrupt
+    ///   snapshot.
+    public func datasetSchema() async throws(PipelineError) -> Schema? {
+        _ = try await record()
+        guard let snapshot = try await storage({ try await workspace.store.datasets(of: id) }) else { return nil }
+        do { return try MLDatasets.schema(ofBinaryEncoded: Array(snapshot.encoded)) } catch { throw .data(error) }
+    }
+
+    /// Every problem of `configuration` for this pipeline, without saving anything: its
+    /// sources are read with the datasets' schema (``datasetSchema()``), so a cell of
+    /// another type is a problem naming file, line, column, value and type.
+    ///
+    /// - Throws: ``PipelineError/notFound(_:)``, ``PipelineError/data(_:)`` for a corrupt
+    ///   snapshot.
+    public func problems(in configuration: PipelineConfiguration) async throws(PipelineError) -> [ConfigurationProblem] {
+        await workspace.checkedSources(of: configuration, schema: try await datasetSchema()).problems
     }
 
     /// Every saved version of the pipeline's configuration, oldest first (empty until the
@@ -160,8 +186,12 @@ extension Workspace {
     }
 
     /// Every problem of `configuration`, and the source tables read to find them (so a
-    /// run's dataset generation uses them instead of reading the files again).
-    func checkedSources(of configuration: PipelineConfiguration) async -> (problems: [ConfigurationProblem], sources: SourceTables) {
+    /// run's dataset generation uses them instead of reading the files again). Sources are
+    /// read with the datasets' `schema`; a missing feature under the `error` policy is a
+    /// problem naming its file and line.
+    func checkedSources(
+        of configuration: PipelineConfiguration, schema: Schema? = nil
+    ) async -> (problems: [ConfigurationProblem], sources: SourceTables) {
         let base = baseDirectory
         let dataset = configuration.dataset
         let (tables, readProblems) = await offload { () -> (SourceTables, [ConfigurationProblem]) in
@@ -169,11 +199,20 @@ extension Workspace {
             var problems: [ConfigurationProblem] = []
             for (path, source) in [("dataset.training", dataset.training), ("dataset.testing", dataset.testing)] {
                 guard let source else { continue }
-                do {
-                    let table = try SourceLoader.load(source, baseDirectory: base, options: dataset.missing.csvOptions)
-                    if path == "dataset.training" { tables.training = table } else { tables.testing = table }
+                let table: Table
+                do throws(PipelineError) {
+                    table = try SourceLoader.load(source, baseDirectory: base, options: dataset.missing.csvOptions, schema: schema)
                 } catch {
-                    problems.append(ConfigurationProblem(path, "cannot read \(source): \(error)"))
+                    let fixed = schema != nil && Self.isInvalidValue(error)
+                        ? " (the datasets' schema fixes each column's type until the datasets are reset)" : ""
+                    problems.append(ConfigurationProblem(path, "cannot read \(source): \(error)\(fixed)"))
+                    continue
+                }
+                if path == "dataset.training" { tables.training = table } else { tables.testing = table }
+                do throws(PipelineError) {
+                    try SourceRows.checkMissingFeatures(table, source: source, dataset: dataset, baseDirectory: base)
+                } catch {
+                    problems.append(ConfigurationProblem(path, "\(error)"))
                 }
             }
             return (tables, problems)
@@ -182,6 +221,12 @@ extension Workspace {
         let problems = validator.problems(
             in: configuration, training: tables.training.map(SourceSummary.init), testing: tables.testing.map(SourceSummary.init))
         return (readProblems + problems, tables)
+    }
+
+    /// Whether `error` is a CSV cell of another type than its column's.
+    private static func isInvalidValue(_ error: PipelineError) -> Bool {
+        guard case .data(let data) = error, case .csv(let located) = data, case .invalidValue = located.kind else { return false }
+        return true
     }
 }
 

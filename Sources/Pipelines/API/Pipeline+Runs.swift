@@ -80,7 +80,8 @@ extension Workspace {
             let ordered = Array(Set(jobs)).sorted()
             let configuration = try await configurationToRun(of: handle, version: version, pipeline: pipeline)
             let needsData = ordered.contains { $0 != .deployment }
-            let (problems, sources) = needsData ? await checkedSources(of: configuration.configuration) : ([], SourceTables())
+            let schema = needsData ? try await handle.datasetSchema() : nil
+            let (problems, sources) = needsData ? await checkedSources(of: configuration.configuration, schema: schema) : ([], SourceTables())
             guard problems.isEmpty else { throw .invalidConfiguration(pipeline: pipeline.name, problems: problems) }
             let record = RunRecord(
                 pipelineID: id, configurationVersion: configuration.version, origin: origin, jobs: ordered, status: .running,

@@ -25,17 +25,30 @@ enum DatasetGenerationJob {
                 do throws(TabularError) { datasets = try MLDatasets(binaryEncoded: Array(previous.encoded)) } catch { throw .data(error) }
             }
             // The run read the sources when it checked the configuration; read them only if not.
+            // They are read with the datasets' schema: a cell of another type is an error at its place.
+            let options = dataset.missing.csvOptions
             var training: Table
-            if let table = preloaded.training { training = table } else { training = try SourceLoader.load(trainingSource, baseDirectory: base, options: dataset.missing.csvOptions) }
+            if let table = preloaded.training {
+                training = table
+            } else {
+                training = try SourceLoader.load(trainingSource, baseDirectory: base, options: options, schema: datasets.schema)
+            }
             var testing = preloaded.testing
             if testing == nil, let testingSource = dataset.testing {
-                testing = try SourceLoader.load(testingSource, baseDirectory: base, options: dataset.missing.csvOptions)
+                testing = try SourceLoader.load(testingSource, baseDirectory: base, options: options, schema: datasets.schema)
+            }
+            // A feature missing under the `error` policy is refused here, naming its file and line.
+            try SourceRows.checkMissingFeatures(training, source: trainingSource, dataset: dataset, baseDirectory: base)
+            if let testing, let testingSource = dataset.testing {
+                try SourceRows.checkMissingFeatures(testing, source: testingSource, dataset: dataset, baseDirectory: base)
             }
             // Rows without a label are refused (nothing is stored) or dropped, by policy.
             var dropped = 0
-            (training, dropped) = try MissingLabels.apply(dataset.missing.labels, to: training, label: selection.label, source: trainingSource)
+            (training, dropped) = try MissingLabels.apply(
+                dataset.missing.labels, to: training, label: selection.label, source: trainingSource, options: options, baseDirectory: base)
             if let table = testing, let testingSource = dataset.testing {
-                let (kept, count) = try MissingLabels.apply(dataset.missing.labels, to: table, label: selection.label, source: testingSource)
+                let (kept, count) = try MissingLabels.apply(
+                    dataset.missing.labels, to: table, label: selection.label, source: testingSource, options: options, baseDirectory: base)
                 testing = kept
                 dropped += count
             }

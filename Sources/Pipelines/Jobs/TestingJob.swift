@@ -25,7 +25,8 @@ enum TestingJob {
         for model in untested {
             try context.checkCancellation(.testing)
             let settings = TrainingJob.effectiveScores(context.configuration.configuration.training, task: model.task)
-            let tested = try await test(model, on: testing, settings: settings, tester: context.tester)
+            let keys = context.configuration.configuration.dataset.selection?.keys ?? []
+            let tested = try await test(model, on: testing, settings: settings, tester: context.tester, keys: keys)
             lines.append("\(model.id): \(tested.status.rawValue)")
         }
         return "tested \(untested.count) model(s): " + lines.joined(separator: "; ")
@@ -37,7 +38,7 @@ enum TestingJob {
     /// - Throws: ``PipelineError`` when the model has no artifact, the testing rows do
     ///   not fit its features, or a score fails.
     static func test(
-        _ model: ModelRecord, on testing: Table, settings: [ScoreSetting], tester: ModelTester
+        _ model: ModelRecord, on testing: Table, settings: [ScoreSetting], tester: ModelTester, keys: [String] = []
     ) async throws(PipelineError) -> ModelRecord {
         guard let artifact = try await storage({ try await tester.store.artifact(of: model.id) }) else {
             throw .invalidArtifact(model: model.id, reason: "it has no artifact (it was rejected)")
@@ -51,7 +52,9 @@ enum TestingJob {
         let values = try await offload { () throws(PipelineError) -> [Double] in
             let loaded = try ModelBundle.load(artifact, model: model.id, catalog: catalog)
             let x: Matrix
-            do throws(TabularError) { x = try loaded.bundle.featureEncoder.transform(testing) } catch { throw .data(error) }
+            do throws(TabularError) { x = try loaded.bundle.featureEncoder.transform(testing) } catch {
+                throw SourceRows.located(error, in: testing, set: "testing", keys: keys)
+            }
             let truth: Truth
             do throws(TabularError) {
                 let column = try testing.column(named: loaded.bundle.schema.label)
@@ -61,7 +64,7 @@ enum TestingJob {
                     truth = .values(try TrainingData.numericValues(column))
                 }
             } catch {
-                throw .data(error)
+                throw SourceRows.located(error, in: testing, set: "testing", keys: keys)
             }
             return try Evaluation.score(scoring, of: loaded.model, x: x, truth: truth)
         }

@@ -47,30 +47,45 @@ struct TrainingData: Sendable {
         }
         let held = Set(validationRows)
         let fitRows = (0..<training.rowCount).filter { !held.contains($0) }
+        // The datasets keep only the selected columns: excluded ones are gone already.
+        var stored = selection
+        let present = Set(training.schema.columns.map(\.name))
+        stored.excluded = selection.excluded.filter(present.contains)
+        let resolved: FeatureSelection.Resolved
+        do { resolved = try stored.resolve(against: training.schema) } catch { throw .data(error) }
+        // Imputation is fitted on the fitting rows only, then applied to every row
+        // (validation included), and stored with the model for testing and prediction.
+        // A row's problem names the row by its key values, not by an index.
+        let fitting: Table
+        do { fitting = try training.rows(at: fitRows) } catch { throw .data(error) }
+        let encoder: FeatureEncoder
+        do { encoder = try FeatureEncoder.fit(fitting, features: resolved.features, options: missing.encoderOptions) } catch {
+            throw SourceRows.located(error, in: fitting, set: "training", keys: resolved.keys)
+        }
+        let x: Matrix
+        do { x = try encoder.transform(training) } catch {
+            throw SourceRows.located(error, in: training, set: "training", keys: resolved.keys)
+        }
+        // The classes of training and testing (rows of both: an error names no row).
+        var labelEncoder: LabelEncoder?
+        if task == .classification {
+            do {
+                var all = try training.column(named: resolved.label)
+                if datasets.testing.rowCount > 0 { try all.append(contentsOf: try datasets.testing.column(named: resolved.label)) }
+                labelEncoder = try LabelEncoder.fit(all)
+            } catch {
+                throw .data(error)
+            }
+        }
         do {
-            // The datasets keep only the selected columns: excluded ones are gone already.
-            var stored = selection
-            let present = Set(training.schema.columns.map(\.name))
-            stored.excluded = selection.excluded.filter(present.contains)
-            let resolved = try stored.resolve(against: training.schema)
-            // Imputation is fitted on the fitting rows only, then applied to every row
-            // (validation included), and stored with the model for testing and prediction.
-            let encoder = try FeatureEncoder.fit(
-                try training.rows(at: fitRows), features: resolved.features, options: missing.encoderOptions)
-            let x = try encoder.transform(training)
             let labelColumn = try training.column(named: resolved.label)
             let truth: Truth
-            var labelEncoder: LabelEncoder?
             var classes: [Value]?
-            switch task {
-            case .classification:
-                var all = labelColumn
-                if datasets.testing.rowCount > 0 { try all.append(contentsOf: try datasets.testing.column(named: resolved.label)) }
-                let encoder = try LabelEncoder.fit(all)
+            switch (task, labelEncoder) {
+            case (.classification, let encoder?):
                 truth = .classes(try encoder.encode(labelColumn), count: encoder.classes.count)
-                labelEncoder = encoder
                 classes = encoder.classes
-            case .regression:
+            default:
                 truth = .values(try numericValues(labelColumn))
             }
             let fields = resolved.features.compactMap { name in training.schema[name].map { Schema.Field(name: name, type: $0) } }
@@ -79,7 +94,7 @@ struct TrainingData: Sendable {
                 x: x, truth: truth, featureEncoder: encoder, labelEncoder: labelEncoder, schema: schema, fitRows: fitRows,
                 validationRows: validationRows, table: training, testingRows: datasets.testing.rowCount)
         } catch {
-            throw .data(error)
+            throw SourceRows.located(error, in: training, set: "training", keys: resolved.keys)
         }
     }
 

@@ -54,6 +54,16 @@ public enum PipelineError: Error, Sendable, Equatable, CustomStringConvertible {
     /// (``MissingValues/labels``): the first rows (1-based data rows, after the header)
     /// and how many in all. Nothing was stored.
     case missingLabels(source: String, label: String, rows: [Int], total: Int)
+    /// A feature whose missing-value policy is `error` is missing in a source row: `place`
+    /// is `file:line` for a CSV source (or the row's key values). Refused at dataset
+    /// generation; nothing was stored.
+    case missingFeature(place: String, feature: String)
+    /// Rows of a CSV source without a label, refused: the file, the first rows' lines and
+    /// how many in all. Nothing was stored.
+    case missingLabelLines(file: String, label: String, lines: [Int], total: Int)
+    /// A problem of one row of a stored dataset (`set`: training or testing), the row named
+    /// by its key values (or, without keys, its values), never by an internal index.
+    case invalidRow(set: String, row: String, reason: String)
     /// A file could not be written (path and the system's reason).
     case fileWrite(path: String, reason: String)
     /// A list of feature names was refused.
@@ -97,6 +107,13 @@ public enum PipelineError: Error, Sendable, Equatable, CustomStringConvertible {
             let shown = rows.map(String.init).joined(separator: ", ") + (total > rows.count ? ", …" : "")
             return "\(source): \(total) row(s) have no '\(label)' (data rows \(shown)); "
                 + "fill them in, or set the dataset's missing labels policy to drop them"
+        case let .missingFeature(place, feature):
+            return "\(place): feature '\(feature)' is missing (policy error); set dataset.missing to impute it"
+        case let .missingLabelLines(file, label, lines, total):
+            let shown = lines.map(String.init).joined(separator: ", ") + (total > lines.count ? ", …" : "")
+            return "\(file):\(lines.first ?? 0): \(total) row(s) have no '\(label)' (lines \(shown)); "
+                + "fill them in, or set the dataset's missing labels policy to drop them"
+        case let .invalidRow(set, row, reason): return "\(set) row \(row): \(reason)"
         case let .fileWrite(path, reason): return "cannot write \(path): \(reason)"
         case .invalidFeatureList(let reason): return "invalid feature list: \(reason)"
         case .nothingToRollBack(let scope): return "\(scope) has no earlier deployment to roll back to"

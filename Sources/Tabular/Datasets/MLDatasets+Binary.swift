@@ -1,25 +1,28 @@
-/// The compact binary encoding of ``MLDatasets`` (format "MLDS", version 2).
+/// The compact binary encoding of ``MLDatasets`` (format "MLDS", version 3).
 ///
 /// Little-endian throughout:
 ///
 /// | field | bytes |
 /// |---|---|
 /// | magic `MLDS` | 4 |
-/// | version (2; 1 for datasets whose identities predate occurrence numbers) | u16 |
+/// | version (3; 1 for datasets whose identities predate occurrence numbers) | u16 |
 /// | generation runs since the last reset | u64 |
+/// | version 3 only: schema column count, then each column's name and type (u32 byte length + UTF-8 each) | u64 + … |
 /// | training table: byte length, then its "MLTB" encoding (``Table/binaryEncoded()``) | u64 + … |
 /// | testing table: byte length, then its "MLTB" encoding | u64 + … |
 /// | validation row count, then the indices into training | u64 + u64 × count |
 /// | testing identity count, then the identities, ascending (high, low) | u64 + 16 × count |
 /// | training-ledger identity count, then the identities, ascending | u64 + 16 × count |
 ///
-/// Equal datasets encode to equal bytes. Versions 1 and 2 have the same layout; version 1
-/// marks row identities made before occurrence numbers (every copy of a repeated row
-/// shared one identity), which the next generation without keys renumbers (see
-/// ``RowIdentity``). Datasets decoded from version 1 encode as version 1 until then.
+/// Equal datasets encode to equal bytes. Versions 1 and 2 have no schema section: the
+/// schema of datasets decoded from them is their stored tables' (testing's, else
+/// training's). Version 1 marks row identities made before occurrence numbers (every copy
+/// of a repeated row shared one identity), which the next generation without keys
+/// renumbers (see ``RowIdentity``). Datasets decoded from version 1 encode as version 1
+/// until then (their schema is still their tables').
 extension MLDatasets {
     static let binaryMagic: [UInt8] = Array("MLDS".utf8)
-    static let binaryVersion: UInt16 = 2
+    static let binaryVersion: UInt16 = 3
     /// The version whose identities give all copies of a repeated row one identity.
     static let contentOnlyIdentityVersion: UInt16 = 1
 
@@ -31,6 +34,14 @@ extension MLDatasets {
         writer.writeRaw(Self.binaryMagic)
         writer.write(contentOnlyIdentities ? Self.contentOnlyIdentityVersion : Self.binaryVersion)
         writer.write(UInt64(generations))
+        if !contentOnlyIdentities {
+            let columns = schema?.columns ?? []
+            writer.write(UInt64(columns.count))
+            for field in columns {
+                writer.write(field.name)
+                writer.write(field.type.rawValue)
+            }
+        }
         for table in [training, testing] {
             let encoded = table.binaryEncoded()
             writer.write(UInt64(encoded.count))
@@ -55,14 +66,7 @@ extension MLDatasets {
     /// - Complexity: O(encoded size).
     public init(binaryEncoded bytes: [UInt8]) throws(TabularError) {
         var reader = ByteReader(bytes)
-        let magic = try reader.readRaw(4, "magic")
-        guard magic == Self.binaryMagic else { throw .corruptEncoding("not a dataset encoding (magic \(magic))") }
-        let version = try reader.read(UInt16.self, "version")
-        guard version == Self.binaryVersion || version == Self.contentOnlyIdentityVersion else {
-            throw .corruptEncoding(
-                "unknown dataset encoding version \(version) (this library reads versions \(Self.contentOnlyIdentityVersion) and \(Self.binaryVersion))")
-        }
-        let generations = Int(clamping: try reader.read(UInt64.self, "generation count"))
+        let (version, generations, schema) = try Self.readHeader(&reader)
         var tables: [Table] = []
         for name in ["training", "testing"] {
             let length = try reader.readCount("\(name) table length", elementSize: 1)
@@ -87,6 +91,41 @@ extension MLDatasets {
         guard reader.isAtEnd else { throw .corruptEncoding("\(reader.bytesLeft) unexpected bytes after the datasets") }
         self.init(training: tables[0], testing: tables[1], validationIndices: validation, testingIdentities: sets[0],
                   trainingLedger: sets[1], generations: generations,
-                  contentOnlyIdentities: version == Self.contentOnlyIdentityVersion)
+                  contentOnlyIdentities: version == Self.contentOnlyIdentityVersion, schema: schema)
+    }
+
+    /// The schema of encoded datasets (`nil` before their first generation), reading only
+    /// the header of a version 3 encoding (older ones are decoded: their schema is their
+    /// tables').
+    ///
+    /// - Throws: ``TabularError/corruptEncoding(_:)`` as ``init(binaryEncoded:)``.
+    public static func schema(ofBinaryEncoded bytes: [UInt8]) throws(TabularError) -> Schema? {
+        var reader = ByteReader(bytes)
+        let (version, _, schema) = try readHeader(&reader)
+        return version == binaryVersion ? schema : try MLDatasets(binaryEncoded: bytes).schema
+    }
+
+    /// Magic, version, generation count and (version 3) the schema, `nil` when empty.
+    private static func readHeader(_ reader: inout ByteReader) throws(TabularError) -> (UInt16, Int, Schema?) {
+        let magic = try reader.readRaw(4, "magic")
+        guard magic == binaryMagic else { throw .corruptEncoding("not a dataset encoding (magic \(magic))") }
+        let version = try reader.read(UInt16.self, "version")
+        guard (contentOnlyIdentityVersion...binaryVersion).contains(version) else {
+            throw .corruptEncoding(
+                "unknown dataset encoding version \(version) (this library reads versions \(contentOnlyIdentityVersion) to \(binaryVersion))")
+        }
+        let generations = Int(clamping: try reader.read(UInt64.self, "generation count"))
+        guard version == binaryVersion else { return (version, generations, nil) }
+        let count = try reader.readCount("schema column count", elementSize: 8)
+        var fields: [Schema.Field] = []
+        for index in 0..<count {
+            let name = try reader.readString("schema column \(index) name")
+            let typeName = try reader.readString("schema column \(index) type")
+            guard let type = ColumnType(rawValue: typeName) else {
+                throw .corruptEncoding("schema column '\(name)' has an unknown type '\(typeName)'")
+            }
+            fields.append(Schema.Field(name: name, type: type))
+        }
+        return (version, generations, fields.isEmpty ? nil : Schema(fields))
     }
 }

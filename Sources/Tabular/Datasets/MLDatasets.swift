@@ -12,6 +12,10 @@
 ///   one input are an error), or, when no key is declared, from the row's content and its
 ///   occurrence number within its source. Identical rows are all kept, each a row of its
 ///   own, and the same input gives the same identities again.
+/// - The first generation fixes the datasets' ``schema`` (each stored column's name and
+///   type); later inputs must conform to it: an integer column may arrive as numeric (the
+///   column widens to numeric, stored rows too) and a numeric one as integer, any other
+///   type change or another set of columns is an error. Only ``reset()`` forgets it.
 /// - A run that fails (a bad row anywhere, a schema change) changes nothing.
 ///
 /// The value is free of storage; ``binaryEncoded()`` gives the compact encoding stores
@@ -64,6 +68,9 @@ public struct MLDatasets: Sendable, Hashable {
     public private(set) var trainingLedger: Set<RowIdentity>
     /// The number of successful generation runs since the last reset.
     public private(set) var generations: Int
+    /// Each stored column's name and type, fixed by the first generation run since the last
+    /// reset (integer columns widen to numeric); `nil` before it.
+    public private(set) var schema: Schema?
     /// The identities were made before occurrence numbers (decoded from "MLDS" version 1):
     /// every copy of a repeated row shared one identity. The next generation without keys
     /// first gives the stored copies their occurrence identities.
@@ -76,7 +83,7 @@ public struct MLDatasets: Sendable, Hashable {
     }
 
     init(training: Table, testing: Table, validationIndices: [Int], testingIdentities: Set<RowIdentity>,
-         trainingLedger: Set<RowIdentity>, generations: Int, contentOnlyIdentities: Bool = false) {
+         trainingLedger: Set<RowIdentity>, generations: Int, contentOnlyIdentities: Bool = false, schema: Schema? = nil) {
         self.training = training
         self.testing = testing
         self.validationIndices = validationIndices
@@ -84,6 +91,8 @@ public struct MLDatasets: Sendable, Hashable {
         self.trainingLedger = trainingLedger
         self.generations = generations
         self.contentOnlyIdentities = contentOnlyIdentities
+        // Before the schema was stored (encoding versions 1 and 2) it is the stored tables'.
+        self.schema = schema ?? Self.tablesSchema(training: training, testing: testing)
     }
 
     /// The validation rows (a subset of training).
@@ -162,6 +171,7 @@ public struct MLDatasets: Sendable, Hashable {
         trainingRows.sort()
         testingRows.sort()
         try next.commit(prepared.table, trainingRows: trainingRows, newTestingRows: testingRows, validation: validation)
+        next.schema = prepared.table.schema
         report.addedToTesting = testingRows.count
         report.trainingRows = next.training.rowCount
         report.validationRows = next.validationIndices.count
@@ -220,6 +230,7 @@ public struct MLDatasets: Sendable, Hashable {
         }
         try next.appendTesting(preparedTesting.table, rows: testingRows)
         try next.commit(preparedTraining.table, trainingRows: trainingRows, newTestingRows: [], validation: validation)
+        next.schema = Self.widened(preparedTraining.table.schema, preparedTesting.table.schema)
         report.addedToTesting = testingRows.count
         report.trainingRows = next.training.rowCount
         report.validationRows = next.validationIndices.count
@@ -276,25 +287,43 @@ public struct MLDatasets: Sendable, Hashable {
         }
     }
 
-    /// Checks the input's columns against the stored sets; integer and numeric columns are
-    /// widened to numeric where they differ.
+    /// Checks the input's columns against the datasets' ``schema``: the same names, the same
+    /// types, except that integer and numeric stand for one another (an integer input
+    /// column is widened to a numeric schema column; a numeric one widens the schema).
+    ///
+    /// - Throws: ``TabularError/schemaMismatch(details:)`` for other columns,
+    ///   ``TabularError/typeMismatch(column:expected:actual:)`` for another type.
     private func conformed(_ table: Table) throws(TabularError) -> Table {
-        let stored = testing.columns.isEmpty ? training : testing
-        guard !stored.columns.isEmpty else { return table }
-        guard Set(stored.columnNames) == Set(table.columnNames) else {
-            throw .schemaMismatch(details: "the datasets hold columns \(stored.columnNames), the input selects \(table.columnNames)")
+        guard let schema, !schema.columns.isEmpty else { return table }
+        let names = schema.columns.map(\.name)
+        guard Set(names) == Set(table.columnNames) else {
+            throw .schemaMismatch(
+                details: "the datasets' schema has columns \(names), the input selects \(table.columnNames) "
+                    + "(reset the datasets to change the schema)")
         }
-        var result = try table.selecting(columns: stored.columnNames)
-        for column in stored.columns {
-            guard let incoming = result[column.name] else { continue }
-            if incoming.type == column.type { continue }
-            let numericPair = Set([incoming.type, column.type]) == Set([ColumnType.integer, .numeric])
-            guard numericPair else {
-                throw .typeMismatch(column: column.name, expected: column.type, actual: incoming.type)
+        var result = try table.selecting(columns: names)
+        for field in schema.columns {
+            guard let incoming = result[field.name], incoming.type != field.type else { continue }
+            switch (field.type, incoming.type) {
+            case (.numeric, .integer): try result.setColumn(incoming.widenedToNumeric())
+            case (.integer, .numeric): continue  // the schema (and the stored rows) widen
+            default: throw .typeMismatch(column: field.name, expected: field.type, actual: incoming.type)
             }
-            try result.setColumn(incoming.widenedToNumeric())
         }
         return result
+    }
+
+    /// The schema of datasets stored without one: the testing table's, else training's.
+    static func tablesSchema(training: Table, testing: Table) -> Schema? {
+        let stored = testing.columns.isEmpty ? training : testing
+        return stored.columns.isEmpty ? nil : stored.schema
+    }
+
+    /// `a` with each column numeric where `b` has it numeric and `a` integer.
+    static func widened(_ a: Schema, _ b: Schema) -> Schema {
+        Schema(a.columns.map { field in
+            field.type == .integer && b[field.name] == .numeric ? Schema.Field(name: field.name, type: .numeric) : field
+        })
     }
 
     /// Widens stored integer columns that the input has as numeric.
