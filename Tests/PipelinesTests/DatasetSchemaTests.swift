@@ -130,11 +130,13 @@ struct DatasetSchemaTests {
         var lines = ["id,x,color,y"]
         for id in 0..<30 { lines.append("\(id),\(id % 10),red,\(id == 4 || id == 20 ? "NA" : String(id))") }
         try lines.joined(separator: "\n").write(to: directory.url.appendingPathComponent("d.csv"), atomically: true, encoding: .utf8)
-        try await Self.configure(pipeline)
-        let record = try await pipeline.run(jobs: [.datasetGeneration]).result()
-        #expect(record.status == .failed)
-        #expect(record.error?.hasSuffix("d.csv:6: 2 row(s) have no 'y' (lines 6, 22); fill them in, or set the dataset's missing labels policy to drop them") == true,
-                "\(record.error ?? "")")
+        await expectPipelineError({ try await Self.configure(pipeline) }) { error in
+            guard case .invalidConfiguration(_, let problems) = error else { return false }
+            return problems.contains {
+                $0.message.hasSuffix("d.csv:6: 2 row(s) have no 'y' (lines 6, 22); fill them in, or set the dataset's missing labels policy to drop them")
+            }
+        }
+        #expect(try await pipeline.configurationHistory().isEmpty)
         #expect(await store.datasets(of: pipeline.id) == nil)
     }
 

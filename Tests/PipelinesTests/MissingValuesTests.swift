@@ -89,11 +89,15 @@ struct MissingValuesTests {
         let (workspace, store) = try Fixtures.workspaceAndStore()
         let pipeline = try await workspace.createRepository(named: "R").createPipeline(named: "P")
         let gaps = [4, 9, 30]
-        try await Self.configure(pipeline, table: try Self.table(labelGaps: gaps), missing: MissingValues(default: .median, features: ["color": .mostFrequent]))
-        let refused = try await pipeline.run(jobs: [.datasetGeneration]).result()
-        #expect(refused.status == .failed)
-        #expect(refused.error?.contains("3 row(s) have no 'y' (data rows 5, 10, 31)") == true, "\(refused.error ?? "")")
-        #expect(await store.datasets(of: pipeline.id) == nil, "nothing stored")
+        // Refused as soon as the source is checked: saving the configuration, or starting a run.
+        await expectPipelineError({
+            try await Self.configure(pipeline, table: try Self.table(labelGaps: gaps), missing: MissingValues(default: .median, features: ["color": .mostFrequent]))
+        }) { error in
+            guard case .invalidConfiguration(_, let problems) = error else { return false }
+            return problems.contains { $0.path == "dataset.training" && $0.message.contains("3 row(s) have no 'y' (data rows 5, 10, 31)") }
+        }
+        #expect(try await pipeline.configurationHistory().isEmpty, "nothing saved")
+        #expect(try await store.datasets(of: pipeline.id) == nil, "nothing stored")
 
         try await Self.configure(
             pipeline, table: try Self.table(labelGaps: gaps),

@@ -211,6 +211,11 @@ extension Workspace {
                 if path == "dataset.training" { tables.training = table } else { tables.testing = table }
                 do throws(PipelineError) {
                     try SourceRows.checkMissingFeatures(table, source: source, dataset: dataset, baseDirectory: base)
+                    // Rows without a label that the pipeline refuses: refused now, as at generation.
+                    if dataset.missing.labels == .refuse, let label = dataset.label, table[label] != nil {
+                        _ = try MissingLabels.apply(
+                            .refuse, to: table, label: label, source: source, options: dataset.missing.csvOptions, baseDirectory: base)
+                    }
                 } catch {
                     problems.append(ConfigurationProblem(path, "\(error)"))
                 }
