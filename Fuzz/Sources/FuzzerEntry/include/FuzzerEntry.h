@@ -1,0 +1,2 @@
+// Glue so SwiftPM can link a libFuzzer harness: see FuzzerEntry.c.
+#pragma once
