@@ -94,25 +94,8 @@ public struct MissingValues: Sendable, Hashable, Codable {
             guard let type = schema[name] else { continue }
             let policy = features[name] ?? `default`
             let path = features[name] == nil ? "dataset.missing.default" : "dataset.missing.features.\(name)"
-            if let problem = Self.problem(policy, type: type, feature: name) { problems.append(ConfigurationProblem(path, problem)) }
+            if let problem = policy.problem(imputing: type, feature: name) { problems.append(ConfigurationProblem(path, problem)) }
         }
         return problems
-    }
-
-    /// Why `policy` cannot impute a feature of `type`, if it cannot.
-    static func problem(_ policy: FeatureEncoder.MissingPolicy, type: ColumnType, feature: String) -> String? {
-        switch (policy, type) {
-        case (.error, _), (.mostFrequent, _): return nil
-        case (.mean, .numeric), (.mean, .integer), (.median, .numeric), (.median, .integer): return nil
-        case (.mean, _), (.median, _):
-            return "feature '\(feature)' is \(type.rawValue): impute it with mostFrequent or a constant, not \(policy)"
-        case (.constant(let value), _):
-            switch (value, type) {
-            case (.numeric(let x), .numeric), (.numeric(let x), .integer):
-                return x.isFinite ? nil : "the constant for '\(feature)' must be a finite number"
-            case (.integer, .numeric), (.integer, .integer), (.categorical, .categorical), (.boolean, .boolean): return nil
-            default: return "feature '\(feature)' is \(type.rawValue): its constant must be a \(type.rawValue) value, not \(value)"
-            }
-        }
     }
 }

@@ -66,6 +66,29 @@ public struct FeatureEncoder: Sendable, Hashable, Codable {
         }
 
         private enum ConstantKey: String, CodingKey { case constant }
+
+        /// Why this policy cannot impute `feature` of `type`, or nil when it can: the one
+        /// rule fitting and configuration checks share.
+        ///
+        /// `mean` and `median` need a number; a constant needs a finite value of the
+        /// feature's type (an integer for a number and back).
+        public func problem(imputing type: ColumnType, feature: String) -> String? {
+            switch (self, type) {
+            case (.error, _), (.mostFrequent, _), (.mean, .numeric), (.mean, .integer), (.median, .numeric), (.median, .integer):
+                return nil
+            case (.mean, _), (.median, _):
+                return "feature '\(feature)' is \(type.rawValue): impute it with mostFrequent or a constant, not \(self)"
+            case (.constant(let value), _):
+                switch (value, type) {
+                case (.numeric(let x), .numeric), (.numeric(let x), .integer):
+                    return x.isFinite ? nil : "feature '\(feature)': the constant \(x) is not a finite number"
+                case (.integer, .numeric), (.integer, .integer), (.categorical, .categorical), (.boolean, .boolean):
+                    return nil
+                default:
+                    return "feature '\(feature)' is \(type.rawValue): impute it with a \(type.rawValue) constant, not \(value)"
+                }
+            }
+        }
     }
 
     /// What to do with a category not seen during fitting.
@@ -156,21 +179,18 @@ public struct FeatureEncoder: Sendable, Hashable, Codable {
 
     private static func encoding(of column: Column, policy: MissingPolicy) throws(TabularError) -> Encoding {
         let present = (0..<column.count).filter { !column.isMissing($0) }
-        if case .constant(let value) = policy { return try constantEncoding(of: column, value: value, present: present) }
+        if case .constant(let value) = policy {
+            if let problem = policy.problem(imputing: column.type, feature: column.name) { throw .invalidArgument(problem) }
+            return constantEncoding(of: column, value: value, present: present)
+        }
         if policy != .error && present.isEmpty {
             throw .invalidArgument("feature '\(column.name)' has no values to impute \(policy) from")
         }
+        if let problem = policy.problem(imputing: column.type, feature: column.name) { throw .invalidArgument(problem) }
         if case .categorical(let values) = column.values {
             let categories = Set(present.map { values[$0] }).sorted(by: codePointOrder)
-            switch policy {
-            case .error: return .oneHot(categories: categories, imputed: nil)
-            case .mostFrequent: return .oneHot(categories: categories, imputed: mostFrequent(present.map { values[$0] }, by: codePointOrder))
-            case .mean, .median, .constant:
-                throw .invalidArgument("feature '\(column.name)' is categorical: impute it with mostFrequent or a constant, not \(policy)")
-            }
-        }
-        if case .boolean = column.values, policy == .mean || policy == .median {
-            throw .invalidArgument("feature '\(column.name)' is boolean: impute it with mostFrequent or a constant, not \(policy)")
+            let imputed = policy == .mostFrequent ? mostFrequent(present.map { values[$0] }, by: codePointOrder) : nil
+            return .oneHot(categories: categories, imputed: imputed)
         }
         let numbers: [Double] = present.map { column[$0].doubleValue ?? 0 }
         switch policy {
@@ -184,24 +204,15 @@ public struct FeatureEncoder: Sendable, Hashable, Codable {
         }
     }
 
-    /// The encoding of a feature imputed by a constant, which must be of the feature's type.
-    /// A constant category joins the one-hot categories (as scikit-learn's `SimpleImputer`
-    /// before `OneHotEncoder` does).
-    private static func constantEncoding(of column: Column, value: Value, present: [Int]) throws(TabularError) -> Encoding {
-        switch (column.values, value) {
-        case (.categorical(let values), .categorical(let category)):
+    /// The encoding of a feature imputed by a constant that ``MissingPolicy/problem(imputing:feature:)``
+    /// accepted for its type. A constant category joins the one-hot categories (as
+    /// scikit-learn's `SimpleImputer` before `OneHotEncoder` does).
+    private static func constantEncoding(of column: Column, value: Value, present: [Int]) -> Encoding {
+        if case .categorical(let values) = column.values, case .categorical(let category) = value {
             let categories = Set(present.map { values[$0] } + [category]).sorted(by: codePointOrder)
             return .oneHot(categories: categories, imputed: category)
-        case (.numeric, .numeric(let x)), (.integer, .numeric(let x)):
-            guard x.isFinite else { throw .invalidArgument("feature '\(column.name)': the constant \(x) is not a finite number") }
-            return .numeric(imputed: x)
-        case (.numeric, .integer(let x)), (.integer, .integer(let x)):
-            return .numeric(imputed: Double(x))
-        case (.boolean, .boolean(let flag)):
-            return .numeric(imputed: flag ? 1 : 0)
-        default:
-            throw .invalidArgument("feature '\(column.name)' is \(column.type.rawValue): impute it with a \(column.type.rawValue) constant, not \(value)")
         }
+        return .numeric(imputed: value.doubleValue)
     }
 
     private static func mostFrequent<T: Hashable>(_ values: [T], by areInIncreasingOrder: (T, T) -> Bool) -> T? {
