@@ -4,7 +4,7 @@ import Synchronization
 
 /// An ``InMemoryStore`` with one flaw, to prove the conformance suite catches it. Each
 /// flaw breaks one promise of the store contract a backend could plausibly get wrong.
-struct FlawedStore: PipelineStorage {
+struct FlawedStore: ForwardingStore {
     enum Flaw: CaseIterable, Sendable {
         /// `swapDeployment(…, expecting: .current(x))` swaps whatever is deployed, whatever `x` says.
         case ignoresExpectedDeployment
@@ -55,9 +55,6 @@ struct FlawedStore: PipelineStorage {
     }
 
     // Repositories
-    func insertRepository(_ repository: RepositoryRecord) async throws { try await base.insertRepository(repository) }
-    func updateRepository(_ repository: RepositoryRecord) async throws { try await base.updateRepository(repository) }
-    func repository(_ id: RepositoryID) async throws -> RepositoryRecord? { await base.repository(id) }
     func repositories() async throws -> [RepositoryRecord] {
         let sorted = await base.repositories()
         return flaw == .unsortedRepositories ? sorted.sorted { $0.name > $1.name } : sorted
@@ -71,17 +68,6 @@ struct FlawedStore: PipelineStorage {
     }
 
     // Pipelines
-    func insertPipeline(_ pipeline: PipelineRecord) async throws { try await base.insertPipeline(pipeline) }
-    func renamePipeline(_ id: PipelineID, to name: String, at date: Date) async throws -> PipelineRecord {
-        try await base.renamePipeline(id, to: name, at: date)
-    }
-    func pipeline(_ id: PipelineID) async throws -> PipelineRecord? { await base.pipeline(id) }
-    func pipelines(in repository: RepositoryID?) async throws -> [PipelineRecord] { await base.pipelines(in: repository) }
-    func appendConfiguration(_ configuration: ConfigurationRecord) async throws { try await base.appendConfiguration(configuration) }
-    func configuration(of pipeline: PipelineID, version: Int?) async throws -> ConfigurationRecord? {
-        await base.configuration(of: pipeline, version: version)
-    }
-    func configurations(of pipeline: PipelineID) async throws -> [ConfigurationRecord] { await base.configurations(of: pipeline) }
     func deletePipeline(_ id: PipelineID, orphaning: ModelOrphaning) async throws {
         if flaw == .ignoresOrphaning {
             try await base.deletePipeline(id, orphaning: Self.ownOrphaning)
@@ -104,7 +90,6 @@ struct FlawedStore: PipelineStorage {
         let stored = await base.datasets(of: snapshot.pipelineID)?.generation
         try await base.saveDatasets(snapshot, replacing: flaw == .datasetsIgnoreGeneration ? stored : previous)
     }
-    func datasets(of pipeline: PipelineID) async throws -> DatasetSnapshot? { await base.datasets(of: pipeline) }
 
     // Models
     func insertModel(_ model: ModelRecord, artifact: Data?) async throws {
@@ -121,16 +106,10 @@ struct FlawedStore: PipelineStorage {
             try await base.updateModel(model, removingArtifact: false)
         }
     }
-    func updateModel(_ model: ModelRecord, removingArtifact: Bool) async throws {
-        try await base.updateModel(model, removingArtifact: removingArtifact)
-    }
     func model(_ id: ModelID) async throws -> ModelRecord? { await base.model(id).map(degrade) }
     func models(matching filter: ModelFilter, offset: Int, limit: Int?) async throws -> [ModelRecord] {
         await base.models(matching: filter, offset: offset, limit: limit).map(degrade)
     }
-    func countModels(matching filter: ModelFilter) async throws -> Int { await base.countModels(matching: filter) }
-    func artifact(of model: ModelID) async throws -> Data? { await base.artifact(of: model) }
-    func deleteModel(_ id: ModelID) async throws { try await base.deleteModel(id) }
 
     private func degrade(_ model: ModelRecord) -> ModelRecord {
         guard flaw == .millisecondModelDates else { return model }
@@ -189,16 +168,7 @@ struct FlawedStore: PipelineStorage {
         return forgotten
     }
 
-    // Runs
-    func insertRun(_ run: RunRecord) async throws { try await base.insertRun(run) }
-    func updateRun(_ run: RunRecord) async throws { try await base.updateRun(run) }
-    func run(_ id: RunID) async throws -> RunRecord? { await base.run(id) }
-    func runs(of pipeline: PipelineID) async throws -> [RunRecord] { await base.runs(of: pipeline) }
-
     // Triggers
-    func insertTrigger(_ trigger: TriggerRecord) async throws { try await base.insertTrigger(trigger) }
-    func deleteTrigger(_ id: TriggerID) async throws { try await base.deleteTrigger(id) }
-    func triggers(of pipeline: PipelineID?) async throws -> [TriggerRecord] { await base.triggers(of: pipeline) }
     func claimFiring(trigger: TriggerID, scheduledAt: Date, owner: String) async throws -> FiringClaim {
         let claim = try await base.claimFiring(trigger: trigger, scheduledAt: scheduledAt, owner: owner)
         guard flaw == .claimsEveryFiring, case .taken = claim else { return claim }
@@ -225,5 +195,4 @@ struct FlawedStore: PipelineStorage {
         guard flaw == .releasesAnyLease, let holder = await base.lease(name)?.owner else { return await base.releaseLease(name, owner: owner) }
         return await base.releaseLease(name, owner: holder)
     }
-    func lease(_ name: String) async throws -> LeaseRecord? { await base.lease(name) }
 }
