@@ -18,7 +18,7 @@ struct CSVRecordLinesTests {
             return
         }
         #expect(error.line == lines[1])
-        #expect(throws: TabularError.self) { _ = try CSV.recordLines(bytes: []) }
+        #expect(throws: TabularError.csv(CSVError(.emptyFile, file: nil, line: 1, column: 1))) { _ = try CSV.recordLines(bytes: []) }
     }
 
     @Test("from a file, as from bytes")

@@ -24,6 +24,7 @@ enum MissingLabels {
         case .refuse:
             if case .csv(let path) = source, let baseDirectory {
                 let url = SourceLoader.url(of: path, baseDirectory: baseDirectory)
+                // Without the file's lines (it changed or vanished meanwhile), the data rows below.
                 if let lines = try? CSV.recordLines(contentsOf: url, options: options), let last = missing.last, last < lines.count {
                     throw .missingLabelLines(file: url.path, label: label, lines: missing.prefix(10).map { lines[$0] }, total: missing.count)
                 }

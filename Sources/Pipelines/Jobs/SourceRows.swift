@@ -13,6 +13,7 @@ enum SourceRows {
     static func checkMissingFeatures(
         _ table: Table, source: DataSource, dataset: DatasetStep, baseDirectory: URL
     ) throws(PipelineError) {
+        // An unresolvable selection is a configuration problem the validator reports itself.
         guard let selection = dataset.selection,
               let resolved = try? selection.resolve(against: table.schema) else { return }
         let missing = dataset.missing
@@ -37,6 +38,8 @@ enum SourceRows {
     ) -> String {
         if case .csv(let path) = source {
             let url = SourceLoader.url(of: path, baseDirectory: baseDirectory)
+            // Lines are a help to find the row: if the file cannot be scanned again (it changed
+            // or vanished meanwhile), the error names the data row instead.
             if let lines = try? CSV.recordLines(contentsOf: url, options: options), row < lines.count {
                 return "\(url.path):\(lines[row])"
             }
