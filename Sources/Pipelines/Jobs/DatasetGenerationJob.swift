@@ -24,32 +24,25 @@ enum DatasetGenerationJob {
             if let previous {
                 do throws(TabularError) { datasets = try MLDatasets(binaryEncoded: Array(previous.encoded)) } catch { throw .data(error) }
             }
-            // The run read the sources when it checked the configuration; read them only if not.
-            // They are read with the datasets' schema: a cell of another type is an error at its place.
+            // Each source as the run read it when it checked the configuration (read now only if
+            // not), with the datasets' schema: a cell of another type is an error at its place.
+            // A feature missing under the `error` policy is refused naming its file and line;
+            // rows without a label are refused (nothing is stored) or dropped, by policy.
             let options = dataset.missing.csvOptions
-            var training: Table
-            if let table = preloaded.training {
-                training = table
-            } else {
-                training = try SourceLoader.load(trainingSource, baseDirectory: base, options: options, schema: datasets.schema)
+            let schema = datasets.schema
+            func prepared(_ source: DataSource, _ read: Table?) throws(PipelineError) -> (table: Table, dropped: Int) {
+                let table: Table
+                if let read { table = read } else { table = try SourceLoader.load(source, baseDirectory: base, options: options, schema: schema) }
+                try SourceRows.checkMissingFeatures(table, source: source, dataset: dataset, baseDirectory: base)
+                return try MissingLabels.apply(
+                    dataset.missing.labels, to: table, label: selection.label, source: source, options: options, baseDirectory: base)
             }
-            var testing = preloaded.testing
-            if testing == nil, let testingSource = dataset.testing {
-                testing = try SourceLoader.load(testingSource, baseDirectory: base, options: options, schema: datasets.schema)
-            }
-            // A feature missing under the `error` policy is refused here, naming its file and line.
-            try SourceRows.checkMissingFeatures(training, source: trainingSource, dataset: dataset, baseDirectory: base)
-            if let testing, let testingSource = dataset.testing {
-                try SourceRows.checkMissingFeatures(testing, source: testingSource, dataset: dataset, baseDirectory: base)
-            }
-            // Rows without a label are refused (nothing is stored) or dropped, by policy.
-            var dropped = 0
-            (training, dropped) = try MissingLabels.apply(
-                dataset.missing.labels, to: training, label: selection.label, source: trainingSource, options: options, baseDirectory: base)
-            if let table = testing, let testingSource = dataset.testing {
-                let (kept, count) = try MissingLabels.apply(
-                    dataset.missing.labels, to: table, label: selection.label, source: testingSource, options: options, baseDirectory: base)
-                testing = kept
+            let (training, droppedFromTraining) = try prepared(trainingSource, preloaded.training)
+            var testing: Table?
+            var dropped = droppedFromTraining
+            if let testingSource = dataset.testing {
+                let (table, count) = try prepared(testingSource, preloaded.testing)
+                testing = table
                 dropped += count
             }
             do throws(TabularError) {
