@@ -1,24 +1,30 @@
 public import Foundation
 import GRDB
+import GRDBSQLite
 public import Pipelines
 
 // MARK: - DatasetStore
 
 extension SQLiteStore {
-    /// Replaces the pipeline's dataset snapshot, bytes and all, in one transaction that
+    /// Replaces the pipeline's dataset snapshot, all three parts, in one transaction that
     /// first checks the stored generation is `previous` (a compare-and-swap).
     ///
     /// ```swift
-    /// let stored = try await store.datasets(of: id)
+    /// let stored = try await store.datasets(of: id, rows: [])
     /// try await store.saveDatasets(DatasetSnapshot(pipelineID: id, generation: (stored?.generation ?? 0) + 1,
-    ///                                              encoded: datasets.binaryEncoded(), savedAt: .now),
+    ///                                              datasets: datasets, savedAt: .now),
     ///                              replacing: stored?.generation)
     /// ```
     ///
     /// - Throws: ``Pipelines/StoreError/notFound(kind:id:)`` for an unknown pipeline,
     ///   ``Pipelines/StoreError/datasetConflict(pipeline:expected:found:)`` when the stored
-    ///   generation is not `previous`, ``Pipelines/StoreError/backend(_:)`` when the file fails.
+    ///   generation is not `previous`, ``Pipelines/StoreError/incompleteDatasets(pipeline:)``
+    ///   for a snapshot without its row parts, ``Pipelines/StoreError/backend(_:)`` when the
+    ///   file fails.
     public func saveDatasets(_ snapshot: DatasetSnapshot, replacing previous: Int?) async throws {
+        guard let training = snapshot.training, let testing = snapshot.testing else {
+            throw StoreError.incompleteDatasets(pipeline: snapshot.pipelineID)
+        }
         try await write("saving the datasets of pipeline \(snapshot.pipelineID)") { db in
             try Self.requirePipeline(db, snapshot.pipelineID)
             let stored = try Int.fetchOne(
@@ -29,31 +35,59 @@ extension SQLiteStore {
             // coalesce: GRDB binds an empty `Data` as NULL.
             try db.execute(
                 sql: """
-                    INSERT INTO dataset_snapshots (pipeline_id, generation, saved_at, encoded) VALUES (?, ?, ?, coalesce(?, X''))
+                    INSERT INTO dataset_snapshots (pipeline_id, generation, saved_at, ledger, training, testing)
+                    VALUES (?, ?, ?, coalesce(?, X''), coalesce(?, X''), coalesce(?, X''))
                     ON CONFLICT (pipeline_id) DO UPDATE
-                    SET generation = excluded.generation, saved_at = excluded.saved_at, encoded = excluded.encoded
+                    SET generation = excluded.generation, saved_at = excluded.saved_at, ledger = excluded.ledger,
+                        training = excluded.training, testing = excluded.testing
                     """,
                 arguments: [snapshot.pipelineID.rawValue, snapshot.generation, snapshot.savedAt.timeIntervalSinceReferenceDate,
-                            snapshot.encoded])
+                            snapshot.ledger, training, testing])
         }
     }
 
-    /// The pipeline's dataset snapshot, if one was saved.
+    /// The pipeline's dataset snapshot, if one was saved, with the row parts in `rows`
+    /// (only those columns are read from the file).
     ///
     /// ```swift
-    /// if let snapshot = try await store.datasets(of: id) { print(snapshot.generation) }
+    /// if let snapshot = try await store.datasets(of: id, rows: .testing) { print(snapshot.generation) }
     /// ```
     ///
     /// - Throws: ``Pipelines/StoreError/backend(_:)`` when the file fails.
-    public func datasets(of pipeline: PipelineID) async throws -> DatasetSnapshot? {
+    public func datasets(of pipeline: PipelineID, rows: DatasetRows) async throws -> DatasetSnapshot? {
         try await read("reading the datasets of pipeline \(pipeline)") { db in
             guard let row = try Row.fetchOne(
-                db, sql: "SELECT generation, saved_at, encoded FROM dataset_snapshots WHERE pipeline_id = ?",
-                arguments: [pipeline.rawValue])
+                db, sql: "SELECT rowid, generation, saved_at FROM dataset_snapshots WHERE pipeline_id = ?", arguments: [pipeline.rawValue])
             else { return nil }
-            return DatasetSnapshot(pipelineID: pipeline, generation: row["generation"], encoded: row["encoded"],
-                                   savedAt: Date(timeIntervalSinceReferenceDate: row["saved_at"]))
+            let rowID: Int64 = row["rowid"]
+            return DatasetSnapshot(
+                pipelineID: pipeline, generation: row["generation"], ledger: try Self.blob(db, column: "ledger", row: rowID),
+                training: rows.contains(.training) ? try Self.blob(db, column: "training", row: rowID) : nil,
+                testing: rows.contains(.testing) ? try Self.blob(db, column: "testing", row: rowID) : nil,
+                savedAt: Date(timeIntervalSinceReferenceDate: row["saved_at"]))
         }
+    }
+
+    /// One part of a stored snapshot, read with SQLite's incremental blob I/O straight into
+    /// its `Data` (one copy from the database pages; a plain `SELECT` would assemble the
+    /// blob in SQLite's memory first and copy it again).
+    private static func blob(_ db: Database, column: String, row: Int64) throws -> Data {
+        var handle: OpaquePointer?
+        let opened = sqlite3_blob_open(db.sqliteConnection, "main", "dataset_snapshots", column, row, 0, &handle)
+        defer { sqlite3_blob_close(handle) }
+        guard opened == SQLITE_OK, let handle else {
+            throw StoreError.backend("opening the \(column) part of a dataset snapshot: \(String(cString: sqlite3_errstr(opened)))")
+        }
+        let count = Int(sqlite3_blob_bytes(handle))
+        var data = Data(count: count)
+        let status = data.withUnsafeMutableBytes { raw in
+            guard let base = raw.baseAddress, count > 0 else { return SQLITE_OK }
+            return sqlite3_blob_read(handle, base, Int32(count), 0)
+        }
+        guard status == SQLITE_OK else {
+            throw StoreError.backend("reading the \(column) part of a dataset snapshot: \(String(cString: sqlite3_errstr(status)))")
+        }
+        return data
     }
 }
 

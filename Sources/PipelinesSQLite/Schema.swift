@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Pipelines
+import Tabular
 
 /// The database schema, as a sequence of versioned migrations.
 ///
@@ -14,6 +15,7 @@ enum Schema {
         migrator.registerMigration("v1", migrate: createVersion1)
         migrator.registerMigration("v2", migrate: migrateToVersion2)
         migrator.registerMigration("v3", migrate: migrateToVersion3)
+        migrator.registerMigration("v4", migrate: migrateToVersion4)
         return migrator
     }()
 
@@ -199,6 +201,42 @@ enum Schema {
                 owner TEXT NOT NULL,
                 claimed_at REAL NOT NULL
             ) WITHOUT ROWID;
+            """)
+    }
+
+    /// Version 4: dataset snapshots in three parts (``Tabular/DatasetParts``: the ledger,
+    /// the training rows, the testing rows), so a job reads only the part it needs. Each
+    /// stored snapshot in the single "MLDS" encoding of versions 1–3 is decoded and split
+    /// (the same datasets: `MLDatasets(binaryEncoded:).encodedParts()`). Bytes that do not
+    /// decode are kept as the ledger with empty row parts, so the jobs that read them still
+    /// report the corrupt encoding as before, and the store opens.
+    private static func migrateToVersion4(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE dataset_snapshots_v4 (
+                pipeline_id TEXT PRIMARY KEY NOT NULL REFERENCES pipelines(id) ON DELETE CASCADE,
+                generation INTEGER NOT NULL,
+                saved_at REAL NOT NULL,
+                ledger BLOB NOT NULL,
+                training BLOB NOT NULL,
+                testing BLOB NOT NULL
+            );
+            """)
+        let rows = try Row.fetchCursor(db, sql: "SELECT pipeline_id, generation, saved_at, encoded FROM dataset_snapshots")
+        while let row = try rows.next() {
+            let encoded: Data = row["encoded"] ?? Data()
+            var parts = DatasetParts(ledger: Array(encoded), training: [], testing: [])
+            if let datasets = try? MLDatasets(binaryEncoded: Array(encoded)) { parts = datasets.encodedParts() }
+            try db.execute(
+                sql: """
+                    INSERT INTO dataset_snapshots_v4 (pipeline_id, generation, saved_at, ledger, training, testing)
+                    VALUES (?, ?, ?, coalesce(?, X''), coalesce(?, X''), coalesce(?, X''))
+                    """,
+                arguments: [row["pipeline_id"] as String, row["generation"] as Int, row["saved_at"] as Double,
+                            Data(parts.ledger), Data(parts.training), Data(parts.testing)])
+        }
+        try db.execute(sql: """
+            DROP TABLE dataset_snapshots;
+            ALTER TABLE dataset_snapshots_v4 RENAME TO dataset_snapshots;
             """)
     }
 }

@@ -92,6 +92,8 @@ enum ExpectedRefusal: CustomStringConvertible {
     case deploymentConflict(scope: DeploymentScope, expected: ModelID?, found: ModelID?)
     /// `datasetConflict` with exactly these values.
     case datasetConflict(pipeline: PipelineID, expected: Int?, found: Int?)
+    /// ``Pipelines/StoreError/incompleteDatasets(pipeline:)`` for this pipeline.
+    case incompleteDatasets(pipeline: PipelineID)
     /// `leaseNotHeld` naming the lease, the caller and the holder (nil: nobody).
     case leaseNotHeld(name: String, owner: String, holder: String?)
     /// `notDeployable` naming the model.
@@ -118,6 +120,8 @@ enum ExpectedRefusal: CustomStringConvertible {
             return actualScope == scope && actualExpected == expected && actualFound == found
         case let (.datasetConflict(pipeline, expected, found), .datasetConflict(actualPipeline, actualExpected, actualFound)):
             return actualPipeline == pipeline && actualExpected == expected && actualFound == found
+        case let (.incompleteDatasets(pipeline), .incompleteDatasets(actual)):
+            return actual == pipeline
         case let (.leaseNotHeld(name, owner, holder), .leaseNotHeld(actualName, actualOwner, actualHolder)):
             return actualName == name && actualOwner == owner && actualHolder == holder
         case let (.notDeployable(model), .notDeployable(actual, _)):
@@ -146,6 +150,7 @@ enum ExpectedRefusal: CustomStringConvertible {
         case let .datasetConflict(pipeline, expected, found):
             return "StoreError.datasetConflict(pipeline: \(pipeline), expected: \(Difference.render(expected)), "
                 + "found: \(Difference.render(found)))"
+        case .incompleteDatasets(let pipeline): return "StoreError.incompleteDatasets(pipeline: \(pipeline))"
         case let .leaseNotHeld(name, owner, holder):
             return "StoreError.leaseNotHeld(name: \(name), owner: \(owner), holder: \(Difference.render(holder)))"
         case .notDeployable(let model): return "StoreError.notDeployable(model: \(model))"

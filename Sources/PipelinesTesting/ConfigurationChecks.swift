@@ -151,6 +151,30 @@ extension StorageConformance {
         t.expectEqual(try await store.datasets(of: unknown), nil, "datasets(of: unknown pipeline) after the refused save")
     }
 
+    /// `datasets(of:rows:)` returns the ledger with only the row parts asked for (the
+    /// others nil), bytes exact; a snapshot without its training or testing part is
+    /// refused with `incompleteDatasets` and changes nothing.
+    static func datasetsPartialReads(_ t: CheckContext) async throws {
+        let store = t.store
+        let churn = try await addPipeline(t, number: 1, name: "churn")
+        let whole = Fixture.datasets(of: churn.id, generation: 1)
+        try await t.must("saveDatasets(generation 1, replacing: nil)") { try await store.saveDatasets(whole, replacing: nil) }
+        for (label, rows) in [("[]", []), (".training", .training), (".testing", .testing), (".all", .all)] as [(String, DatasetRows)] {
+            var expected = whole
+            if !rows.contains(.training) { expected.training = nil }
+            if !rows.contains(.testing) { expected.testing = nil }
+            t.expectEqual(try await store.datasets(of: churn.id, rows: rows), expected, "datasets(of: churn, rows: \(label))")
+        }
+        for (label, part) in [("training", \DatasetSnapshot.training), ("testing", \DatasetSnapshot.testing)] {
+            var incomplete = Fixture.datasets(of: churn.id, generation: 2)
+            incomplete[keyPath: part] = nil
+            await t.expectRefusal("saveDatasets(a snapshot without its \(label) rows)", .incompleteDatasets(pipeline: churn.id)) {
+                try await store.saveDatasets(incomplete, replacing: 1)
+            }
+        }
+        t.expectEqual(try await store.datasets(of: churn.id), whole, "datasets(of: churn) after the refused saves")
+    }
+
     /// The compare-and-swap of `saveDatasets`: a save whose `replacing` generation is not
     /// the stored one (nil while one is stored, an old one, a newer one, one while none is
     /// stored) is refused with `datasetConflict(expected: replacing, found: stored)` and
@@ -177,7 +201,8 @@ extension StorageConformance {
         t.expectEqual(try await store.datasets(of: churn.id), first, "datasets(of: churn) after the refused saves")
 
         let candidates = (0..<racers).map { racer in
-            DatasetSnapshot(pipelineID: churn.id, generation: 2, encoded: Data("racer \(racer)".utf8), savedAt: Fixture.date(900))
+            DatasetSnapshot(pipelineID: churn.id, generation: 2, ledger: Data("racer \(racer)".utf8), training: Data("training \(racer)".utf8),
+                            testing: Data("testing \(racer)".utf8), savedAt: Fixture.date(900))
         }
         let gate = StartingGate(count: racers)
         let results = await withTaskGroup(of: (DatasetSnapshot, (any Error)?).self) { group in

@@ -136,10 +136,11 @@ enum Fixture {
 
     // MARK: Datasets, runs and triggers
 
+    /// Three distinct parts, each with every byte value (stores treat them as opaque).
     static func datasets(of pipeline: PipelineID, generation: Int) -> DatasetSnapshot {
-        DatasetSnapshot(pipelineID: pipeline, generation: generation,
-                        encoded: Data(Array("MLDS".utf8) + (0...255).map { UInt8($0) } + [UInt8(generation)]),
-                        savedAt: date(500 + Double(generation)))
+        func part(_ name: String) -> Data { Data(Array(name.utf8) + (0...255).map { UInt8($0) } + [UInt8(generation)]) }
+        return DatasetSnapshot(pipelineID: pipeline, generation: generation, ledger: part("MLDL"), training: part("MLTB training"),
+                               testing: part("MLTB testing"), savedAt: date(500 + Double(generation)))
     }
 
     /// A finished run with every field set: trigger origin, outcomes, combinations, models.

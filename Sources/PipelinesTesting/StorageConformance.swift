@@ -137,6 +137,7 @@ public enum StorageConformance {
         Check("configurationsOutOfOrderRefused", configurationsOutOfOrderRefused),
         Check("datasetsSaveReplaceRead", datasetsSaveReplaceRead),
         Check("datasetsCompareAndSwap", datasetsCompareAndSwap),
+        Check("datasetsPartialReads", datasetsPartialReads),
         Check("modelsRoundTrip", modelsRoundTrip),
         Check("modelsRequirePipeline", modelsRequirePipeline),
         Check("modelsFilterAndOrder", modelsFilterAndOrder),

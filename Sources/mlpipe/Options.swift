@@ -18,14 +18,22 @@ struct GlobalOptions: ParsableArguments {
     /// The workspace on the SQLite store at `--store`. The SDK logs routine events at
     /// `debug`: `--verbose` shows them; by default only warnings and errors are shown.
     /// `clock` drives schedules and stamps records (the store keeps the system clock, which
-    /// times leases).
-    func workspace(baseDirectory: URL? = nil, clock: any WallClock = SystemWallClock()) throws -> Workspace {
-        var logger = Logger(label: "mlpipe") { label in StreamLogHandler.standardError(label: label) }
-        logger.logLevel = verbose ? .debug : .warning
+    /// times leases). Workspaces given one `sourceCache` parse each data source once between them.
+    func workspace(
+        baseDirectory: URL? = nil, clock: any WallClock = SystemWallClock(), sourceCache: SourceCache = SourceCache()
+    ) throws -> Workspace {
         let sqlite = try SQLiteStore(path: store)
         return Workspace(
-            store: sqlite, clock: clock, logger: logger,
-            baseDirectory: baseDirectory ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
+            store: sqlite, clock: clock, logger: logger(),
+            baseDirectory: baseDirectory ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
+            sourceCache: sourceCache)
+    }
+
+    /// The SDK's messages on stderr: `debug` and above with `--verbose`, else warnings and errors.
+    func logger() -> Logger {
+        var logger = Logger(label: "mlpipe") { label in StreamLogHandler.standardError(label: label) }
+        logger.logLevel = verbose ? .debug : .warning
+        return logger
     }
 }
 

@@ -35,26 +35,32 @@ struct RunCommand: AsyncParsableCommand {
         let specURL = URL(fileURLWithPath: spec)
         let parsed = try PipelineSpec.load(contentsOf: specURL)
         let requested = try parseJobs(jobs)
-        // Check everything before the store is touched: a bad spec changes nothing. Problems
-        // of the dataset step's settings (not of reading its sources) may come from a column
-        // inferred as another type than the existing pipeline's datasets fixed (`abc` in a
-        // numeric column): then the spec is checked again, reading the store only, against
-        // that schema, which names the cell. (Saving and running check it in any case.)
-        let checker = Workspace(store: InMemoryStore(), baseDirectory: specURL.deletingLastPathComponent())
-        var problems = await checker.problems(in: parsed.configuration)
-        let fromSettings = !problems.isEmpty && problems.allSatisfy {
-            $0.path.hasPrefix("dataset.") && $0.path != "dataset.training" && $0.path != "dataset.testing"
-        }
-        if fromSettings, FileManager.default.fileExists(atPath: options.store),
-           let existing = try await existingPipeline(parsed, baseDirectory: specURL.deletingLastPathComponent())
+        let base = specURL.deletingLastPathComponent()
+        // One cache for the check, the configuration and the run: this command parses each
+        // data source at most once, and not at all when no dataset is generated and the
+        // source still matches the fingerprint stored with the pipeline's configuration.
+        let sources = SourceCache()
+        let checker = Workspace(store: InMemoryStore(), logger: options.logger(), baseDirectory: base, sourceCache: sources)
+        // A run without dataset generation reads no source: when the spec shows no problem
+        // without its sources, its pipeline (looked up without writing) says whether the spec
+        // changed — an unchanged one is checked by the run against the stored datasets — and
+        // checks a changed one against its sources' stored fingerprints.
+        var existing: Pipeline?
+        var unchanged: ConfigurationRecord?
+        let validator = ConfigurationValidator(estimators: checker.estimators, scores: checker.scores)
+        if !requested.contains(.datasetGeneration), FileManager.default.fileExists(atPath: options.store),
+           validator.problems(in: parsed.configuration, training: nil, testing: nil).isEmpty
         {
-            problems = try await existing.problems(in: parsed.configuration)
+            existing = try await existingPipeline(parsed, baseDirectory: base, sourceCache: sources)
+            if let current = try await existing?.configuration(), current.version > 0, current.configuration == parsed.configuration {
+                unchanged = current
+            }
         }
-        if !problems.isEmpty {
-            throw CommandFailure("\(spec): the spec has \(problems.count) problem(s):\n" + problems.map { "  - \($0)" }.joined(separator: "\n"))
+        if unchanged == nil {
+            try await check(parsed, checker: checker, existing: existing, sources: sources)
         }
 
-        let workspace = try options.workspace(baseDirectory: specURL.deletingLastPathComponent())
+        let workspace = try options.workspace(baseDirectory: base, sourceCache: sources)
         // (Error patterns on typed throws are avoided here: `catch PipelineError.notFound(…)`
         // crashes the Swift 6.3.1 compiler in this function.)
         // Another process may create the same repository or pipeline at the same moment:
@@ -83,14 +89,19 @@ struct RunCommand: AsyncParsableCommand {
                 pipeline = try await repository.pipeline(named: parsed.pipeline)
             }
         }
-        let save = try await configure(pipeline, with: parsed)
+        let version: Int
+        if let unchanged {
+            version = unchanged.version
+        } else {
+            version = try await configure(pipeline, with: parsed).record.version
+        }
 
         let run: PipelineRun
         do {
             // The version this command saved (or found equal): another process may save its own meanwhile.
             run = try await pipeline.run(
                 jobs: requested, ifRunning: wait ? .wait(timeout: .seconds(waitTimeout)) : .refuse,
-                configurationVersion: save.record.version)
+                configurationVersion: version)
         } catch {
             guard case .alreadyRunning = error else { throw error }
             let hint = wait ? "it was still running after \(waitTimeout) s" : "run again with --wait to wait for it"
@@ -100,26 +111,31 @@ struct RunCommand: AsyncParsableCommand {
         for await event in run.events { progress.show(event) }
         let record = await run.result()
         progress.finish()
+        if options.verbose { FileHandle.standardError.write(Data("mlpipe: data sources: \(sources.statistics)\n".utf8)) }
 
         let models = try await pipeline.models()
         let deployed = try await pipeline.deployment.current()?.id
         if options.json {
             try printJSON([
                 "pipeline": parsed.pipeline,
-                "version": save.record.version,
+                "version": version,
                 "status": record.status.rawValue,
                 "jobs": record.outcomes.map { outcome -> [String: Any] in
                     ["job": outcome.job.rawValue, "status": outcome.status.rawValue, "seconds": outcome.seconds,
-                     "summary": outcome.summary, "error": outcome.error.map { $0 as Any } ?? NSNull()]
+                     "summary": outcome.summary, "error": outcome.error.map { $0 as Any } ?? NSNull(),
+                     "phases": outcome.phases.map { ["phase": $0.name, "seconds": $0.seconds] as [String: Any] }]
                 },
                 "models": models.map { modelObject($0, deployed: $0.id == deployed, pipelineName: parsed.pipeline) },
                 "deployed": deployed.map { $0.rawValue as Any } ?? NSNull(),
             ])
         } else {
-            print("pipeline \(parsed.pipeline) (repository \(parsed.repository)), configuration version \(save.record.version)")
+            print("pipeline \(parsed.pipeline) (repository \(parsed.repository)), configuration version \(version)")
             for outcome in record.outcomes {
                 let seconds = String(format: "%.2f", outcome.seconds)
                 print("  \(outcome.job.rawValue): \(outcome.status.rawValue) in \(seconds) s\(outcome.summary.isEmpty ? "" : " — \(outcome.summary)")")
+                if options.verbose && !outcome.phases.isEmpty {
+                    print("    phases: " + outcome.phases.map { "\($0.name) \(String(format: "%.3f", $0.seconds)) s" }.joined(separator: ", "))
+                }
             }
             print("")
             print(modelsTable(models, deployed: Set([deployed].compactMap { $0 }), tuned: Set(parsed.configuration.tuning.values.keys)))
@@ -133,9 +149,38 @@ struct RunCommand: AsyncParsableCommand {
 }
 
 extension RunCommand {
+    /// Checks everything before the store is touched: a bad spec changes nothing. With the
+    /// spec's `existing` pipeline, against its datasets' schema and its sources' stored
+    /// fingerprints; else on the scratch `checker`. Problems of the dataset step's settings
+    /// (not of reading its sources) may come from a column inferred as another type than the
+    /// existing pipeline's datasets fixed (`abc` in a numeric column): then the spec is
+    /// checked again, reading the store only, against that schema, which names the cell.
+    /// (Saving and running check it in any case.)
+    ///
+    /// - Throws: ``CommandFailure`` listing every problem.
+    func check(_ parsed: PipelineSpec, checker: Workspace, existing: Pipeline?, sources: SourceCache) async throws {
+        var problems: [ConfigurationProblem]
+        if let existing {
+            problems = try await existing.problems(in: parsed.configuration)
+        } else {
+            problems = await checker.problems(in: parsed.configuration)
+            let fromSettings = !problems.isEmpty && problems.allSatisfy {
+                $0.path.hasPrefix("dataset.") && $0.path != "dataset.training" && $0.path != "dataset.testing"
+            }
+            if fromSettings, FileManager.default.fileExists(atPath: options.store),
+               let existing = try await existingPipeline(parsed, baseDirectory: checker.baseDirectory, sourceCache: sources)
+            {
+                problems = try await existing.problems(in: parsed.configuration)
+            }
+        }
+        if !problems.isEmpty {
+            throw CommandFailure("\(spec): the spec has \(problems.count) problem(s):\n" + problems.map { "  - \($0)" }.joined(separator: "\n"))
+        }
+    }
+
     /// The spec's pipeline when the store already holds it (looked up without writing).
-    func existingPipeline(_ parsed: PipelineSpec, baseDirectory: URL) async throws -> Pipeline? {
-        let workspace = try options.workspace(baseDirectory: baseDirectory)
+    func existingPipeline(_ parsed: PipelineSpec, baseDirectory: URL, sourceCache: SourceCache) async throws -> Pipeline? {
+        let workspace = try options.workspace(baseDirectory: baseDirectory, sourceCache: sourceCache)
         do {
             return try await workspace.repository(named: parsed.repository).pipeline(named: parsed.pipeline)
         } catch {

@@ -10,7 +10,7 @@ import Testing
 struct DataIntegrityTests {
     /// Datasets, configuration versions, models and runs of the example pipeline.
     struct StoreState: Equatable {
-        var datasets: Data?
+        var datasets: DatasetSnapshot?
         var generation: Int?
         var versions: [Int]
         var models: [ModelID]
@@ -21,7 +21,7 @@ struct DataIntegrityTests {
             let id = PipelineID(try #require(listed.first?["id"] as? String))
             let store = try SQLiteStore(path: directory.appendingPathComponent(".mlpipe/store.sqlite").path)
             let snapshot = try await store.datasets(of: id)
-            datasets = snapshot?.encoded
+            datasets = snapshot
             generation = snapshot?.generation
             versions = try await store.configurations(of: id).map(\.version)
             models = try await store.models(matching: ModelFilter(pipelineID: id)).map(\.id)

@@ -21,13 +21,13 @@ struct DatasetSchemaTests {
 
     /// What a refused run must not change.
     struct State: Equatable {
-        var datasets: Data?
+        var datasets: DatasetSnapshot?
         var versions: [Int]
         var models: [ModelID]
         var runs: Int
 
         init(_ pipeline: Pipeline, _ store: any PipelineStorage) async throws {
-            datasets = try await store.datasets(of: pipeline.id)?.encoded
+            datasets = try await store.datasets(of: pipeline.id)
             versions = try await pipeline.configurationHistory().map(\.version)
             models = try await pipeline.models().map(\.id)
             runs = try await pipeline.runs().count
@@ -137,7 +137,7 @@ struct DatasetSchemaTests {
             }
         }
         #expect(try await pipeline.configurationHistory().isEmpty)
-        #expect(await store.datasets(of: pipeline.id) == nil)
+        #expect(try await store.datasets(of: pipeline.id) == nil)
     }
 
     @Test("an error about a stored row names the row by its key values, never by an index")

@@ -87,7 +87,7 @@ struct FlawedStore: ForwardingStore {
 
     // Datasets
     func saveDatasets(_ snapshot: DatasetSnapshot, replacing previous: Int?) async throws {
-        let stored = await base.datasets(of: snapshot.pipelineID)?.generation
+        let stored = await base.datasets(of: snapshot.pipelineID, rows: [])?.generation
         try await base.saveDatasets(snapshot, replacing: flaw == .datasetsIgnoreGeneration ? stored : previous)
     }
 

@@ -27,7 +27,9 @@ extension ForwardingStore {
     }
     func configurations(of pipeline: PipelineID) async throws -> [ConfigurationRecord] { await base.configurations(of: pipeline) }
     func deletePipeline(_ id: PipelineID, orphaning: ModelOrphaning) async throws { try await base.deletePipeline(id, orphaning: orphaning) }
-    func datasets(of pipeline: PipelineID) async throws -> DatasetSnapshot? { await base.datasets(of: pipeline) }
+    func datasets(of pipeline: PipelineID, rows: DatasetRows) async throws -> DatasetSnapshot? {
+        await base.datasets(of: pipeline, rows: rows)
+    }
     func insertModel(_ model: ModelRecord, artifact: Data?) async throws { try await base.insertModel(model, artifact: artifact) }
     func updateModel(_ model: ModelRecord, removingArtifact: Bool) async throws {
         try await base.updateModel(model, removingArtifact: removingArtifact)

@@ -106,7 +106,7 @@ struct MissingValuesTests {
         #expect(dropped.status == .succeeded, "\(dropped.outcomes)")
         #expect(dropped.outcomes.first?.summary.contains("3 row(s) without a label dropped") == true)
         let snapshot = try #require(await store.datasets(of: pipeline.id))
-        let datasets = try MLDatasets(binaryEncoded: Array(snapshot.encoded))
+        let datasets = try snapshot.decodedDatasets()
         #expect(datasets.training.rowCount + datasets.testing.rowCount == 57)
     }
 

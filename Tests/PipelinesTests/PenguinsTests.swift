@@ -113,7 +113,7 @@ struct PenguinsTests {
     /// The split the pipeline's dataset generation made.
     static func split(in store: InMemoryStore, of pipeline: Pipeline) async throws -> Split {
         let snapshot = try #require(await store.datasets(of: pipeline.id), "no datasets were stored")
-        let datasets = try MLDatasets(binaryEncoded: Array(snapshot.encoded))
+        let datasets = try snapshot.decodedDatasets()
         #expect(datasets.validationIndices.isEmpty, "validation: none keeps every training row for fitting")
         return Split(spec: "Examples/Penguins/spec.yaml", training: try ids(datasets.training), testing: try ids(datasets.testing))
     }

@@ -47,7 +47,7 @@ struct PipelineLifecycleTests {
         let version = try await pipeline.record().configurationVersion
         try await pipeline.resetDatasets()
         let snapshot = try #require(await store.datasets(of: pipeline.id))
-        let datasets = try MLDatasets(binaryEncoded: Array(snapshot.encoded))
+        let datasets = try snapshot.decodedDatasets()
         #expect(datasets.training.rowCount == 0 && datasets.testing.rowCount == 0)
         #expect(snapshot.generation == 2)
         #expect(try await pipeline.record().configurationVersion == version)

@@ -57,7 +57,8 @@ extension SQLiteStoreTests {
             #expect(problems == [], "round \(round)")
             let snapshot = try #require(try await observer.datasets(of: workload.pipeline.id), "round \(round)")
             #expect(snapshot.generation >= generation + 3, "round \(round): the child's commits are kept")
-            #expect(snapshot.encoded == Self.crashSnapshot(snapshot.generation), "round \(round): a whole snapshot")
+            #expect(snapshot.training == Self.crashSnapshot(snapshot.generation), "round \(round): a whole snapshot")
+            #expect(snapshot.ledger == Data("ledger \(snapshot.generation)".utf8), "round \(round): the ledger of the same snapshot")
             generation = snapshot.generation
             let models = try await observer.models(matching: ModelFilter())
             for model in models {
@@ -81,7 +82,8 @@ extension SQLiteStoreTests {
         while true {
             generation += 1
             try await store.saveDatasets(DatasetSnapshot(pipelineID: pipeline.id, generation: generation,
-                                                         encoded: Self.crashSnapshot(generation), savedAt: Date()),
+                                                         ledger: Data("ledger \(generation)".utf8), training: Self.crashSnapshot(generation),
+                                                         testing: Data("testing \(generation)".utf8), savedAt: Date()),
                                          replacing: generation == 1 ? nil : generation - 1)
             var model = Workload().model(generation, of: pipeline)
             model.id = ModelID()

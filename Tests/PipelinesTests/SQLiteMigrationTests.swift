@@ -8,7 +8,7 @@ import Testing
 /// code of commit 2653ad4) opens, migrates and keeps every record.
 @Suite("SQLite store: migration from schema v1")
 struct SQLiteMigrationTests {
-    @Test("a v1 store migrates to v2 and v3 with every record intact, and the new rules apply to it")
+    @Test("a v1 store migrates to v2, v3 and v4 with every record intact, and the new rules apply to it")
     func migratesVersion1() async throws {
         let directory = try TemporaryDirectory("migration")
         defer { directory.remove() }
@@ -17,7 +17,7 @@ struct SQLiteMigrationTests {
         try FileManager.default.copyItem(at: fixture, to: URL(fileURLWithPath: path))
 
         let store = try SQLiteStore(path: path)
-        #expect(try store.appliedMigrations() == ["v1", "v2", "v3"])
+        #expect(try store.appliedMigrations() == ["v1", "v2", "v3", "v4"])
         #expect(try store.integrityCheck() == [])
         let workspace = Workspace(store: store)
 
@@ -31,6 +31,14 @@ struct SQLiteMigrationTests {
         // Testing scores stored as a dictionary read back as a list.
         #expect(models.allSatisfy { Set($0.testingScores.map(\.name)) == ["r2", "mean_absolute_error"] })
         #expect(models.allSatisfy { ($0.testingScore(named: "r2") ?? 0) > 0.9 })
+
+        // The datasets (schema v4: in parts): 40 rows, a quarter to testing, a fifth of
+        // training for validation; a training run reads them.
+        let datasets = try #require(try await store.datasets(of: pipeline.id)).decodedDatasets()
+        #expect(datasets.testing.rowCount == 10 && datasets.training.rowCount == 30 && datasets.validationIndices.count == 6)
+        let retrained = await (try pipeline.run(jobs: [.training])).result()
+        #expect(retrained.status == .succeeded, "\(retrained.error ?? "")")
+        try await workspace.registry.erase(try #require(retrained.savedModels.first))
 
         // The deployment and its history, and predictions from the deployed model.
         #expect(try await pipeline.deployment.current()?.id == models[1].id)

@@ -78,10 +78,11 @@ struct SQLiteStoreTests {
                 try await store.appendConfiguration(configuration(pipeline.id, version: 1))
             }
             try await store.appendConfiguration(configuration(pipeline.id, version: 2))
-            try await store.saveDatasets(DatasetSnapshot(pipelineID: pipeline.id, generation: 1, encoded: Data([0, 1, 2, 255]),
-                                                         savedAt: SQLiteStoreTests.start), replacing: nil)
-            try await store.saveDatasets(DatasetSnapshot(pipelineID: doomed.id, generation: 1, encoded: Data(),
-                                                         savedAt: SQLiteStoreTests.start), replacing: nil)
+            try await store.saveDatasets(DatasetSnapshot(pipelineID: pipeline.id, generation: 1, ledger: Data([0, 1, 2, 255]),
+                                                         training: Data([7]), testing: Data(), savedAt: SQLiteStoreTests.start),
+                                         replacing: nil)
+            try await store.saveDatasets(DatasetSnapshot(pipelineID: doomed.id, generation: 1, ledger: Data(), training: Data(),
+                                                         testing: Data(), savedAt: SQLiteStoreTests.start), replacing: nil)
             try await store.insertModel(model(1, of: pipeline), artifact: Data([1, 2, 3]))
             try await store.insertModel(model(2, of: pipeline), artifact: Data())
             try await store.insertModel(model(3, of: doomed), artifact: Data([3]))
@@ -152,7 +153,9 @@ struct SQLiteStoreTests {
         let contents = try await Contents(store)
         #expect(contents == (try await Contents(memory)))
         #expect(contents.artifacts.contains(Data()), "an empty artifact reads back empty, not missing")
-        #expect(contents.datasets[0]?.encoded == Data([0, 1, 2, 255]))
+        #expect(contents.datasets[0]?.ledger == Data([0, 1, 2, 255]))
+        #expect(contents.datasets[0]?.training == Data([7]))
+        #expect(contents.datasets[0]?.testing == Data(), "an empty part reads back empty, not missing")
         let orphan = try #require(try await store.model(ModelID("m3")))
         #expect(orphan.lineID == ModelID("m3"), "orphaned: its own line")
         #expect(orphan.origin == .orphaned(formerPipeline: PipelineID("p2"), name: "doomed"))
@@ -181,7 +184,7 @@ struct SQLiteStoreTests {
         }  // the store is released here: its connections close
         let reopened = try SQLiteStore(path: path, clock: clock)
         #expect(try await Contents(reopened) == before)
-        #expect(try reopened.appliedMigrations() == ["v1", "v2", "v3"])
+        #expect(try reopened.appliedMigrations() == ["v1", "v2", "v3", "v4"])
         await #expect(throws: StoreError.deploymentConflict(scope: .pipeline(PipelineID("p1")), expected: ModelID("m1"),
                                                            found: ModelID("m2"))) {
             _ = try await reopened.swapDeployment(in: .pipeline(PipelineID("p1")), to: ModelID("m1"), expecting: .current(ModelID("m1")))
@@ -193,14 +196,14 @@ struct SQLiteStoreTests {
         #expect(try reopened.integrityCheck() == [])
     }
 
-    @Test("a new file gets its directory, WAL mode, foreign keys and the v1, v2 and v3 migrations")
+    @Test("a new file gets its directory, WAL mode, foreign keys and the v1 to v4 migrations")
     func newFileSettings() async throws {
         let directory = try TemporaryDirectory("settings")
         defer { directory.remove() }
         let path = directory.url.appendingPathComponent("nested/deeper/store.sqlite").path
         let store = try SQLiteStore(path: path)
         #expect(FileManager.default.fileExists(atPath: path))
-        #expect(try store.appliedMigrations() == ["v1", "v2", "v3"])
+        #expect(try store.appliedMigrations() == ["v1", "v2", "v3", "v4"])
         #expect(try store.pragma("journal_mode") == "wal")
         #expect(try store.pragma("foreign_keys") == "1")
         #expect(try store.pragma("synchronous") == "1", "NORMAL")
@@ -321,7 +324,7 @@ struct SQLiteStoreTests {
         #expect(try first.integrityCheck() == [])
     }
 
-    @Test("an 80 MB dataset snapshot (200,000 rows × 50 doubles) saves and reads back equal")
+    @Test("an 80 MB dataset snapshot (200,000 rows × 50 doubles of training rows) saves and reads back equal, in parts")
     func largeDatasetSnapshot() async throws {
         let directory = try TemporaryDirectory("large")
         defer { directory.remove() }
@@ -336,10 +339,13 @@ struct SQLiteStoreTests {
             state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
             withUnsafeBytes(of: state.littleEndian) { bytes.replaceSubrange(index..<index + 8, with: $0) }
         }
-        let snapshot = DatasetSnapshot(pipelineID: workload.pipeline.id, generation: 1, encoded: Data(bytes), savedAt: Self.start)
+        let snapshot = DatasetSnapshot(pipelineID: workload.pipeline.id, generation: 1, ledger: Data("ledger".utf8), training: Data(bytes),
+                                       testing: Data(bytes.prefix(160)), savedAt: Self.start)
         bytes = []
         try await store.saveDatasets(snapshot, replacing: nil)
         #expect(try await store.datasets(of: workload.pipeline.id) == snapshot)
+        let testingOnly = try #require(try await store.datasets(of: workload.pipeline.id, rows: .testing))
+        #expect(testingOnly.training == nil && testingOnly.testing == snapshot.testing && testingOnly.ledger == snapshot.ledger)
         let reopened = try SQLiteStore(path: path)
         #expect(try await reopened.datasets(of: workload.pipeline.id) == snapshot)
     }

@@ -99,12 +99,10 @@ public struct ModelRegistry: Sendable {
         guard let pipelineID = model.origin.pipelineID else {
             throw .notReady(job: .testing, reason: "model \(id) is standalone: give it a testing table")
         }
-        guard let snapshot = try await storage({ try await store.datasets(of: pipelineID) }) else {
+        guard let snapshot = try await storage({ try await store.datasets(of: pipelineID, rows: .testing) }) else {
             throw .notReady(job: .testing, reason: "pipeline \(pipelineID) has no datasets yet")
         }
-        let testing = try await offload { () throws(PipelineError) -> Table in
-            do throws(TabularError) { return try MLDatasets(binaryEncoded: Array(snapshot.encoded)).testing } catch { throw .data(error) }
-        }
+        let testing = try await offload { () throws(PipelineError) -> Table in try snapshot.decodedTesting() }
         guard testing.rowCount > 0 else { throw .notReady(job: .testing, reason: "the testing set is empty") }
         let configuration = try await Pipeline(id: pipelineID, workspace: workspace).configuration().configuration
         let settings = TrainingJob.effectiveScores(configuration.training, task: model.task)

@@ -47,7 +47,9 @@ extension Pipeline {
             throw .invalidConfiguration(pipeline: pipeline.name, problems: [ConfigurationProblem("configuration", "\(error)")])
         }
         next = Self.applyingEstimatorChange(from: current.configuration, to: next)
-        let problems = await workspace.checkedSources(of: next, schema: try await datasetSchema()).problems
+        // Sources whose fingerprint (here, or stored with the current version) still matches are not parsed.
+        let check = await workspace.checkedSources(of: next, schema: try await datasetSchema(), known: current.sources ?? [])
+        let problems = check.problems
         let invalid = problems.filter { $0.severity == .invalid }
         guard invalid.isEmpty else { throw .invalidConfiguration(pipeline: pipeline.name, problems: invalid) }
         let incomplete = problems.filter { $0.severity == .incomplete }
@@ -57,7 +59,8 @@ extension Pipeline {
         let hash: String
         do { hash = try next.contentHash() } catch { throw .backend("cannot hash the configuration: \(error)") }
         let record = ConfigurationRecord(
-            pipelineID: id, version: current.version + 1, configuration: next, hash: hash, savedAt: workspace.clock.now)
+            pipelineID: id, version: current.version + 1, configuration: next, hash: hash, savedAt: workspace.clock.now,
+            sources: check.fingerprints.isEmpty ? nil : check.fingerprints)
         do {
             try await storage { try await workspace.store.appendConfiguration(record) }
         } catch {
@@ -94,18 +97,23 @@ extension Pipeline {
     ///   snapshot.
     public func datasetSchema() async throws(PipelineError) -> Schema? {
         _ = try await record()
-        guard let snapshot = try await storage({ try await workspace.store.datasets(of: id) }) else { return nil }
-        do { return try MLDatasets.schema(ofBinaryEncoded: Array(snapshot.encoded)) } catch { throw .data(error) }
+        guard let snapshot = try await storage({ try await workspace.store.datasets(of: id, rows: []) }) else { return nil }
+        return try snapshot.decodedLedger(identities: false).schema
     }
 
     /// Every problem of `configuration` for this pipeline, without saving anything: its
     /// sources are read with the datasets' schema (``datasetSchema()``), so a cell of
-    /// another type is a problem naming file, line, column, value and type.
+    /// another type is a problem naming file, line, column, value and type. A CSV source
+    /// that still matches its fingerprint (in the workspace's ``Workspace/sourceCache``, or
+    /// stored with the current configuration version) is not parsed again.
     ///
+    /// - Parameter configuration: The configuration to check.
+    /// - Returns: Invalid and incomplete problems, reading the sources first.
     /// - Throws: ``PipelineError/notFound(_:)``, ``PipelineError/data(_:)`` for a corrupt
     ///   snapshot.
     public func problems(in configuration: PipelineConfiguration) async throws(PipelineError) -> [ConfigurationProblem] {
-        await workspace.checkedSources(of: configuration, schema: try await datasetSchema()).problems
+        let known = try await self.configuration().sources ?? []
+        return await workspace.checkedSources(of: configuration, schema: try await datasetSchema(), known: known).problems
     }
 
     /// Every saved version of the pipeline's configuration, oldest first (empty until the
@@ -176,62 +184,17 @@ extension Pipeline {
 extension Workspace {
     /// Every problem of `configuration`, reading its sources to check columns and row
     /// counts (an unreadable source is a problem at `dataset.training` or `dataset.testing`),
-    /// without saving anything.
+    /// without saving anything. A CSV source that still matches its fingerprint in
+    /// ``sourceCache`` is not parsed again; one that is parsed is kept there for a run.
     ///
     /// ```swift
     /// let problems = await workspace.problems(in: configuration)
     /// ```
+    ///
+    /// - Parameter configuration: The configuration to check.
+    /// - Returns: Invalid and incomplete problems, reading the sources first.
     public func problems(in configuration: PipelineConfiguration) async -> [ConfigurationProblem] {
         await checkedSources(of: configuration).problems
-    }
-
-    /// Every problem of `configuration`, and the source tables read to find them (so a
-    /// run's dataset generation uses them instead of reading the files again). Sources are
-    /// read with the datasets' `schema`; a missing feature under the `error` policy is a
-    /// problem naming its file and line.
-    func checkedSources(
-        of configuration: PipelineConfiguration, schema: Schema? = nil
-    ) async -> (problems: [ConfigurationProblem], sources: SourceTables) {
-        let base = baseDirectory
-        let dataset = configuration.dataset
-        let (tables, readProblems) = await offload { () -> (SourceTables, [ConfigurationProblem]) in
-            var tables = SourceTables()
-            var problems: [ConfigurationProblem] = []
-            for (path, source) in [("dataset.training", dataset.training), ("dataset.testing", dataset.testing)] {
-                guard let source else { continue }
-                let table: Table
-                do throws(PipelineError) {
-                    table = try SourceLoader.load(source, baseDirectory: base, options: dataset.missing.csvOptions, schema: schema)
-                } catch {
-                    let fixed = schema != nil && Self.isInvalidValue(error)
-                        ? " (the datasets' schema fixes each column's type until the datasets are reset)" : ""
-                    problems.append(ConfigurationProblem(path, "cannot read \(source): \(error)\(fixed)"))
-                    continue
-                }
-                if path == "dataset.training" { tables.training = table } else { tables.testing = table }
-                do throws(PipelineError) {
-                    try SourceRows.checkMissingFeatures(table, source: source, dataset: dataset, baseDirectory: base)
-                    // Rows without a label that the pipeline refuses: refused now, as at generation.
-                    if dataset.missing.labels == .refuse, let label = dataset.label, table[label] != nil {
-                        _ = try MissingLabels.apply(
-                            .refuse, to: table, label: label, source: source, options: dataset.missing.csvOptions, baseDirectory: base)
-                    }
-                } catch {
-                    problems.append(ConfigurationProblem(path, "\(error)"))
-                }
-            }
-            return (tables, problems)
-        }
-        let validator = ConfigurationValidator(estimators: estimators, scores: scores)
-        let problems = validator.problems(
-            in: configuration, training: tables.training.map(SourceSummary.init), testing: tables.testing.map(SourceSummary.init))
-        return (readProblems + problems, tables)
-    }
-
-    /// Whether `error` is a CSV cell of another type than its column's.
-    private static func isInvalidValue(_ error: PipelineError) -> Bool {
-        guard case .data(let data) = error, case .csv(let located) = data, case .invalidValue = located.kind else { return false }
-        return true
     }
 }
 

@@ -79,9 +79,8 @@ extension Workspace {
         do throws(PipelineError) {
             let ordered = Array(Set(jobs)).sorted()
             let configuration = try await configurationToRun(of: handle, version: version, pipeline: pipeline)
-            let needsData = ordered.contains { $0 != .deployment }
-            let schema = needsData ? try await handle.datasetSchema() : nil
-            let (problems, sources) = needsData ? await checkedSources(of: configuration.configuration, schema: schema) : ([], SourceTables())
+            // Only dataset generation reads the sources (once, or the table a check kept).
+            let (problems, sources) = try await checkedForRun(configuration, of: handle, jobs: ordered)
             guard problems.isEmpty else { throw .invalidConfiguration(pipeline: pipeline.name, problems: problems) }
             let record = RunRecord(
                 pipelineID: id, configurationVersion: configuration.version, origin: origin, jobs: ordered, status: .running,
@@ -132,6 +131,7 @@ extension Workspace {
         emit(.runStarted(record.id, jobs: record.jobs))
         logger.debug("pipeline '\(pipeline.name)': run \(record.id) started (\(record.jobs.map(\.rawValue).joined(separator: ", ")))")
         var stopped = false
+        let memory = RunMemory()
         for job in record.jobs {
             if stopped {
                 record.outcomes.append(JobOutcome(job: job, status: .skipped, startedAt: nil, finishedAt: nil))
@@ -141,11 +141,12 @@ extension Workspace {
             let context = JobContext(
                 store: store, estimators: estimators, scores: scores, clock: clock, logger: logger, baseDirectory: baseDirectory,
                 pipeline: pipeline, configuration: configuration,
-                threads: configuration.configuration.preferences.threads[job] ?? 1, sources: sources, cancellation: FitCancellation(), emit: emit,
-                publish: { [self] in publish($0) }, workspace: self)
+                threads: configuration.configuration.preferences.threads[job] ?? 1, sources: sources, cancellation: FitCancellation(),
+                memory: memory, phases: PhaseClock(), emit: emit, publish: { [self] in publish($0) }, workspace: self)
             let startedAt = clock.now
             let result = await Self.runWithTimeout(job, timeout: configuration.configuration.preferences.timeouts[job], context: context)
-            var outcome = JobOutcome(job: job, status: .succeeded, startedAt: startedAt, finishedAt: clock.now)
+            var outcome = JobOutcome(
+                job: job, status: .succeeded, startedAt: startedAt, finishedAt: clock.now, phases: context.phases.recorded)
             switch result {
             case .finished(.success(let done)):
                 outcome.summary = done.summary

@@ -99,10 +99,9 @@ public struct Pipeline: Sendable, Hashable {
     public func resetDatasets() async throws(PipelineError) {
         let record = try await record()
         try await workspace.whileClaimed(record) { () throws(PipelineError) in
-            let previous = try await storage { try await workspace.store.datasets(of: id) }
+            let previous = try await storage { try await workspace.store.datasets(of: id, rows: []) }
             let empty = DatasetSnapshot(
-                pipelineID: id, generation: (previous?.generation ?? 0) + 1,
-                encoded: Data(MLDatasets().binaryEncoded()), savedAt: workspace.clock.now)
+                pipelineID: id, generation: (previous?.generation ?? 0) + 1, datasets: MLDatasets(), savedAt: workspace.clock.now)
             try await workspace.saveDatasets(empty, replacing: previous?.generation, of: record)
         }
     }

@@ -51,10 +51,46 @@ public struct ConfigurationValidator: Sendable {
     public func problems(
         in configuration: PipelineConfiguration, training: SourceSummary?, testing: SourceSummary?
     ) -> [ConfigurationProblem] {
+        problems(in: configuration, columns: training.map { .source($0) }, testing: testing)
+    }
+
+    /// Every problem of `configuration` for a run that reads no source (training, testing,
+    /// deployment on the stored datasets): the dataset step's label, keys and features are
+    /// checked against the datasets' schema instead of a source's columns (a column left
+    /// out of the datasets by `features` cannot come back without a reset).
+    ///
+    /// - Parameters:
+    ///   - configuration: The configuration to check.
+    ///   - datasets: The datasets' schema; nil before the first dataset generation (then the
+    ///     dataset step's columns are not checked).
+    /// - Returns: Invalid and incomplete problems, in step order.
+    /// - Complexity: O(columns + scores + tuning values).
+    public func problems(in configuration: PipelineConfiguration, datasets: Schema?) -> [ConfigurationProblem] {
+        problems(in: configuration, columns: datasets.map { .datasets($0) }, testing: nil)
+    }
+
+    /// Where the dataset step's columns are checked: a source, or the stored datasets.
+    private enum Columns {
+        case source(SourceSummary)
+        case datasets(Schema)
+
+        var schema: Schema {
+            switch self {
+            case .source(let summary): summary.schema
+            case .datasets(let schema): schema
+            }
+        }
+    }
+
+    private func problems(
+        in configuration: PipelineConfiguration, columns: Columns?, testing: SourceSummary?
+    ) -> [ConfigurationProblem] {
         var problems: [ConfigurationProblem] = []
         let estimator = estimatorType(configuration.training, &problems)
-        datasetProblems(configuration.dataset, training: training, testing: testing, task: estimator?.task, &problems)
-        trainingProblems(configuration.training, task: estimator?.task, trainingRows: trainingRows(configuration.dataset, training), &problems)
+        datasetProblems(configuration.dataset, columns: columns, testing: testing, task: estimator?.task, &problems)
+        var rows: Int?
+        if case .source(let training)? = columns { rows = trainingRows(configuration.dataset, training) }
+        trainingProblems(configuration.training, task: estimator?.task, trainingRows: rows, &problems)
         tuningProblems(configuration.tuning, estimator: estimator, &problems)
         otherProblems(configuration, &problems)
         return problems
@@ -83,7 +119,7 @@ public struct ConfigurationValidator: Sendable {
     }
 
     private func datasetProblems(
-        _ dataset: DatasetStep, training: SourceSummary?, testing: SourceSummary?, task: PredictionTask?,
+        _ dataset: DatasetStep, columns origin: Columns?, testing: SourceSummary?, task: PredictionTask?,
         _ problems: inout [ConfigurationProblem]
     ) {
         if dataset.training == nil {
@@ -99,12 +135,15 @@ public struct ConfigurationValidator: Sendable {
             problems.append(ConfigurationProblem("dataset.label", "no label column is chosen", severity: .incomplete))
             return
         }
-        guard let schema = training?.schema else { return }
+        guard let schema = origin?.schema else { return }
         let columns = Set(schema.columns.map(\.name))
+        let inDatasets = if case .datasets = origin { true } else { false }
         func check(_ name: String, at path: String, role: String) {
-            if !columns.contains(name) {
-                problems.append(ConfigurationProblem(path, "\(role) '\(name)' is not a column of the source (columns: \(schema.columns.map(\.name).joined(separator: ", ")))"))
-            }
+            guard !columns.contains(name) else { return }
+            let listed = schema.columns.map(\.name).joined(separator: ", ")
+            problems.append(ConfigurationProblem(path, inDatasets
+                ? "\(role) '\(name)' is not a column of the datasets (columns: \(listed)); reset the datasets to change their columns"
+                : "\(role) '\(name)' is not a column of the source (columns: \(listed))"))
         }
         check(label, at: "dataset.label", role: "label")
         for (i, key) in dataset.keys.enumerated() { check(key, at: "dataset.keys[\(i)]", role: "key") }
@@ -119,7 +158,8 @@ public struct ConfigurationValidator: Sendable {
             }
             chosen = names
         case .all(let excluded):
-            for (i, name) in excluded.enumerated() { check(name, at: "dataset.exclude[\(i)]", role: "excluded column") }
+            // The datasets keep only the selected columns: excluded ones are gone already.
+            for (i, name) in excluded.enumerated() where !inDatasets { check(name, at: "dataset.exclude[\(i)]", role: "excluded column") }
             let left = Set([label] + dataset.keys + excluded)
             chosen = schema.columns.map(\.name).filter { !left.contains($0) }
         }

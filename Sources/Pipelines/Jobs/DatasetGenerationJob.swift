@@ -10,7 +10,15 @@ enum DatasetGenerationJob {
         guard let trainingSource = dataset.training, let selection = dataset.selection else {
             throw .notReady(job: .datasetGeneration, reason: "the dataset step has no source or no label")
         }
-        let previous = try await storage { try await context.store.datasets(of: context.pipeline.id) }
+        // Sources parsed for this run (by its check, or by the check whose tables it took)
+        // count as this job's reading.
+        if context.sources.readSeconds > 0 { context.phases.add("read", seconds: context.sources.readSeconds) }
+        // The ledger and the testing rows (training is rebuilt from the sources), read once.
+        let previous = try await context.phases.time("load") { () async throws(PipelineError) -> RunMemory.Datasets? in
+            let stored = try await context.datasets(rows: .testing, identities: true)
+            guard let stored, stored.ledger.generationNeedsTrainingRows else { return stored }
+            return try await context.datasets(rows: .all, identities: true)
+        }
         let validation: MLDatasets.ValidationPlan
         if case .holdout(let fraction, let seed) = context.configuration.configuration.training.validation {
             validation = .holdout(fraction: fraction, seed: seed)
@@ -19,10 +27,15 @@ enum DatasetGenerationJob {
         }
         let base = context.baseDirectory
         let preloaded = context.sources
+        let phases = context.phases
         let (datasets, report, dropped) = try await offload { () throws(PipelineError) -> (MLDatasets, MLDatasets.GenerationReport, Int) in
             var datasets = MLDatasets()
-            if let previous {
-                do throws(TabularError) { datasets = try MLDatasets(binaryEncoded: Array(previous.encoded)) } catch { throw .data(error) }
+            if let previous, let testing = previous.testing {
+                do throws(TabularError) {
+                    datasets = try MLDatasets(ledger: previous.ledger, training: previous.training, testing: testing)
+                } catch {
+                    throw .data(error)
+                }
             }
             // Each source as the run read it when it checked the configuration (read now only if
             // not), with the datasets' schema: a cell of another type is an error at its place.
@@ -32,7 +45,13 @@ enum DatasetGenerationJob {
             let schema = datasets.schema
             func prepared(_ source: DataSource, _ read: Table?) throws(PipelineError) -> (table: Table, dropped: Int) {
                 let table: Table
-                if let read { table = read } else { table = try SourceLoader.load(source, baseDirectory: base, options: options, schema: schema) }
+                if let read {
+                    table = read
+                } else {
+                    let start = ContinuousClock.now
+                    table = try SourceLoader.load(source, baseDirectory: base, options: options, schema: schema)
+                    phases.add("read", seconds: PhaseClock.seconds(since: start))
+                }
                 try SourceRows.checkMissingFeatures(table, source: source, dataset: dataset, baseDirectory: base)
                 return try MissingLabels.apply(
                     dataset.missing.labels, to: table, label: selection.label, source: source, options: options, baseDirectory: base)
@@ -45,6 +64,8 @@ enum DatasetGenerationJob {
                 testing = table
                 dropped += count
             }
+            let start = ContinuousClock.now
+            defer { phases.add("generate", seconds: PhaseClock.seconds(since: start)) }
             do throws(TabularError) {
                 let report: MLDatasets.GenerationReport
                 if let testing {
@@ -60,11 +81,18 @@ enum DatasetGenerationJob {
             }
         }
         try context.checkCancellation(.datasetGeneration)
-        let snapshot = DatasetSnapshot(
-            pipelineID: context.pipeline.id, generation: (previous?.generation ?? 0) + 1,
-            encoded: Data(datasets.binaryEncoded()), savedAt: context.clock.now)
-        try await context.workspace.saveDatasets(snapshot, replacing: previous?.generation, of: context.pipeline)
-        return "generation \(snapshot.generation): \(report.newRows) new of \(report.inputRows) input rows "
+        let generation = (previous?.generation ?? 0) + 1
+        let now = context.clock.now
+        let snapshot = await context.phases.time("encode") {
+            await offload { DatasetSnapshot(pipelineID: context.pipeline.id, generation: generation, datasets: datasets, savedAt: now) }
+        }
+        try await context.phases.time("save") { () async throws(PipelineError) in
+            try await context.workspace.saveDatasets(snapshot, replacing: previous?.generation, of: context.pipeline)
+        }
+        // The run's later jobs use these datasets as they are: no read, no decode.
+        context.memory.remember(RunMemory.Datasets(
+            generation: generation, ledger: DatasetLedger(of: datasets), training: datasets.training, testing: datasets.testing))
+        return "generation \(generation): \(report.newRows) new of \(report.inputRows) input rows "
             + "(\(report.repeatedRows) rows identical to an earlier row, kept), "
             + "\(report.addedToTesting) added to testing; training \(report.trainingRows) rows (validation \(report.validationRows)), "
             + "testing \(datasets.testing.rowCount) rows"

@@ -19,6 +19,10 @@ struct JobContext: Sendable {
     /// The sources as read when the run's configuration was checked.
     let sources: SourceTables
     let cancellation: FitCancellation
+    /// What the run's jobs share (datasets loaded, models trained).
+    let memory: RunMemory
+    /// This job's phases.
+    let phases: PhaseClock
     let emit: @Sendable (RunEvent) -> Void
     let publish: @Sendable (ModelEvent) -> Void
     /// The workspace, for what goes through the core's types (deployment).

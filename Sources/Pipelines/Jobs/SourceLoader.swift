@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Tabular
 
 /// Reads a ``DataSource`` into a table.
@@ -18,13 +19,11 @@ enum SourceLoader {
             return table
         case .csv(let path):
             let url = url(of: path, baseDirectory: baseDirectory)
+            readLog.withLock { log in log?[url.path, default: 0] += 1 }
             do throws(TabularError) {
-                guard let schema else { return try CSV.read(contentsOf: url, options: options) }
-                var typed = options
-                // Integer columns are inferred (they may widen to numeric) unless they read as
-                // something else: then read again with them numeric, for the cell's place.
-                for field in schema.columns where field.type != .integer { typed.schema[field.name] = field.type }
+                var typed = Self.options(options, schema: schema)
                 let table = try CSV.read(contentsOf: url, options: typed)
+                guard let schema else { return table }
                 let strayed = schema.columns.filter { field in
                     field.type == .integer && table[field.name].map { $0.type != .integer && $0.type != .numeric } == true
                 }
@@ -45,6 +44,30 @@ enum SourceLoader {
         }
     }
 
+    /// The options a CSV source is read with: `options` with the datasets' `schema` imposing
+    /// each column's type — except integer columns, which are inferred (they may widen to
+    /// numeric; one that reads as something else is read again as numeric, for the cell's
+    /// place).
+    static func options(_ options: CSVOptions, schema: Schema?) -> CSVOptions {
+        var typed = options
+        for field in schema?.columns ?? [] where field.type != .integer { typed.schema[field.name] = field.type }
+        return typed
+    }
+
+    /// How many times each CSV file was parsed, by absolute path, once counting was started
+    /// (nil: not counting). A hook for tests: every parse of a source goes through ``load``.
+    private static let readLog = Mutex<[String: Int]?>(nil)
+
+    /// Starts counting parses of CSV files (for tests; counts already made stay).
+    static func startCountingReads() {
+        readLog.withLock { log in if log == nil { log = [:] } }
+    }
+
+    /// How many times the CSV file at `path` (absolute) was parsed since counting started.
+    static func reads(ofFileAt path: String) -> Int {
+        readLog.withLock { $0?[path] ?? 0 }
+    }
+
     /// The file URL of a CSV path.
     static func url(of path: String, baseDirectory: URL) -> URL {
         path.hasPrefix("/") ? URL(fileURLWithPath: path) : baseDirectory.appendingPathComponent(path)
@@ -57,4 +80,7 @@ struct SourceTables: Sendable {
     var training: Table?
     /// The separate testing source.
     var testing: Table?
+    /// The seconds spent parsing them, by the run's check or by the configuration check
+    /// whose tables the run took (the generation job's `read` phase).
+    var readSeconds: Double = 0
 }

@@ -14,11 +14,10 @@ enum TestingJob {
             try await context.store.models(matching: ModelFilter(pipelineID: pipelineID, statuses: [.saved]))
         }
         guard !untested.isEmpty else { return "no untested model" }
-        guard let snapshot = try await storage({ try await context.store.datasets(of: pipelineID) }) else {
+        // The testing rows only (the training set is not read), or this run's copy.
+        let loaded = try await context.phases.time("load") { () throws(PipelineError) in try await context.datasets(rows: .testing) }
+        guard let testing = loaded?.testing else {
             throw .notReady(job: .testing, reason: "no datasets yet: run dataset generation first")
-        }
-        let testing = try await offload { () throws(PipelineError) -> Table in
-            do throws(TabularError) { return try MLDatasets(binaryEncoded: Array(snapshot.encoded)).testing } catch { throw .data(error) }
         }
         guard testing.rowCount > 0 else { throw .notReady(job: .testing, reason: "the testing set is empty") }
         var lines: [String] = []
@@ -26,7 +25,9 @@ enum TestingJob {
             try context.checkCancellation(.testing)
             let settings = TrainingJob.effectiveScores(context.configuration.configuration.training, task: model.task)
             let keys = context.configuration.configuration.dataset.selection?.keys ?? []
-            let tested = try await test(model, on: testing, settings: settings, tester: context.tester, keys: keys)
+            let tested = try await test(
+                model, on: testing, settings: settings, tester: context.tester, keys: keys, trained: context.memory.model(model.id),
+                phases: context.phases)
             lines.append("\(model.id): \(tested.status.rawValue)")
         }
         return "tested \(untested.count) model(s): " + lines.joined(separator: "; ")
@@ -37,20 +38,35 @@ enum TestingJob {
     ///
     /// - Throws: ``PipelineError`` when the model has no artifact, the testing rows do
     ///   not fit its features, or a score fails.
+    ///
+    /// - Parameters:
+    ///   - trained: The model as the run's training job trained it (its artifact is then
+    ///     not read nor decoded).
+    ///   - phases: Where to record the `load`, `score` and `save` phases.
     static func test(
-        _ model: ModelRecord, on testing: Table, settings: [ScoreSetting], tester: ModelTester, keys: [String] = []
+        _ model: ModelRecord, on testing: Table, settings: [ScoreSetting], tester: ModelTester, keys: [String] = [],
+        trained: LoadedModel? = nil, phases: PhaseClock = PhaseClock()
     ) async throws(PipelineError) -> ModelRecord {
-        guard let artifact = try await storage({ try await tester.store.artifact(of: model.id) }) else {
-            throw .invalidArtifact(model: model.id, reason: "it has no artifact (it was rejected)")
-        }
         var functions: [ScoringFunction] = []
         for setting in settings {
             do { functions.append(try tester.scores.function(named: setting.name)) } catch { throw .scoring(error) }
         }
-        let catalog = tester.estimators
+        let loaded: LoadedModel
+        if let trained {
+            loaded = trained
+        } else {
+            let catalog = tester.estimators
+            loaded = try await phases.time("load") { () async throws(PipelineError) -> LoadedModel in
+                guard let artifact = try await storage({ try await tester.store.artifact(of: model.id) }) else {
+                    throw .invalidArtifact(model: model.id, reason: "it has no artifact (it was rejected)")
+                }
+                return try await offload { () throws(PipelineError) -> LoadedModel in
+                    try ModelBundle.load(artifact, model: model.id, catalog: catalog)
+                }
+            }
+        }
         let scoring = functions
-        let values = try await offload { () throws(PipelineError) -> [Double] in
-            let loaded = try ModelBundle.load(artifact, model: model.id, catalog: catalog)
+        let score: @Sendable () throws(PipelineError) -> [Double] = { () throws(PipelineError) -> [Double] in
             let x: Matrix
             do throws(TabularError) { x = try loaded.bundle.featureEncoder.transform(testing) } catch {
                 throw SourceRows.located(error, in: testing, set: "testing", keys: keys)
@@ -68,6 +84,7 @@ enum TestingJob {
             }
             return try Evaluation.score(scoring, of: loaded.model, x: x, truth: truth)
         }
+        let values = try await phases.time("score") { () async throws(PipelineError) -> [Double] in try await offload(score) }
         var updated = model
         var failed: [String] = []
         updated.testingScores = []
@@ -82,7 +99,9 @@ enum TestingJob {
         if !failed.isEmpty { tester.logger.debug("model \(model.id) rejected: \(failed.joined(separator: ", "))") }
         let remove = !failed.isEmpty
         let record = updated
-        try await storage { try await tester.store.updateModel(record, removingArtifact: remove) }
+        try await phases.time("save") { () async throws(PipelineError) in
+            try await storage { try await tester.store.updateModel(record, removingArtifact: remove) }
+        }
         tester.publish(remove ? .rejected(record) : .scored(record))
         return updated
     }
@@ -132,7 +151,11 @@ enum DeploymentJob {
         guard let chosen else { return "no tested model within the window" }
         // The same path as a deployment by hand: the core's rules, one atomic swap, events.
         let deployment = Deployment(scope: .pipeline(pipelineID), workspace: context.workspace)
-        let change = try await deployment.deploy(chosen.id)
+        let change = try await context.phases.time("deploy") { () async throws(PipelineError) in try await deployment.deploy(chosen.id) }
+        // A model trained in this run goes to the prediction cache as it is (no decode).
+        if let trained = context.memory.model(chosen.id) {
+            context.workspace.state.withLock { $0.loaded[chosen.id] = trained }
+        }
         return change.changed ? "deployed model \(chosen.id)" : "model \(chosen.id) is already deployed"
     }
 }

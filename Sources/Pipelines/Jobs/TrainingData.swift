@@ -3,50 +3,68 @@ import LinearAlgebra
 import Scoring
 import Tabular
 
-/// A pipeline's training rows prepared for fitting: encoded features, targets, the rows
-/// models are fitted on and the validation rows.
+/// A pipeline's training rows prepared for fitting: the fitting rows (training minus
+/// validation) and the holdout validation rows, each encoded straight from the stored
+/// columns into its own matrix (no intermediate row tables, no row copies afterwards).
 struct TrainingData: Sendable {
-    /// Every training row, encoded.
-    let x: Matrix
-    /// Every training row's target.
-    let truth: Truth
+    /// The fitting rows, encoded (every training row without a holdout).
+    let fitting: Matrix
+    /// The fitting rows' targets.
+    let fittingTruth: Truth
+    /// The holdout validation rows, encoded (nil without a holdout).
+    let validation: Matrix?
+    /// The validation rows' targets.
+    let validationTruth: Truth?
     /// Fitted on the fitting rows; applied to every later input.
     let featureEncoder: FeatureEncoder
     /// Classifiers: the classes of training and testing.
     let labelEncoder: LabelEncoder?
     /// What the model reads and returns.
     let schema: FeatureSchema
-    /// Rows fitted on (training minus validation with a holdout).
-    let fitRows: [Int]
-    /// Holdout validation rows (empty otherwise).
-    let validationRows: [Int]
-    /// The training table (raw), for timing predictions on real records.
-    let table: Table
+    /// Up to 100 raw rows (validation rows when there are, else fitting rows), for timing
+    /// predictions on real records.
+    let timingRows: Table
     /// Rows in the testing set.
     let testingRows: Int
 
-    /// Encodes `datasets` for `task`, with the configuration's missing-value settings.
+    /// The number of rows fitted on.
+    var fittingRows: Int { fitting.rows }
+    /// The number of holdout validation rows.
+    var validationRows: Int { validation?.rows ?? 0 }
+
+    /// Encodes the training rows for `task`, with the configuration's missing-value
+    /// settings.
     ///
+    /// - Parameters:
+    ///   - training: The stored training rows (only the selected columns).
+    ///   - validationIndices: The stored validation rows (indices into `training`).
+    ///   - testingLabels: The testing rows' label column, for the classes of a classifier.
+    ///   - testingRows: The number of testing rows.
     /// - Throws: ``PipelineError/data(_:)`` for unknown columns, missing or non-numeric
     ///   values; ``PipelineError/notReady(job:reason:)`` when there is nothing to train on.
-    /// - Complexity: O(rows × features).
+    /// - Complexity: O(rows × features): one pass per matrix, in cache-sized row blocks.
     static func prepare(
-        _ datasets: MLDatasets, selection: FeatureSelection, task: PredictionTask, validation: ValidationSetting,
-        missing: MissingValues
+        training: Table, validationIndices: [Int], testingLabels: Column?, testingRows: Int, selection: FeatureSelection,
+        task: PredictionTask, validation: ValidationSetting, missing: MissingValues
     ) throws(PipelineError) -> TrainingData {
-        let training = datasets.training
         guard training.rowCount > 0 else {
             throw .notReady(job: .training, reason: "the training set is empty: run dataset generation first")
         }
         var validationRows: [Int] = []
         if case .holdout = validation {
-            validationRows = datasets.validationIndices
+            validationRows = validationIndices
             guard !validationRows.isEmpty else {
                 throw .notReady(job: .training, reason: "the datasets have no validation rows for the holdout: run dataset generation again")
             }
         }
-        let held = Set(validationRows)
-        let fitRows = (0..<training.rowCount).filter { !held.contains($0) }
+        let fitRows: [Int]
+        if validationRows.isEmpty {
+            fitRows = Array(0..<training.rowCount)
+        } else {
+            var held = [Bool](repeating: false, count: training.rowCount)
+            for row in validationRows { held[row] = true }
+            fitRows = (0..<training.rowCount).filter { !held[$0] }
+        }
         // The datasets keep only the selected columns: excluded ones are gone already.
         var stored = selection
         let present = Set(training.schema.columns.map(\.name))
@@ -56,14 +74,14 @@ struct TrainingData: Sendable {
         // Imputation is fitted on the fitting rows only, then applied to every row
         // (validation included), and stored with the model for testing and prediction.
         // A row's problem names the row by its key values, not by an index.
-        let fitting: Table
-        do { fitting = try training.rows(at: fitRows) } catch { throw .data(error) }
         let encoder: FeatureEncoder
-        do { encoder = try FeatureEncoder.fit(fitting, features: resolved.features, options: missing.encoderOptions) } catch {
-            throw SourceRows.located(error, in: fitting, set: "training", keys: resolved.keys)
-        }
-        let x: Matrix
-        do { x = try encoder.transform(training) } catch {
+        let fitting: Matrix
+        var validationMatrix: Matrix?
+        do throws(TabularError) {
+            encoder = try FeatureEncoder.fit(training, features: resolved.features, rows: fitRows, options: missing.encoderOptions)
+            fitting = try encoder.transform(training, rows: validationRows.isEmpty ? nil : fitRows)
+            if !validationRows.isEmpty { validationMatrix = try encoder.transform(training, rows: validationRows) }
+        } catch {
             throw SourceRows.located(error, in: training, set: "training", keys: resolved.keys)
         }
         // The classes of training and testing (rows of both: an error names no row).
@@ -71,7 +89,7 @@ struct TrainingData: Sendable {
         if task == .classification {
             do {
                 var all = try training.column(named: resolved.label)
-                if datasets.testing.rowCount > 0 { try all.append(contentsOf: try datasets.testing.column(named: resolved.label)) }
+                if let testingLabels, testingLabels.count > 0 { try all.append(contentsOf: testingLabels) }
                 labelEncoder = try LabelEncoder.fit(all)
             } catch {
                 throw .data(error)
@@ -90,9 +108,12 @@ struct TrainingData: Sendable {
             }
             let fields = resolved.features.compactMap { name in training.schema[name].map { Schema.Field(name: name, type: $0) } }
             let schema = FeatureSchema(features: fields, label: resolved.label, labelType: labelColumn.type, classes: classes)
+            let timing = Array((validationRows.isEmpty ? fitRows : validationRows).prefix(100))
             return TrainingData(
-                x: x, truth: truth, featureEncoder: encoder, labelEncoder: labelEncoder, schema: schema, fitRows: fitRows,
-                validationRows: validationRows, table: training, testingRows: datasets.testing.rowCount)
+                fitting: fitting, fittingTruth: validationRows.isEmpty ? truth : truth.selecting(fitRows),
+                validation: validationMatrix, validationTruth: validationRows.isEmpty ? nil : truth.selecting(validationRows),
+                featureEncoder: encoder, labelEncoder: labelEncoder, schema: schema,
+                timingRows: try training.rows(at: timing), testingRows: testingRows)
         } catch {
             throw SourceRows.located(error, in: training, set: "training", keys: resolved.keys)
         }

@@ -28,9 +28,6 @@ enum TrainingJob {
 
     static func run(_ context: JobContext) async throws(PipelineError) -> Outcome {
         let configuration = context.configuration.configuration
-        guard let snapshot = try await storage({ try await context.store.datasets(of: context.pipeline.id) }) else {
-            throw .notReady(job: .training, reason: "no datasets yet: run dataset generation first")
-        }
         guard let estimatorName = configuration.training.estimator, let selection = configuration.dataset.selection else {
             throw .notReady(job: .training, reason: "the configuration has no estimator or no label")
         }
@@ -44,12 +41,26 @@ enum TrainingJob {
         do { primary = try context.scores.function(named: primarySetting.name) } catch { throw .scoring(error) }
         let validation = configuration.training.validation
         let missing = configuration.dataset.missing
-        let data = try await offload { () throws(PipelineError) -> TrainingData in
-            let datasets: MLDatasets
-            do throws(TabularError) { datasets = try MLDatasets(binaryEncoded: Array(snapshot.encoded)) } catch { throw .data(error) }
-            return try TrainingData.prepare(
-                datasets, selection: selection, task: estimatorType.task, validation: validation, missing: missing)
+        // One snapshot per run: the datasets dataset generation left in this run's memory, or
+        // the training and testing rows read once from the store.
+        let loaded = try await context.phases.time("load") { () throws(PipelineError) in
+            try await context.datasets(rows: estimatorType.task == .classification ? .all : .training)
         }
+        guard let loaded, let training = loaded.training else {
+            throw .notReady(job: .training, reason: "no datasets yet: run dataset generation first")
+        }
+        let testingLabels = loaded.testing.flatMap { $0[selection.label] }
+        let data = try await context.phases.time("encode") { () async throws(PipelineError) -> TrainingData in
+            try await offload { () throws(PipelineError) -> TrainingData in
+                try TrainingData.prepare(
+                    training: training, validationIndices: loaded.ledger.validationIndices, testingLabels: testingLabels,
+                    testingRows: loaded.ledger.testingRows, selection: selection, task: estimatorType.task, validation: validation,
+                    missing: missing)
+            }
+        }
+        // The design matrices hold what fitting needs: the raw training rows are not kept.
+        context.memory.dropTrainingRows()
+        let generation = loaded.generation
 
         let combinations = configuration.tuning.combinations
         var scores: [CombinationScore] = []
@@ -93,14 +104,14 @@ enum TrainingJob {
             do { estimator = try context.estimators.makeEstimator(named: estimatorName, hyperParameters: winner.hyperParameters) } catch {
                 throw .estimator(error)
             }
-            let all = Array(0..<data.x.rows)
-            let (model, seconds) = try await fit(estimator, data: data, rows: all, context: context, primary: primary.name)
+            let (model, seconds) = try await fit(
+                estimator, x: data.fitting, truth: data.fittingTruth, context: context, primary: primary.name)
             winner.model = model
             winner.seconds = seconds
         }
         guard let model = winner.model else { throw .notReady(job: .training, reason: "no model was fitted") }
         let id = try await save(model, winner: winner, estimatorType: estimatorType, data: data, primary: primary,
-                                snapshot: snapshot, context: context)
+                                generation: generation, context: context)
         return Outcome(
             summary: "\(combinations.count) combination(s); saved model \(id) (\(describe(winner.hyperParameters))) with \(primary.name) \(winner.score)",
             combinations: scores, savedModel: id)
@@ -125,25 +136,23 @@ enum TrainingJob {
     ) async throws(PipelineError) -> ([Double], (any TrainedModel)?, Double) {
         switch validation {
         case .none:
-            let (model, seconds) = try await fit(estimator, data: data, rows: data.fitRows, context: context, primary: primary.name)
-            let score = try await offload { () throws(PipelineError) -> Double in
-                try Evaluation.score([primary], of: model, x: data.x, truth: data.truth)[0]
-            }
+            let (model, seconds) = try await fit(estimator, x: data.fitting, truth: data.fittingTruth, context: context, primary: primary.name)
+            let score = try await validate(model, x: data.fitting, truth: data.fittingTruth, primary: primary, context: context)
             return ([score], model, seconds)
         case .holdout:
-            let (model, seconds) = try await fit(estimator, data: data, rows: data.fitRows, context: context, primary: primary.name)
-            let score = try await offload { () throws(PipelineError) -> Double in
-                let x = try matrix(data.x, rows: data.validationRows)
-                return try Evaluation.score([primary], of: model, x: x, truth: data.truth.selecting(data.validationRows))[0]
+            guard let x = data.validation, let truth = data.validationTruth else {
+                throw .notReady(job: .training, reason: "the datasets have no validation rows for the holdout: run dataset generation again")
             }
+            let (model, seconds) = try await fit(estimator, x: data.fitting, truth: data.fittingTruth, context: context, primary: primary.name)
+            let score = try await validate(model, x: x, truth: truth, primary: primary, context: context)
             return ([score], model, seconds)
         case let .kFold(folds, seed):
             let splits: [Split.Fold]
             do {
-                if case .classes(let classes, _) = data.truth {
+                if case .classes(let classes, _) = data.fittingTruth {
                     splits = try Split.stratifiedKFold(labels: classes, folds: folds, seed: seed)
                 } else {
-                    splits = try Split.kFold(count: data.x.rows, folds: folds, seed: seed)
+                    splits = try Split.kFold(count: data.fitting.rows, folds: folds, seed: seed)
                 }
             } catch {
                 throw .data(error)
@@ -152,31 +161,41 @@ enum TrainingJob {
             for (j, fold) in splits.enumerated() {
                 try context.checkCancellation(.training)
                 context.emit(.fold(index: j + 1, of: splits.count))
-                let (model, _) = try await fit(estimator, data: data, rows: fold.training, context: context, primary: primary.name)
-                scores.append(try await offload { () throws(PipelineError) -> Double in
-                    let x = try matrix(data.x, rows: fold.validation)
-                    return try Evaluation.score([primary], of: model, x: x, truth: data.truth.selecting(fold.validation))[0]
-                })
+                let x = try await offload { () throws(PipelineError) -> Matrix in try matrix(data.fitting, rows: fold.training) }
+                let (model, _) = try await fit(
+                    estimator, x: x, truth: data.fittingTruth.selecting(fold.training), context: context, primary: primary.name)
+                let held = try await offload { () throws(PipelineError) -> Matrix in try matrix(data.fitting, rows: fold.validation) }
+                scores.append(try await validate(
+                    model, x: held, truth: data.fittingTruth.selecting(fold.validation), primary: primary, context: context))
             }
             return (scores, nil, 0)
         }
     }
 
-    /// Fits `estimator` on `rows`, off the cooperative pool; returns the model and the
-    /// fit's wall-clock seconds.
+    /// The primary score of `model` on `x` (phase `validate`).
+    private static func validate(
+        _ model: any TrainedModel, x: Matrix, truth: Truth, primary: ScoringFunction, context: JobContext
+    ) async throws(PipelineError) -> Double {
+        try await context.phases.time("validate") { () async throws(PipelineError) -> Double in
+            try await offload { () throws(PipelineError) -> Double in try Evaluation.score([primary], of: model, x: x, truth: truth)[0] }
+        }
+    }
+
+    /// Fits `estimator` on `x`, off the cooperative pool (phase `fit`); returns the model
+    /// and the fit's wall-clock seconds.
     private static func fit(
-        _ estimator: any Estimator, data: TrainingData, rows: [Int], context: JobContext, primary: String
+        _ estimator: any Estimator, x: Matrix, truth: Truth, context: JobContext, primary: String
     ) async throws(PipelineError) -> (any TrainedModel, Double) {
         let fitContext = context.fitContext(primaryScore: primary)
-        let result = try await offload { () throws(PipelineError) -> FittedModel in
-            let x = try matrix(data.x, rows: rows)
-            let start = ContinuousClock.now
-            do throws(EstimatorError) {
-                let model = try estimator.fit(x, data.truth.selecting(rows).targets, context: fitContext)
-                let elapsed = ContinuousClock.now - start
-                return FittedModel(model: model, seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
-            } catch {
-                throw .estimator(error)
+        let result = try await context.phases.time("fit") { () async throws(PipelineError) -> FittedModel in
+            try await offload { () throws(PipelineError) -> FittedModel in
+                let start = ContinuousClock.now
+                do throws(EstimatorError) {
+                    let model = try estimator.fit(x, truth.targets, context: fitContext)
+                    return FittedModel(model: model, seconds: PhaseClock.seconds(since: start))
+                } catch {
+                    throw .estimator(error)
+                }
             }
         }
         return (result.model, result.seconds)
@@ -193,30 +212,31 @@ enum TrainingJob {
         do { return try x.selectingRows(rows) } catch { throw .estimator(.linearAlgebra(estimator: "selecting rows", error)) }
     }
 
-    /// Stores the winning model with its artifact, lineage and timing.
+    /// Stores the winning model with its artifact, lineage and timing (phase `save`), and
+    /// hands the decoded model to the rest of the run.
     private static func save(
         _ model: any TrainedModel, winner: Best, estimatorType: any Estimator.Type, data: TrainingData,
-        primary: ScoringFunction, snapshot: DatasetSnapshot, context: JobContext
+        primary: ScoringFunction, generation: Int, context: JobContext
     ) async throws(PipelineError) -> ModelID {
         let id = ModelID()
         let resolved: HyperParameters
         do { resolved = try estimatorType.hyperParameters.resolve(winner.hyperParameters, estimator: estimatorType.name) } catch {
             throw .estimator(error)
         }
-        let payload: ModelPayload
-        do { payload = try model.payload() } catch { throw .estimator(error) }
-        let bundle = ModelBundle(payload: payload, featureEncoder: data.featureEncoder, labelEncoder: data.labelEncoder, schema: data.schema)
-        let artifact = try bundle.encoded(model: id)
+        let bundle: ModelBundle
+        do { bundle = ModelBundle(payload: try model.payload(), featureEncoder: data.featureEncoder, labelEncoder: data.labelEncoder,
+                                  schema: data.schema) } catch { throw .estimator(error) }
         let loaded = LoadedModel(id: id, bundle: bundle, model: model)
-        let timingRows = data.validationRows.isEmpty ? Array(data.fitRows.prefix(100)) : Array(data.validationRows.prefix(100))
-        let meanPrediction = try await offload { () throws(PipelineError) -> Double in
-            try PredictionTiming.meanSeconds(loaded, table: data.table, rows: timingRows)
+        let meanPrediction = try await context.phases.time("validate") { () async throws(PipelineError) -> Double in
+            try await offload { () throws(PipelineError) -> Double in
+                try PredictionTiming.meanSeconds(loaded, table: data.timingRows)
+            }
         }
         let validationRows: Int
         switch context.configuration.configuration.training.validation {
         case .none: validationRows = 0
-        case .holdout: validationRows = data.validationRows.count
-        case .kFold(let folds, _): validationRows = data.x.rows / max(folds, 1)
+        case .holdout: validationRows = data.validationRows
+        case .kFold(let folds, _): validationRows = data.fittingRows / max(folds, 1)
         }
         let record = ModelRecord(
             id: id, origin: .pipeline(context.pipeline.id), repositoryID: context.pipeline.repositoryID,
@@ -224,10 +244,14 @@ enum TrainingJob {
             hyperParameters: resolved.values, status: .saved, validationScore: ScoreValue(name: primary.name, value: winner.score),
             trainingSeconds: winner.seconds, meanPredictionSeconds: meanPrediction, schema: data.schema,
             lineage: ModelLineage(
-                datasetGeneration: snapshot.generation, trainingRows: data.fitRows.count, validationRows: validationRows,
+                datasetGeneration: generation, trainingRows: data.fittingRows, validationRows: validationRows,
                 testingRows: data.testingRows, configurationHash: context.configuration.hash),
             createdAt: context.clock.now)
-        try await storage { try await context.store.insertModel(record, artifact: artifact) }
+        try await context.phases.time("save") { () async throws(PipelineError) in
+            let artifact = try await offload { () throws(PipelineError) -> Data in try bundle.encoded(model: id) }
+            try await storage { try await context.store.insertModel(record, artifact: artifact) }
+        }
+        context.memory.remember(loaded)
         context.publish(.saved(record))
         return id
     }
@@ -235,19 +259,17 @@ enum TrainingJob {
 
 /// Measures a model's mean prediction time on real records, encoding included.
 enum PredictionTiming {
-    /// The mean seconds to predict one record of `table` at `rows`, one record at a time.
+    /// The mean seconds to predict one record of `table`, one record at a time.
     ///
     /// - Throws: what prediction throws.
-    static func meanSeconds(_ model: LoadedModel, table: Table, rows: [Int]) throws(PipelineError) -> Double {
-        guard !rows.isEmpty else { return 0 }
+    static func meanSeconds(_ model: LoadedModel, table: Table) throws(PipelineError) -> Double {
+        guard table.rowCount > 0 else { return 0 }
         var singles: [Table] = []
-        for row in rows {
+        for row in 0..<table.rowCount {
             do { singles.append(try table.rows(at: [row])) } catch { throw .data(error) }
         }
         let start = ContinuousClock.now
         for single in singles { _ = try model.predict(single) }
-        let elapsed = ContinuousClock.now - start
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
-        return seconds / Double(rows.count)
+        return PhaseClock.seconds(since: start) / Double(table.rowCount)
     }
 }

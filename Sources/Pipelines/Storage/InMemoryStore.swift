@@ -150,6 +150,7 @@ public actor InMemoryStore: PipelineStorage {
         guard pipelineRecords[snapshot.pipelineID] != nil else {
             throw StoreError.notFound(kind: "pipeline", id: snapshot.pipelineID.rawValue)
         }
+        guard snapshot.isComplete else { throw StoreError.incompleteDatasets(pipeline: snapshot.pipelineID) }
         let stored = datasetSnapshots[snapshot.pipelineID]?.generation
         guard stored == previous else {
             throw StoreError.datasetConflict(pipeline: snapshot.pipelineID, expected: previous, found: stored)
@@ -157,7 +158,15 @@ public actor InMemoryStore: PipelineStorage {
         datasetSnapshots[snapshot.pipelineID] = snapshot
     }
 
-    public func datasets(of pipeline: PipelineID) -> DatasetSnapshot? { datasetSnapshots[pipeline] }
+    /// The pipeline's whole snapshot (ledger, training and testing rows).
+    public func datasets(of pipeline: PipelineID) -> DatasetSnapshot? { datasets(of: pipeline, rows: .all) }
+
+    public func datasets(of pipeline: PipelineID, rows: DatasetRows) -> DatasetSnapshot? {
+        guard var snapshot = datasetSnapshots[pipeline] else { return nil }
+        if !rows.contains(.training) { snapshot.training = nil }
+        if !rows.contains(.testing) { snapshot.testing = nil }
+        return snapshot
+    }
 
     // MARK: Models
 

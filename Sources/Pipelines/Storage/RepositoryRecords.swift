@@ -69,35 +69,31 @@ public struct ConfigurationRecord: Sendable, Hashable, Codable {
     public var hash: String
     /// When it was saved.
     public var savedAt: Date
+    /// The fingerprints of its CSV sources as this version's check found them (nil for
+    /// records saved before fingerprints, or without CSV sources). A later check or run
+    /// whose source still matches its fingerprint does not parse the file again (see
+    /// ``SourceFingerprint``). Not part of ``hash``.
+    public var sources: [SourceFingerprint]?
 
     /// A configuration record.
-    public init(pipelineID: PipelineID, version: Int, configuration: PipelineConfiguration, hash: String, savedAt: Date) {
+    ///
+    /// - Parameters:
+    ///   - pipelineID: The pipeline.
+    ///   - version: The version, from 1.
+    ///   - configuration: The configuration.
+    ///   - hash: The SHA-256 of the configuration's canonical JSON.
+    ///   - savedAt: When it was saved.
+    ///   - sources: The fingerprints of its CSV sources as checked, if known.
+    public init(
+        pipelineID: PipelineID, version: Int, configuration: PipelineConfiguration, hash: String, savedAt: Date,
+        sources: [SourceFingerprint]? = nil
+    ) {
         self.pipelineID = pipelineID
         self.version = version
         self.configuration = configuration
         self.hash = hash
         self.savedAt = savedAt
-    }
-}
-
-/// A pipeline's ML datasets as stored after a successful dataset generation run.
-public struct DatasetSnapshot: Sendable, Hashable, Codable {
-    /// The pipeline.
-    public var pipelineID: PipelineID
-    /// Counts successful generation runs of this pipeline, from 1 (also after a reset, so
-    /// a model's lineage names one snapshot unambiguously).
-    public var generation: Int
-    /// `MLDatasets.binaryEncoded()` ("MLDS" encoding, documented in Datasets.md).
-    public var encoded: Data
-    /// When the run finished.
-    public var savedAt: Date
-
-    /// A dataset snapshot.
-    public init(pipelineID: PipelineID, generation: Int, encoded: Data, savedAt: Date) {
-        self.pipelineID = pipelineID
-        self.generation = generation
-        self.encoded = encoded
-        self.savedAt = savedAt
+        self.sources = sources
     }
 }
 

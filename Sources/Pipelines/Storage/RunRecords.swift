@@ -73,21 +73,62 @@ public struct JobOutcome: Sendable, Hashable, Codable {
     public var error: String?
     /// A one-line account of what it did ("saved model …", "312 training rows", …).
     public var summary: String
+    /// Where the job's time went, in order: e.g. `load`, `encode`, `fit`, `validate`,
+    /// `save` (see ``JobPhase``). Empty for skipped jobs and for records written before
+    /// phases were recorded.
+    public var phases: [JobPhase]
 
     /// A job outcome.
-    public init(job: JobKind, status: RunStatus, startedAt: Date?, finishedAt: Date?, error: String? = nil, summary: String = "") {
+    public init(
+        job: JobKind, status: RunStatus, startedAt: Date?, finishedAt: Date?, error: String? = nil, summary: String = "",
+        phases: [JobPhase] = []
+    ) {
         self.job = job
         self.status = status
         self.startedAt = startedAt
         self.finishedAt = finishedAt
         self.error = error
         self.summary = summary
+        self.phases = phases
+    }
+
+    private enum CodingKeys: String, CodingKey { case job, status, startedAt, finishedAt, error, summary, phases }
+
+    /// Decodes an outcome; one stored before phases were recorded has none.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        job = try container.decode(JobKind.self, forKey: .job)
+        status = try container.decode(RunStatus.self, forKey: .status)
+        startedAt = try container.decodeIfPresent(Date.self, forKey: .startedAt)
+        finishedAt = try container.decodeIfPresent(Date.self, forKey: .finishedAt)
+        error = try container.decodeIfPresent(String.self, forKey: .error)
+        summary = try container.decode(String.self, forKey: .summary)
+        phases = try container.decodeIfPresent([JobPhase].self, forKey: .phases) ?? []
     }
 
     /// Seconds between start and finish (0 when skipped).
     public var seconds: Double {
         guard let startedAt, let finishedAt else { return 0 }
         return finishedAt.timeIntervalSince(startedAt)
+    }
+}
+
+/// One phase of a job and the wall-clock seconds it took. A phase that happens several
+/// times in a job (fitting each tuning combination) is one entry with the total.
+///
+/// The names the jobs use: `read` (sources), `load` (stored datasets or models, decoded),
+/// `generate` (the append-only rules), `encode` (the design matrix), `fit`, `validate`,
+/// `score` (testing), `save` (to the store), `deploy`.
+public struct JobPhase: Sendable, Hashable, Codable {
+    /// The phase's name.
+    public var name: String
+    /// Its wall-clock seconds.
+    public var seconds: Double
+
+    /// A phase.
+    public init(name: String, seconds: Double) {
+        self.name = name
+        self.seconds = seconds
     }
 }
 

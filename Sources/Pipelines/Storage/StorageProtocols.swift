@@ -81,10 +81,20 @@ public protocol DatasetStore: Sendable {
     ///     read and built on; nil when it read none.
     /// - Throws: ``StoreError/notFound(kind:id:)`` for an unknown pipeline;
     ///   ``StoreError/datasetConflict(pipeline:expected:found:)`` when the stored
-    ///   generation is not `previous` (nothing is written).
+    ///   generation is not `previous` (nothing is written);
+    ///   ``StoreError/incompleteDatasets(pipeline:)`` when a part is missing (nothing is
+    ///   written).
     func saveDatasets(_ snapshot: DatasetSnapshot, replacing previous: Int?) async throws
-    /// The pipeline's snapshot, if a generation run ever succeeded.
-    func datasets(of pipeline: PipelineID) async throws -> DatasetSnapshot?
+    /// The pipeline's snapshot, if a generation run ever succeeded, with its ledger and the
+    /// row parts in `rows` (the others nil): reading only what a job needs is the point.
+    func datasets(of pipeline: PipelineID, rows: DatasetRows) async throws -> DatasetSnapshot?
+}
+
+extension DatasetStore {
+    /// The pipeline's whole snapshot (ledger, training and testing rows).
+    public func datasets(of pipeline: PipelineID) async throws -> DatasetSnapshot? {
+        try await datasets(of: pipeline, rows: .all)
+    }
 }
 
 /// Stores models and their artifacts.

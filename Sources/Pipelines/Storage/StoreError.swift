@@ -17,6 +17,9 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The compare-and-swap of a dataset snapshot failed: the stored generation is not the
     /// one the caller read (`expected`; nil: none), but `found` (nil: none stored).
     case datasetConflict(pipeline: PipelineID, expected: Int?, found: Int?)
+    /// A dataset snapshot to save lacks its training or testing part (snapshots read with
+    /// some rows only are not saved back).
+    case incompleteDatasets(pipeline: PipelineID)
     /// A lease renewal by an owner who does not hold it: nobody does (`holder` nil), or
     /// another owner took it over.
     case leaseNotHeld(name: String, owner: String, holder: String?)
@@ -46,6 +49,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case let .datasetConflict(pipeline, expected, found):
             return "pipeline \(pipeline): its datasets were changed by someone else (now at \(Self.generation(found)), "
                 + "this save read \(Self.generation(expected))); nothing was saved"
+        case .incompleteDatasets(let pipeline):
+            return "the dataset snapshot of pipeline \(pipeline) lacks its training or testing rows: nothing saved"
         case let .leaseNotHeld(name, owner, holder):
             return "lease '\(name)' is not held by \(owner): " + (holder.map { "\($0) holds it" } ?? "nobody holds it")
         case let .deploymentConflict(scope, expected, found):

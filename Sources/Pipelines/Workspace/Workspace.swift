@@ -45,6 +45,9 @@ public final class Workspace: Sendable {
     /// How runs hold their pipeline's lease in the store, so two processes sharing it
     /// never run one pipeline at once.
     public let runLease: RunLeasePolicy
+    /// What reading CSV sources taught: fingerprints of the sources checked, and the tables
+    /// a check read for the next run to take. Shared by workspaces given the same one.
+    public let sourceCache: SourceCache
     /// Names this workspace in firing claims: `<host> pid <pid> workspace <8 hex digits>`.
     let identity = "\(Workspace.processIdentity) workspace \(UUID().uuidString.prefix(8).lowercased())"
 
@@ -76,12 +79,16 @@ public final class Workspace: Sendable {
     ///     (deployments through this workspace apply at once).
     ///   - runLease: How long a run's lease on its pipeline lasts and how often it is
     ///     renewed (``RunLeasePolicy/standard``: 30 s, renewed every 10 s).
+    ///   - sourceCache: Where source fingerprints and tables read by checks are kept (a new,
+    ///     empty ``SourceCache`` by default); give workspaces of one process the same one so
+    ///     that a source checked through one is not parsed again by another.
     public init(
         store: any PipelineStorage, estimators: EstimatorCatalog = .standard, scores: ScoringCatalog = .standard,
         clock: any WallClock = SystemWallClock(), logger: Logger = Logger(label: "swift-ml-pipelines"),
         baseDirectory: URL = URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
-        deploymentRefresh: Duration = .seconds(1), runLease: RunLeasePolicy = .standard
+        deploymentRefresh: Duration = .seconds(1), runLease: RunLeasePolicy = .standard, sourceCache: SourceCache = SourceCache()
     ) {
+        self.sourceCache = sourceCache
         self.deploymentRefresh = deploymentRefresh
         self.runLease = runLease
         self.store = store

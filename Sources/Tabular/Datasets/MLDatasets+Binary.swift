@@ -34,14 +34,7 @@ extension MLDatasets {
         writer.writeRaw(Self.binaryMagic)
         writer.write(contentOnlyIdentities ? Self.contentOnlyIdentityVersion : Self.binaryVersion)
         writer.write(UInt64(generations))
-        if !contentOnlyIdentities {
-            let columns = schema?.columns ?? []
-            writer.write(UInt64(columns.count))
-            for field in columns {
-                writer.write(field.name)
-                writer.write(field.type.rawValue)
-            }
-        }
+        if !contentOnlyIdentities { writeSchema(into: &writer) }
         for table in [training, testing] {
             let encoded = table.binaryEncoded()
             writer.write(UInt64(encoded.count))
@@ -49,13 +42,7 @@ extension MLDatasets {
         }
         writer.write(UInt64(validationIndices.count))
         writer.writeArray(validationIndices.map(UInt64.init))
-        for identities in [testingIdentities, trainingLedger] {
-            writer.write(UInt64(identities.count))
-            for identity in identities.sorted() {
-                writer.write(identity.high)
-                writer.write(identity.low)
-            }
-        }
+        writeIdentities(into: &writer)
         return writer.bytes
     }
 
@@ -65,33 +52,57 @@ extension MLDatasets {
     ///   version, truncation, validation indices outside training, or trailing bytes.
     /// - Complexity: O(encoded size).
     public init(binaryEncoded bytes: [UInt8]) throws(TabularError) {
-        var reader = ByteReader(bytes)
-        let (version, generations, schema) = try Self.readHeader(&reader)
-        var tables: [Table] = []
-        for name in ["training", "testing"] {
-            let length = try reader.readCount("\(name) table length", elementSize: 1)
-            tables.append(try Table(binaryEncoded: try reader.readRaw(length, "\(name) table")))
+        self = try decodingBytes(bytes) { (reader) throws(TabularError) -> MLDatasets in
+            let (version, generations, schema) = try Self.readHeader(&reader)
+            var tables: [Table] = []
+            for name in ["training", "testing"] {
+                let length = try reader.readCount("\(name) table length", elementSize: 1)
+                tables.append(try Table(borrowedEncoding: try reader.readBorrowed(length, "\(name) table")))
+            }
+            let validation = try Self.readValidation(&reader, trainingRows: tables[0].rowCount)
+            let (testingIdentities, trainingLedger) = try Self.readIdentities(&reader)
+            guard reader.isAtEnd else { throw .corruptEncoding("\(reader.bytesLeft) unexpected bytes after the datasets") }
+            return MLDatasets(training: tables[0], testing: tables[1], validationIndices: validation, testingIdentities: testingIdentities,
+                              trainingLedger: trainingLedger, generations: generations,
+                              contentOnlyIdentities: version == Self.contentOnlyIdentityVersion, schema: schema)
         }
+    }
+
+    /// The validation count and indices, each inside training.
+    static func readValidation(_ reader: inout ByteReader, trainingRows: Int) throws(TabularError) -> [Int] {
         let validationCount = try reader.readCount("validation count", elementSize: 8)
         let validation = try reader.readArray(UInt64.self, count: validationCount, "validation indices").map { Int(clamping: $0) }
-        if let bad = validation.first(where: { $0 >= tables[0].rowCount }) {
-            throw .corruptEncoding("validation index \(bad) is outside the \(tables[0].rowCount) training rows")
+        if let bad = validation.first(where: { $0 >= trainingRows }) {
+            throw .corruptEncoding("validation index \(bad) is outside the \(trainingRows) training rows")
         }
+        return validation
+    }
+
+    /// The testing identities and the training ledger.
+    static func readIdentities(_ reader: inout ByteReader) throws(TabularError) -> (Set<RowIdentity>, Set<RowIdentity>) {
         var sets: [Set<RowIdentity>] = []
         for name in ["testing identities", "training ledger"] {
             let count = try reader.readCount("\(name) count", elementSize: 16)
+            let words = try reader.readArray(UInt64.self, count: count * 2, name)
             var identities = Set<RowIdentity>(minimumCapacity: count)
-            for _ in 0..<count {
-                let high = try reader.read(UInt64.self, name)
-                let low = try reader.read(UInt64.self, name)
-                identities.insert(RowIdentity(high: high, low: low))
-            }
+            for index in 0..<count { identities.insert(RowIdentity(high: words[2 * index], low: words[2 * index + 1])) }
             sets.append(identities)
         }
-        guard reader.isAtEnd else { throw .corruptEncoding("\(reader.bytesLeft) unexpected bytes after the datasets") }
-        self.init(training: tables[0], testing: tables[1], validationIndices: validation, testingIdentities: sets[0],
-                  trainingLedger: sets[1], generations: generations,
-                  contentOnlyIdentities: version == Self.contentOnlyIdentityVersion, schema: schema)
+        return (sets[0], sets[1])
+    }
+
+    /// Writes the testing identities and the training ledger, each ascending.
+    func writeIdentities(into writer: inout ByteWriter) {
+        for identities in [testingIdentities, trainingLedger] {
+            writer.write(UInt64(identities.count))
+            var words: [UInt64] = []
+            words.reserveCapacity(identities.count * 2)
+            for identity in identities.sorted() {
+                words.append(identity.high)
+                words.append(identity.low)
+            }
+            writer.writeArray(words)
+        }
     }
 
     /// The schema of encoded datasets (`nil` before their first generation), reading only
@@ -100,8 +111,7 @@ extension MLDatasets {
     ///
     /// - Throws: ``TabularError/corruptEncoding(_:)`` as ``init(binaryEncoded:)``.
     public static func schema(ofBinaryEncoded bytes: [UInt8]) throws(TabularError) -> Schema? {
-        var reader = ByteReader(bytes)
-        let (version, _, schema) = try readHeader(&reader)
+        let (version, _, schema) = try decodingBytes(bytes) { (reader) throws(TabularError) in try readHeader(&reader) }
         return version == binaryVersion ? schema : try MLDatasets(binaryEncoded: bytes).schema
     }
 
@@ -116,16 +126,6 @@ extension MLDatasets {
         }
         let generations = Int(clamping: try reader.read(UInt64.self, "generation count"))
         guard version == binaryVersion else { return (version, generations, nil) }
-        let count = try reader.readCount("schema column count", elementSize: 8)
-        var fields: [Schema.Field] = []
-        for index in 0..<count {
-            let name = try reader.readString("schema column \(index) name")
-            let typeName = try reader.readString("schema column \(index) type")
-            guard let type = ColumnType(rawValue: typeName) else {
-                throw .corruptEncoding("schema column '\(name)' has an unknown type '\(typeName)'")
-            }
-            fields.append(Schema.Field(name: name, type: type))
-        }
-        return (version, generations, fields.isEmpty ? nil : Schema(fields))
+        return (version, generations, try readSchema(&reader))
     }
 }

@@ -141,30 +141,33 @@ public struct MLDatasets: Sendable, Hashable {
         try next.numberStoredRepeats(keyed: prepared.keyed)
         var report = GenerationReport(inputRows: input.rowCount, alreadyInTesting: 0, newRows: 0, addedToTesting: 0,
                                       trainingRows: 0, validationRows: 0, repeatedRows: prepared.repeated)
+        // Identities are unique within one input (keys are checked, repeats numbered), so
+        // each new identity is one row.
         var trainingRows: [Int] = []
-        var newIdentities: [RowIdentity] = []
-        var rowsOfNew: [RowIdentity: [Int]] = [:]
+        var newRows: [Int] = []
         for (row, identity) in prepared.identities.enumerated() {
             if next.testingIdentities.contains(identity) {
                 report.alreadyInTesting += 1
             } else if next.trainingLedger.contains(identity) {
                 trainingRows.append(row)
             } else {
-                if rowsOfNew[identity] == nil { newIdentities.append(identity) }
-                rowsOfNew[identity, default: []].append(row)
-                report.newRows += 1
+                newRows.append(row)
             }
         }
-        let (_, heldOut) = Split.split(count: newIdentities.count, heldOut: Split.heldOutCount(of: newIdentities.count, fraction: testFraction), seed: seed)
-        let toTesting = Set(heldOut.map { newIdentities[$0] })
+        report.newRows = newRows.count
+        let (_, heldOut) = Split.split(count: newRows.count, heldOut: Split.heldOutCount(of: newRows.count, fraction: testFraction), seed: seed)
+        var toTesting = [Bool](repeating: false, count: newRows.count)
+        for index in heldOut { toTesting[index] = true }
         var testingRows: [Int] = []
-        for identity in newIdentities {
-            guard let rows = rowsOfNew[identity] else { continue }
-            if toTesting.contains(identity) {
-                testingRows.append(contentsOf: rows)
+        next.testingIdentities.reserveCapacity(next.testingIdentities.count + heldOut.count)
+        next.trainingLedger.reserveCapacity(next.trainingLedger.count + newRows.count - heldOut.count)
+        for (index, row) in newRows.enumerated() {
+            let identity = prepared.identities[row]
+            if toTesting[index] {
+                testingRows.append(row)
                 next.testingIdentities.insert(identity)
             } else {
-                trainingRows.append(contentsOf: rows)
+                trainingRows.append(row)
                 next.trainingLedger.insert(identity)
             }
         }

@@ -38,32 +38,33 @@ struct ByteWriter {
 
 /// Little-endian binary reading with bounds checks: running past the end is a typed
 /// ``TabularError/corruptEncoding(_:)`` naming what was being read and where.
+///
+/// It reads borrowed bytes (an array's or a `Data`'s storage, or a mapped file) without
+/// copying them first: use it inside the owner's `withUnsafeBytes` (see
+/// ``decodingBytes(_:_:)``) and never keep it past that scope. Arrays of numbers are
+/// copied once, straight into their final storage.
 struct ByteReader {
-    let bytes: [UInt8]
+    let bytes: UnsafeRawBufferPointer
     private(set) var offset = 0
 
-    init(_ bytes: [UInt8]) { self.bytes = bytes }
+    init(_ bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
 
     var isAtEnd: Bool { offset == bytes.count }
 
     /// The number of bytes not read yet.
     var bytesLeft: Int { bytes.count - offset }
 
-    private mutating func take(_ count: Int, _ what: String) throws(TabularError) -> ArraySlice<UInt8> {
+    private mutating func take(_ count: Int, _ what: String) throws(TabularError) -> UnsafeRawBufferPointer {
         guard count >= 0, count <= bytes.count - offset else {
             throw .corruptEncoding("truncated at byte \(offset) while reading \(what) (\(count) bytes needed, \(bytes.count - offset) left)")
         }
         defer { offset += count }
-        return bytes[offset..<(offset + count)]
+        return UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + count)])
     }
 
     mutating func read<T: FixedWidthInteger>(_ type: T.Type, _ what: String) throws(TabularError) -> T {
         let slice = try take(MemoryLayout<T>.size, what)
-        var value: T = 0
-        withUnsafeMutableBytes(of: &value) { target in
-            for (index, byte) in slice.enumerated() { target[index] = byte }
-        }
-        return T(littleEndian: value)
+        return T(littleEndian: slice.loadUnaligned(as: T.self))
     }
 
     mutating func readDouble(_ what: String) throws(TabularError) -> Double {
@@ -83,6 +84,11 @@ struct ByteReader {
         Array(try take(count, what))
     }
 
+    /// The next `count` bytes, borrowed (valid as long as the reader's bytes are).
+    mutating func readBorrowed(_ count: Int, _ what: String) throws(TabularError) -> UnsafeRawBufferPointer {
+        try take(count, what)
+    }
+
     /// A count that must fit in the bytes left (each element at least `elementSize` bytes).
     mutating func readCount(_ what: String, elementSize: Int) throws(TabularError) -> Int {
         let raw = try read(UInt64.self, what)
@@ -92,11 +98,17 @@ struct ByteReader {
         return Int(raw)
     }
 
+    /// `count` values copied in one `memcpy` into a new array (byte-swapped on big-endian
+    /// machines).
     mutating func readArray<T: FixedWidthInteger>(_ type: T.Type, count: Int, _ what: String) throws(TabularError) -> [T] {
-        let slice = try take(count * MemoryLayout<T>.size, what)
-        var result = [T](repeating: 0, count: count)
-        result.withUnsafeMutableBytes { target in
-            slice.withUnsafeBytes { source in target.copyMemory(from: source) }
+        let (bytesNeeded, overflow) = count.multipliedReportingOverflow(by: MemoryLayout<T>.size)
+        guard !overflow else { throw .corruptEncoding("\(what): \(count) values exceed the data left") }
+        let slice = try take(bytesNeeded, what)
+        var result = [T](unsafeUninitializedCapacity: count) { target, initialized in
+            if count > 0, let base = slice.baseAddress, let destination = target.baseAddress {
+                UnsafeMutableRawPointer(destination).copyMemory(from: base, byteCount: bytesNeeded)
+            }
+            initialized = count
         }
         #if !_endian(little)
         result = result.map { T(littleEndian: $0) }
@@ -104,7 +116,46 @@ struct ByteReader {
         return result
     }
 
+    /// `count` IEEE 754 values, copied once into a new array.
     mutating func readDoubles(count: Int, _ what: String) throws(TabularError) -> [Double] {
-        try readArray(UInt64.self, count: count, what).map(Double.init(bitPattern:))
+        #if _endian(little)
+        let (bytesNeeded, overflow) = count.multipliedReportingOverflow(by: 8)
+        guard !overflow else { throw .corruptEncoding("\(what): \(count) values exceed the data left") }
+        let slice = try take(bytesNeeded, what)
+        return [Double](unsafeUninitializedCapacity: count) { target, initialized in
+            if count > 0, let base = slice.baseAddress, let destination = target.baseAddress {
+                UnsafeMutableRawPointer(destination).copyMemory(from: base, byteCount: bytesNeeded)
+            }
+            initialized = count
+        }
+        #else
+        return try readArray(UInt64.self, count: count, what).map(Double.init(bitPattern:))
+        #endif
     }
+}
+
+/// Runs `body` with a reader over the borrowed bytes of `bytes` (no copy).
+///
+/// - Throws: what `body` throws.
+func decodingBytes<Bytes: ContiguousBytesView, T>(
+    _ bytes: Bytes, _ body: (inout ByteReader) throws(TabularError) -> T
+) throws(TabularError) -> T {
+    let result: Result<T, TabularError> = bytes.withUnsafeRawBytes { raw in
+        var reader = ByteReader(raw)
+        do throws(TabularError) { return .success(try body(&reader)) } catch { return .failure(error) }
+    }
+    return try result.get()
+}
+
+/// Storage whose bytes can be borrowed for decoding: `[UInt8]` and a borrowed buffer.
+protocol ContiguousBytesView {
+    func withUnsafeRawBytes<R>(_ body: (UnsafeRawBufferPointer) -> R) -> R
+}
+
+extension Array: ContiguousBytesView where Element == UInt8 {
+    func withUnsafeRawBytes<R>(_ body: (UnsafeRawBufferPointer) -> R) -> R { withUnsafeBytes(body) }
+}
+
+extension UnsafeRawBufferPointer: ContiguousBytesView {
+    func withUnsafeRawBytes<R>(_ body: (UnsafeRawBufferPointer) -> R) -> R { body(self) }
 }

@@ -48,7 +48,12 @@ extension Table {
             }
             switch column.values {
             case .numeric(let v): writer.writeArray(v)
-            case .integer(let v): writer.writeArray(v.map(Int64.init))
+            case .integer(let v):
+                #if arch(x86_64) || arch(arm64)
+                writer.writeArray(v)  // Int is Int64 here
+                #else
+                writer.writeArray(v.map(Int64.init))
+                #endif
             case .boolean(let v):
                 var packed = [UInt8](repeating: 0, count: (v.count + 7) / 8)
                 for (row, flag) in v.enumerated() where flag { packed[row >> 3] |= 1 << UInt8(row & 7) }
@@ -74,12 +79,23 @@ extension Table {
     ///
     /// - Throws: ``TabularError/corruptEncoding(_:)`` for a wrong magic, an unknown
     ///   version, a truncated or inconsistent encoding, or trailing bytes.
+    /// - Complexity: O(encoded size); numeric, integer and code arrays are copied once.
     public init(binaryEncoded bytes: [UInt8]) throws(TabularError) {
-        var reader = ByteReader(bytes)
-        self = try Table.decode(from: &reader)
-        guard reader.isAtEnd else {
-            throw .corruptEncoding("\(bytes.count - reader.offset) unexpected bytes after the table")
-        }
+        self = try decodingBytes(bytes, Table.decodeWhole)
+    }
+
+    /// Decodes a table from borrowed bytes (a `Data`'s or a mapped file's), copying each
+    /// column once into its own storage.
+    ///
+    /// - Throws: as ``init(binaryEncoded:)``.
+    package init(borrowedEncoding bytes: UnsafeRawBufferPointer) throws(TabularError) {
+        self = try decodingBytes(bytes, Table.decodeWhole)
+    }
+
+    private static func decodeWhole(_ reader: inout ByteReader) throws(TabularError) -> Table {
+        let table = try Table.decode(from: &reader)
+        guard reader.isAtEnd else { throw .corruptEncoding("\(reader.bytesLeft) unexpected bytes after the table") }
+        return table
     }
 
     static func decode(from reader: inout ByteReader) throws(TabularError) -> Table {
@@ -113,9 +129,14 @@ extension Table {
             let values: ColumnValues
             switch type {
             case .numeric: values = .numeric(try reader.readDoubles(count: rows, "values of '\(name)'"))
-            case .integer: values = .integer(try reader.readArray(Int64.self, count: rows, "values of '\(name)'").map { Int($0) })
+            case .integer:
+                #if arch(x86_64) || arch(arm64)
+                values = .integer(try reader.readArray(Int.self, count: rows, "values of '\(name)'"))  // Int is Int64 here
+                #else
+                values = .integer(try reader.readArray(Int64.self, count: rows, "values of '\(name)'").map { Int($0) })
+                #endif
             case .boolean:
-                let packed = try reader.readRaw((rows + 7) / 8, "values of '\(name)'")
+                let packed = try reader.readBorrowed((rows + 7) / 8, "values of '\(name)'")
                 values = .boolean((0..<rows).map { packed[$0 >> 3] & (1 << UInt8($0 & 7)) != 0 })
             case .categorical:
                 let levelCount = Int(try reader.read(UInt32.self, "level count of '\(name)'"))

@@ -162,31 +162,46 @@ public struct FeatureEncoder: Sendable, Hashable, Codable {
     /// - Parameters:
     ///   - table: Training data.
     ///   - features: The feature columns, in output order.
+    ///   - rows: The rows to learn from (all rows when nil), e.g. training minus the
+    ///     validation rows, without copying them out of `table` first.
     ///   - options: Missing-value and unknown-category policies.
     /// - Throws: ``TabularError/unknownColumn(_:available:)``;
     ///   ``TabularError/invalidArgument(_:)`` for mean or median imputation of a
     ///   categorical feature or imputation of a feature with no values.
-    /// - Complexity: O(rows × features), plus a sort per imputed median or category set.
-    public static func fit(_ table: Table, features: [String], options: Options = Options()) throws(TabularError) -> FeatureEncoder {
+    /// - Complexity: O(rows × features) for imputed or categorical features, O(features)
+    ///   for numeric ones that refuse missing values; plus a sort per imputed median or
+    ///   category set.
+    public static func fit(
+        _ table: Table, features: [String], rows: [Int]? = nil, options: Options = Options()
+    ) throws(TabularError) -> FeatureEncoder {
         var fitted: [Feature] = []
         for name in features {
             let column = try table.column(named: name)
             let policy = options.missing[name] ?? options.defaultMissing
-            fitted.append(Feature(name: name, type: column.type, encoding: try encoding(of: column, policy: policy)))
+            fitted.append(Feature(name: name, type: column.type, encoding: try encoding(of: column, rows: rows, policy: policy)))
         }
         return FeatureEncoder(features: fitted, unknownCategories: options.unknownCategories)
     }
 
-    private static func encoding(of column: Column, policy: MissingPolicy) throws(TabularError) -> Encoding {
-        let present = (0..<column.count).filter { !column.isMissing($0) }
+    private static func encoding(of column: Column, rows: [Int]?, policy: MissingPolicy) throws(TabularError) -> Encoding {
+        if let problem = policy.problem(imputing: column.type, feature: column.name) { throw .invalidArgument(problem) }
+        let categorical: Bool
+        if case .categorical = column.values { categorical = true } else { categorical = false }
+        // A number that refuses missing values (or takes a constant) learns nothing from the rows.
+        if !categorical {
+            switch policy {
+            case .error: return .numeric(imputed: nil)
+            case .constant(let value): return .numeric(imputed: value.doubleValue)
+            case .mean, .median, .mostFrequent: break
+            }
+        }
+        let present = (rows ?? Array(0..<column.count)).filter { !column.isMissing($0) }
         if case .constant(let value) = policy {
-            if let problem = policy.problem(imputing: column.type, feature: column.name) { throw .invalidArgument(problem) }
             return constantEncoding(of: column, value: value, present: present)
         }
         if policy != .error && present.isEmpty {
             throw .invalidArgument("feature '\(column.name)' has no values to impute \(policy) from")
         }
-        if let problem = policy.problem(imputing: column.type, feature: column.name) { throw .invalidArgument(problem) }
         if case .categorical(let values) = column.values {
             let categories = Set(present.map { values[$0] }).sorted(by: codePointOrder)
             let imputed = policy == .mostFrequent ? mostFrequent(present.map { values[$0] }, by: codePointOrder) : nil
@@ -223,6 +238,10 @@ public struct FeatureEncoder: Sendable, Hashable, Codable {
 
     /// Encodes the features of `table` (extra columns are ignored).
     ///
+    /// - Parameters:
+    ///   - table: The rows to encode.
+    ///   - rows: Which rows of `table`, in output order (all rows when nil); errors name
+    ///     the row's index in `table`.
     /// - Throws: ``TabularError/unknownColumn(_:available:)``,
     ///   ``TabularError/typeMismatch(column:expected:actual:)`` when a feature's type
     ///   differs from fit time (integer for numeric is accepted),
@@ -230,33 +249,96 @@ public struct FeatureEncoder: Sendable, Hashable, Codable {
     ///   ``TabularError/invalidValue(feature:row:value:expected:)`` for NaN or infinity, or
     ///   ``TabularError/unknownCategory(feature:category:row:)`` naming feature and row.
     ///   Records are encoded by the same rule: ``transform(records:)``.
-    /// - Complexity: O(rows × output columns), one pass per feature.
-    public func transform(_ table: Table) throws(TabularError) -> Matrix {
+    /// - Complexity: O(rows × output columns). Rows are written in blocks that stay in
+    ///   cache, every feature of a block before the next; a number without missing values
+    ///   is copied without going through ``Value``.
+    public func transform(_ table: Table, rows: [Int]? = nil) throws(TabularError) -> Matrix {
         let offsets = outputOffsets
         let width = offsets[features.count]
-        var result = Matrix(rows: table.rowCount, columns: width)
-        for (feature, offset) in zip(features, offsets) {
+        var columns: [Column] = []
+        columns.reserveCapacity(features.count)
+        for feature in features {
             let column = try table.column(named: feature.name)
-            try result.withUnsafeMutableElements { (out) throws(TabularError) in
-                try fill(&out, width: width, offset: offset, feature: feature, column: column)
+            let compatible: Bool
+            switch feature.type {
+            case .numeric, .integer: compatible = column.type == .numeric || column.type == .integer
+            case .boolean, .categorical: compatible = column.type == feature.type
             }
+            guard compatible else { throw .typeMismatch(column: feature.name, expected: feature.type, actual: column.type) }
+            columns.append(column)
         }
-        return result
+        if let rows, let bad = rows.first(where: { $0 < 0 || $0 >= table.rowCount }) {
+            throw .invalidArgument("row \(bad) is outside the table's \(table.rowCount) rows")
+        }
+        let count = rows?.count ?? table.rowCount
+        // Every element is written below; only one-hot columns need zeros first (a fresh
+        // matrix is not zero-filled for nothing: 80 MB of stores saved on 200,000 × 50).
+        let oneHot = features.contains { feature in
+            if case .oneHot = feature.encoding { return true }
+            return false
+        }
+        var failure: TabularError?
+        let elements = [Double](unsafeUninitializedCapacity: count * width) { buffer, initialized in
+            if oneHot { buffer.initialize(repeating: 0) }
+            let block = 256
+            var start = 0
+            rows: while start < count {
+                let end = min(start + block, count)
+                for (index, feature) in features.enumerated() {
+                    do throws(TabularError) {
+                        try fill(buffer, width: width, offset: offsets[index], feature: feature, column: columns[index],
+                                 outputRows: start..<end, rows: rows)
+                    } catch {
+                        failure = error
+                        break rows
+                    }
+                }
+                start = end
+            }
+            if failure != nil && !oneHot { buffer.initialize(repeating: 0) }
+            initialized = count * width
+        }
+        if let failure { throw failure }
+        do { return try Matrix(rows: count, columns: width, elements: elements) } catch {
+            throw .invalidArgument("cannot build the \(count)×\(width) matrix: \(error)")
+        }
     }
 
-    /// Encodes one column through the rule records use too (``write(_:of:into:at:row:)``).
+    /// Encodes one column's values for `outputRows` (row `r` of the output is row
+    /// `rows[r]` of the column, or `r` without `rows`) through the rule records use too
+    /// (``write(_:of:into:at:row:)``), with a direct copy for numbers without missing values.
     private func fill(
-        _ out: inout UnsafeMutableBufferPointer<Double>, width: Int, offset: Int, feature: Feature, column: Column
+        _ out: UnsafeMutableBufferPointer<Double>, width: Int, offset: Int, feature: Feature, column: Column,
+        outputRows: Range<Int>, rows: [Int]?
     ) throws(TabularError) {
-        let compatible: Bool
-        switch feature.type {
-        case .numeric, .integer: compatible = column.type == .numeric || column.type == .integer
-        case .boolean, .categorical: compatible = column.type == feature.type
+        if case .numeric = feature.encoding, column.missing.isEmpty {
+            var bad: Int?
+            switch column.values {
+            case .numeric(let values):
+                values.withUnsafeBufferPointer { v in
+                    for r in outputRows {
+                        let source = rows?[r] ?? r
+                        let x = v[source]
+                        if !x.isFinite { bad = source; return }
+                        out[r * width + offset] = x
+                    }
+                }
+                if let bad {
+                    throw .invalidValue(feature: feature.name, row: bad, value: .numeric(values[bad]), expected: feature.type)
+                }
+                return
+            case .integer(let values):
+                values.withUnsafeBufferPointer { v in
+                    for r in outputRows { out[r * width + offset] = Double(v[rows?[r] ?? r]) }
+                }
+                return
+            case .boolean, .categorical:
+                break
+            }
         }
-        guard compatible else { throw .typeMismatch(column: feature.name, expected: feature.type, actual: column.type) }
-        let buffer = out
-        for row in 0..<column.count {
-            try write(column[row], of: feature, into: buffer, at: row * width + offset, row: row)
+        for r in outputRows {
+            let source = rows?[r] ?? r
+            try write(column[source], of: feature, into: out, at: r * width + offset, row: source)
         }
     }
 }

@@ -1,0 +1,160 @@
+import Foundation
+import Synchronization
+import Tabular
+
+/// What the jobs of one run share, so that a run reads and decodes each thing once: the
+/// datasets (as dataset generation left them, or as the first job that needed them read
+/// them) and the models the training job trained (testing and deployment use them without
+/// decoding their artifacts).
+///
+/// Safe because a run holds its pipeline's lease: nothing else changes the pipeline's
+/// datasets while it runs (``Pipeline/resetDatasets()`` and other runs wait for the lease).
+/// The training rows are dropped once the training job has encoded them, so the run does
+/// not keep the raw table and the design matrix at once.
+final class RunMemory: Sendable {
+    /// Datasets as loaded: the ledger, and the tables read so far (nil: not read).
+    struct Datasets: Sendable {
+        var generation: Int
+        var ledger: DatasetLedger
+        var training: Table?
+        var testing: Table?
+    }
+
+    private struct State {
+        var datasets: Datasets?
+        var models: [ModelID: LoadedModel] = [:]
+    }
+
+    private let state = Mutex(State())
+
+    /// The datasets remembered, if any.
+    var datasets: Datasets? { state.withLock { $0.datasets } }
+
+    /// Remembers datasets (replacing what was remembered).
+    func remember(_ datasets: Datasets) { state.withLock { $0.datasets = datasets } }
+
+    /// Forgets the training rows (the ledger and testing rows stay).
+    func dropTrainingRows() { state.withLock { $0.datasets?.training = nil } }
+
+    /// Remembers a model trained in this run.
+    func remember(_ model: LoadedModel) { state.withLock { $0.models[model.id] = model } }
+
+    /// A model trained in this run.
+    func model(_ id: ModelID) -> LoadedModel? { state.withLock { $0.models[id] } }
+}
+
+/// Times the phases of one job (see ``JobPhase``); repeated phases add up.
+final class PhaseClock: Sendable {
+    private let phases = Mutex<[JobPhase]>([])
+
+    /// The phases so far, in the order they first happened.
+    var recorded: [JobPhase] { phases.withLock { $0 } }
+
+    /// Runs `body` and adds its wall-clock time to phase `name`.
+    func time<T, E: Error>(_ name: String, _ body: () async throws(E) -> T) async throws(E) -> T {
+        let start = ContinuousClock.now
+        defer { add(name, seconds: Self.seconds(since: start)) }
+        return try await body()
+    }
+
+    /// Adds `seconds` to phase `name`.
+    func add(_ name: String, seconds: Double) {
+        phases.withLock { phases in
+            if let index = phases.firstIndex(where: { $0.name == name }) {
+                phases[index].seconds += seconds
+            } else {
+                phases.append(JobPhase(name: name, seconds: seconds))
+            }
+        }
+    }
+
+    /// Seconds since `start`.
+    static func seconds(since start: ContinuousClock.Instant) -> Double {
+        let elapsed = ContinuousClock.now - start
+        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+    }
+}
+
+extension Data {
+    /// Decodes from the bytes in place (no copy of the `Data` first).
+    ///
+    /// - Throws: ``PipelineError/data(_:)`` with what `body` throws.
+    func decoded<T>(_ body: (UnsafeRawBufferPointer) throws(TabularError) -> T) throws(PipelineError) -> T {
+        let result: Result<T, TabularError> = withUnsafeBytes { raw in
+            do throws(TabularError) { return .success(try body(raw)) } catch { return .failure(error) }
+        }
+        do { return try result.get() } catch { throw .data(error) }
+    }
+}
+
+extension JobContext {
+    /// The pipeline's datasets with at least the `rows` asked for: from this run's memory
+    /// when it holds them, else read from the store (only the parts missing) and decoded
+    /// — once per run. Nil when no generation ever succeeded.
+    ///
+    /// - Parameters:
+    ///   - rows: The row parts needed.
+    ///   - identities: Whether the ledger's identities are needed (dataset generation).
+    /// - Throws: ``PipelineError/store(_:)``, ``PipelineError/data(_:)`` for a corrupt part.
+    func datasets(rows: DatasetRows, identities: Bool = false) async throws(PipelineError) -> RunMemory.Datasets? {
+        if var known = memory.datasets, !identities || known.ledger.hasIdentities {
+            var missing: DatasetRows = []
+            if rows.contains(.training) && known.training == nil { missing.insert(.training) }
+            if rows.contains(.testing) && known.testing == nil { missing.insert(.testing) }
+            guard !missing.isEmpty else { return known }
+            guard let snapshot = try await storage({ try await store.datasets(of: pipeline.id, rows: missing) }),
+                  snapshot.generation == known.generation
+            else { return try await read(rows: rows, identities: identities) }
+            let decoded = try await offload { () throws(PipelineError) -> (Table?, Table?) in
+                (try snapshot.readTraining(), try snapshot.readTesting())
+            }
+            known.training = known.training ?? decoded.0
+            known.testing = known.testing ?? decoded.1
+            memory.remember(known)
+            return known
+        }
+        return try await read(rows: rows, identities: identities)
+    }
+
+    private func read(rows: DatasetRows, identities: Bool) async throws(PipelineError) -> RunMemory.Datasets? {
+        guard let snapshot = try await storage({ try await store.datasets(of: pipeline.id, rows: rows) }) else { return nil }
+        let loaded = try await offload { () throws(PipelineError) -> RunMemory.Datasets in
+            RunMemory.Datasets(
+                generation: snapshot.generation, ledger: try snapshot.decodedLedger(identities: identities),
+                training: try snapshot.readTraining(), testing: try snapshot.readTesting())
+        }
+        memory.remember(loaded)
+        return loaded
+    }
+}
+
+extension DatasetSnapshot {
+    /// The ledger, decoded in place (with its identities when asked for).
+    ///
+    /// - Throws: ``PipelineError/data(_:)`` for a corrupt ledger.
+    func decodedLedger(identities: Bool) throws(PipelineError) -> DatasetLedger {
+        try ledger.decoded { (raw) throws(TabularError) in try DatasetLedger(borrowedEncoding: raw, identities: identities) }
+    }
+
+    /// The training rows, decoded in place; nil when not read.
+    ///
+    /// - Throws: ``PipelineError/data(_:)`` for a corrupt part.
+    func readTraining() throws(PipelineError) -> Table? {
+        try training.map { (data) throws(PipelineError) in try data.decoded { (raw) throws(TabularError) in try Table(borrowedEncoding: raw) } }
+    }
+
+    /// The testing rows, decoded in place.
+    ///
+    /// - Throws: ``PipelineError/data(_:)`` for a corrupt part or one not read.
+    func decodedTesting() throws(PipelineError) -> Table {
+        guard let table = try readTesting() else {
+            throw .data(.corruptEncoding("the testing rows of the dataset snapshot were not read"))
+        }
+        return table
+    }
+
+    /// The testing rows, decoded in place; nil when not read.
+    func readTesting() throws(PipelineError) -> Table? {
+        try testing.map { (data) throws(PipelineError) in try data.decoded { (raw) throws(TabularError) in try Table(borrowedEncoding: raw) } }
+    }
+}
