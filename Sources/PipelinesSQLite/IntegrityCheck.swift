@@ -13,7 +13,8 @@ extension SQLiteStore {
     /// - every history record's previous model is the model of the scope's prior record;
     /// - every artifact belongs to a model;
     /// - every pipeline's configuration versions are 1…its current version (none at 0);
-    /// - every stored record decodes, and agrees with the columns beside it.
+    /// - every stored record decodes, and agrees with the columns beside it;
+    /// - every dataset part kept in a file (``DatasetPartFiles``) is there, of its size.
     ///
     /// ```swift
     /// let problems = try store.integrityCheck()
@@ -24,7 +25,8 @@ extension SQLiteStore {
     /// - Throws: ``Pipelines/StoreError/backend(_:)`` when the file cannot be read at all.
     public func integrityCheck() throws -> [String] {
         do {
-            return try pool.read { db in try Self.problems(db) }
+            let files = partFiles
+            return try pool.read { db in try Self.problems(db) + Self.partFileProblems(db, files) }
         } catch {
             throw backendError(error, "checking integrity")
         }
@@ -164,5 +166,27 @@ extension SQLiteStore {
                 }
             }
         }
+    }
+}
+
+extension SQLiteStore {
+    /// A snapshot's part file that is missing or of another size than its row says.
+    static func partFileProblems(_ db: Database, _ files: DatasetPartFiles) throws -> [String] {
+        var problems: [String] = []
+        let rows = try Row.fetchAll(
+            db, sql: "SELECT pipeline_id, ledger_file, ledger_size, training_file, training_size, testing_file, testing_size FROM dataset_snapshots")
+        for row in rows {
+            for part in ["ledger", "training", "testing"] {
+                guard let name: String = row["\(part)_file"] else { continue }
+                let size: Int = row["\(part)_size"] ?? -1
+                let path = files.directory.appendingPathComponent(name).path
+                let actual = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int
+                if actual != size {
+                    problems.append("dataset_snapshots: the \(part) part of pipeline \(row["pipeline_id"] as String) is "
+                        + (actual.map { "\($0) bytes in \(path), not \(size)" } ?? "missing (\(path))"))
+                }
+            }
+        }
+        return problems
     }
 }

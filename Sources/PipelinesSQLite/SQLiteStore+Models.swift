@@ -25,29 +25,61 @@ extension SQLiteStore {
         guard let training = snapshot.training, let testing = snapshot.testing else {
             throw StoreError.incompleteDatasets(pipeline: snapshot.pipelineID)
         }
-        try await write("saving the datasets of pipeline \(snapshot.pipelineID)") { db in
-            try Self.requirePipeline(db, snapshot.pipelineID)
-            let stored = try Int.fetchOne(
-                db, sql: "SELECT generation FROM dataset_snapshots WHERE pipeline_id = ?", arguments: [snapshot.pipelineID.rawValue])
-            guard stored == previous else {
-                throw StoreError.datasetConflict(pipeline: snapshot.pipelineID, expected: previous, found: stored)
+        // Large parts are written (and flushed) as files first; the row refers to them.
+        let files = partFiles
+        var stored: [(column: String, inline: Data, file: String?, size: Int)] = []
+        do {
+            for (column, data) in [("ledger", snapshot.ledger), ("training", training), ("testing", testing)] {
+                if data.count >= DatasetPartFiles.threshold {
+                    stored.append((column, Data(), try files.write(data), data.count))
+                } else {
+                    stored.append((column, data, nil, data.count))
+                }
             }
-            // coalesce: GRDB binds an empty `Data` as NULL.
-            try db.execute(
-                sql: """
-                    INSERT INTO dataset_snapshots (pipeline_id, generation, saved_at, ledger, training, testing)
-                    VALUES (?, ?, ?, coalesce(?, X''), coalesce(?, X''), coalesce(?, X''))
-                    ON CONFLICT (pipeline_id) DO UPDATE
-                    SET generation = excluded.generation, saved_at = excluded.saved_at, ledger = excluded.ledger,
-                        training = excluded.training, testing = excluded.testing
-                    """,
-                arguments: [snapshot.pipelineID.rawValue, snapshot.generation, snapshot.savedAt.timeIntervalSinceReferenceDate,
-                            snapshot.ledger, training, testing])
+        } catch {
+            files.remove(stored.compactMap(\.file))
+            throw error
+        }
+        let parts = stored
+        do {
+            let replaced = try await write("saving the datasets of pipeline \(snapshot.pipelineID)") { db -> [String] in
+                try Self.requirePipeline(db, snapshot.pipelineID)
+                let stored = try Int.fetchOne(
+                    db, sql: "SELECT generation FROM dataset_snapshots WHERE pipeline_id = ?", arguments: [snapshot.pipelineID.rawValue])
+                guard stored == previous else {
+                    throw StoreError.datasetConflict(pipeline: snapshot.pipelineID, expected: previous, found: stored)
+                }
+                let replaced = try Self.partFileNames(db, pipeline: snapshot.pipelineID)
+                var arguments: StatementArguments = [
+                    snapshot.pipelineID.rawValue, snapshot.generation, snapshot.savedAt.timeIntervalSinceReferenceDate,
+                ]
+                for part in parts { arguments += [part.inline, part.file, part.file == nil ? nil : part.size] }
+                // coalesce: GRDB binds an empty `Data` as NULL.
+                try db.execute(
+                    sql: """
+                        INSERT INTO dataset_snapshots (pipeline_id, generation, saved_at, ledger, ledger_file, ledger_size,
+                                                       training, training_file, training_size, testing, testing_file, testing_size)
+                        VALUES (?, ?, ?, coalesce(?, X''), ?, ?, coalesce(?, X''), ?, ?, coalesce(?, X''), ?, ?)
+                        ON CONFLICT (pipeline_id) DO UPDATE
+                        SET generation = excluded.generation, saved_at = excluded.saved_at,
+                            ledger = excluded.ledger, ledger_file = excluded.ledger_file, ledger_size = excluded.ledger_size,
+                            training = excluded.training, training_file = excluded.training_file,
+                            training_size = excluded.training_size,
+                            testing = excluded.testing, testing_file = excluded.testing_file, testing_size = excluded.testing_size
+                        """,
+                    arguments: arguments)
+                return replaced
+            }
+            files.remove(replaced)
+        } catch {
+            files.remove(parts.compactMap(\.file))
+            throw error
         }
     }
 
     /// The pipeline's dataset snapshot, if one was saved, with the row parts in `rows`
-    /// (only those columns are read from the file).
+    /// (only those are read: a part kept in a file is memory-mapped, one kept in the row is
+    /// read with SQLite's incremental blob I/O straight into its buffer).
     ///
     /// ```swift
     /// if let snapshot = try await store.datasets(of: id, rows: .testing) { print(snapshot.generation) }
@@ -55,17 +87,79 @@ extension SQLiteStore {
     ///
     /// - Throws: ``Pipelines/StoreError/backend(_:)`` when the file fails.
     public func datasets(of pipeline: PipelineID, rows: DatasetRows) async throws -> DatasetSnapshot? {
-        try await read("reading the datasets of pipeline \(pipeline)") { db in
-            guard let row = try Row.fetchOne(
-                db, sql: "SELECT rowid, generation, saved_at FROM dataset_snapshots WHERE pipeline_id = ?", arguments: [pipeline.rawValue])
-            else { return nil }
-            let rowID: Int64 = row["rowid"]
+        let files = partFiles
+        // A newer generation may replace (and remove) a part file between reading the row
+        // and mapping the file: then the row is read again.
+        for _ in 0..<5 {
+            let read = try await self.read("reading the datasets of pipeline \(pipeline)") { db -> StoredSnapshot? in
+                guard let row = try Row.fetchOne(
+                    db,
+                    sql: """
+                        SELECT rowid, generation, saved_at, ledger_file, ledger_size, training_file, training_size,
+                               testing_file, testing_size
+                        FROM dataset_snapshots WHERE pipeline_id = ?
+                        """,
+                    arguments: [pipeline.rawValue])
+                else { return nil }
+                let rowID: Int64 = row["rowid"]
+                var parts: [String: StoredPart] = [:]
+                for (column, wanted) in [("ledger", true), ("training", rows.contains(.training)), ("testing", rows.contains(.testing))]
+                where wanted {
+                    if let file: String = row["\(column)_file"] {
+                        parts[column] = .file(file, size: row["\(column)_size"] ?? 0)
+                    } else {
+                        parts[column] = .inline(try Self.blob(db, column: column, row: rowID))
+                    }
+                }
+                return StoredSnapshot(generation: row["generation"], savedAt: row["saved_at"], parts: parts)
+            }
+            guard let read else { return nil }
+            var loaded: [String: Data] = [:]
+            var gone = false
+            for (column, part) in read.parts {
+                switch part {
+                case .inline(let data): loaded[column] = data
+                case let .file(name, size):
+                    guard let data = try files.read(name, size: size) else { gone = true; break }
+                    loaded[column] = data
+                }
+            }
+            if gone { continue }
             return DatasetSnapshot(
-                pipelineID: pipeline, generation: row["generation"], ledger: try Self.blob(db, column: "ledger", row: rowID),
-                training: rows.contains(.training) ? try Self.blob(db, column: "training", row: rowID) : nil,
-                testing: rows.contains(.testing) ? try Self.blob(db, column: "testing", row: rowID) : nil,
-                savedAt: Date(timeIntervalSinceReferenceDate: row["saved_at"]))
+                pipelineID: pipeline, generation: read.generation, ledger: loaded["ledger"] ?? Data(), training: loaded["training"],
+                testing: loaded["testing"], savedAt: Date(timeIntervalSinceReferenceDate: read.savedAt))
         }
+        throw StoreError.backend("the dataset parts of pipeline \(pipeline) kept being replaced while they were read")
+    }
+
+    /// A snapshot's row as read: each part in the row or in a file.
+    private struct StoredSnapshot: Sendable {
+        var generation: Int
+        var savedAt: Double
+        var parts: [String: StoredPart]
+    }
+
+    private enum StoredPart: Sendable {
+        case inline(Data)
+        case file(String, size: Int)
+    }
+
+    /// The part files the pipeline's snapshot refers to.
+    static func partFileNames(_ db: Database, pipeline: PipelineID) throws -> [String] {
+        guard let row = try Row.fetchOne(
+            db, sql: "SELECT ledger_file, training_file, testing_file FROM dataset_snapshots WHERE pipeline_id = ?",
+            arguments: [pipeline.rawValue])
+        else { return [] }
+        return [row["ledger_file"], row["training_file"], row["testing_file"]].compactMap { $0 as String? }
+    }
+
+    /// Every part file a snapshot refers to.
+    static func referencedPartFiles(_ db: Database) throws -> Set<String> {
+        var names = Set<String>()
+        for row in try Row.fetchAll(db, sql: "SELECT ledger_file, training_file, testing_file FROM dataset_snapshots") {
+            for column in ["ledger_file", "training_file", "testing_file"] { if let name: String = row[column] { names.insert(name) } }
+        }
+        return names
     }
 
     /// One part of a stored snapshot, read with SQLite's incremental blob I/O straight into

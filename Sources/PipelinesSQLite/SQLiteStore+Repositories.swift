@@ -88,7 +88,7 @@ extension SQLiteStore {
     ///   ``Pipelines/StoreError/repositoryNotEmpty(repository:pipelines:)`` when it holds
     ///   pipelines and `includingPipelines` is false; ``Pipelines/StoreError/backend(_:)``.
     public func deleteRepository(_ id: RepositoryID, includingPipelines: Bool, orphaning: ModelOrphaning) async throws {
-        try await write("deleting repository \(id)") { db in
+        let removed = try await write("deleting repository \(id)") { db -> [String] in
             guard let repository = try RecordCoding.decodeOne(
                 RepositoryRecord.self, db, sql: "SELECT record FROM repositories WHERE id = ?", arguments: [id.rawValue],
                 "repository \(id)")
@@ -99,9 +99,12 @@ extension SQLiteStore {
             if !contained.isEmpty && !includingPipelines {
                 throw StoreError.repositoryNotEmpty(repository: repository.name, pipelines: contained.count)
             }
-            for pipeline in contained { try removePipeline(db, pipeline, orphaning: orphaning) }
+            var partFiles: [String] = []
+            for pipeline in contained { partFiles += try removePipeline(db, pipeline, orphaning: orphaning) }
             try db.execute(sql: "DELETE FROM repositories WHERE id = ?", arguments: [id.rawValue])
+            return partFiles
         }
+        partFiles.remove(removed)
     }
 
     /// Throws `duplicateName` when another repository has this name (Swift equality, so
@@ -273,16 +276,18 @@ extension SQLiteStore {
     ///
     /// - Throws: ``Pipelines/StoreError/notFound(kind:id:)``, ``Pipelines/StoreError/backend(_:)``.
     public func deletePipeline(_ id: PipelineID, orphaning: ModelOrphaning) async throws {
-        try await write("deleting pipeline \(id)") { db in
+        let removed = try await write("deleting pipeline \(id)") { db -> [String] in
             guard let record = try Self.fetchPipeline(db, id) else { throw StoreError.notFound(kind: "pipeline", id: id.rawValue) }
-            try removePipeline(db, record, orphaning: orphaning)
+            return try removePipeline(db, record, orphaning: orphaning)
         }
+        partFiles.remove(removed)
     }
 
     /// Replaces the pipeline's models by their orphaned records, undeploys its scope, then
     /// deletes the pipeline row (configurations, dataset snapshot, runs and triggers go
-    /// with it, by cascade).
-    func removePipeline(_ db: Database, _ record: PipelineRecord, orphaning: ModelOrphaning) throws {
+    /// with it, by cascade). Returns the dataset part files to remove once it commits.
+    func removePipeline(_ db: Database, _ record: PipelineRecord, orphaning: ModelOrphaning) throws -> [String] {
+        let partFiles = try Self.partFileNames(db, pipeline: record.id)
         let models = try RecordCoding.decodeAll(
             ModelRecord.self, db, sql: "SELECT record FROM models WHERE pipeline_id = ?", arguments: [record.id.rawValue],
             "a model of pipeline \(record.id)")
@@ -298,6 +303,7 @@ extension SQLiteStore {
             _ = try appendDeployment(db, nil, in: scope, replacing: current)
         }
         try db.execute(sql: "DELETE FROM pipelines WHERE id = ?", arguments: [record.id.rawValue])
+        return partFiles
     }
 
     /// Throws `duplicateName` when another pipeline of the repository has this name

@@ -33,6 +33,8 @@ public final class SQLiteStore: PipelineStorage {
     public let path: String
     /// The connections: one writer, several readers.
     let pool: DatabasePool
+    /// Large dataset parts, as files beside the database.
+    let partFiles: DatasetPartFiles
     /// Stamps deployment records.
     let clock: any WallClock
 
@@ -66,7 +68,11 @@ public final class SQLiteStore: PipelineStorage {
         configuration.foreignKeysEnabled = true  // PRAGMA foreign_keys = ON on every connection
         configuration.busyMode = .timeout(Self.busyTimeout)
         pool = try Self.open(path, configuration)
+        partFiles = DatasetPartFiles(databasePath: path)
         try Schema.migrate(pool, path: path)
+        // Part files left by a process killed between writing them and committing, or
+        // between a commit and removing the files it replaced.
+        if let referenced = try? pool.read(Self.referencedPartFiles) { partFiles.sweep(keeping: referenced) }
     }
 
     /// Opens the pool. Processes opening a new file at the same moment race to switch it

@@ -205,7 +205,9 @@ enum Schema {
     }
 
     /// Version 4: dataset snapshots in three parts (``Tabular/DatasetParts``: the ledger,
-    /// the training rows, the testing rows), so a job reads only the part it needs. Each
+    /// the training rows, the testing rows), so a job reads only the part it needs; a large
+    /// part lives in a file beside the database (`<part>_file`, `<part>_size`; the blob
+    /// column is then empty, see ``DatasetPartFiles``), a small one in its blob column. Each
     /// stored snapshot in the single "MLDS" encoding of versions 1–3 is decoded and split
     /// (the same datasets: `MLDatasets(binaryEncoded:).encodedParts()`). Bytes that do not
     /// decode are kept as the ledger with empty row parts, so the jobs that read them still
@@ -218,7 +220,13 @@ enum Schema {
                 saved_at REAL NOT NULL,
                 ledger BLOB NOT NULL,
                 training BLOB NOT NULL,
-                testing BLOB NOT NULL
+                testing BLOB NOT NULL,
+                ledger_file TEXT,
+                ledger_size INTEGER,
+                training_file TEXT,
+                training_size INTEGER,
+                testing_file TEXT,
+                testing_size INTEGER
             );
             """)
         let rows = try Row.fetchCursor(db, sql: "SELECT pipeline_id, generation, saved_at, encoded FROM dataset_snapshots")

@@ -203,7 +203,8 @@ private struct RowEncoder: Sendable {
                 for index in range {
                     guard let at = start(index) else { continue }
                     let x = v[index]
-                    if !x.isNaN, x == x.rounded(), abs(x) < 0x1p63 {
+                    // Integral and below 2⁶³ in magnitude (truncation instead of a libm call).
+                    if abs(x) < 0x1p63, Double(Int64(x)) == x {
                         integer(Int64(x), at: at, index)
                     } else {
                         out[at] = 2

@@ -1,0 +1,109 @@
+import Foundation
+import Pipelines
+
+/// Large dataset parts kept as files beside the database (`<file>-parts/<uuid>.part`),
+/// referenced by their snapshot's row.
+///
+/// SQLite moves an 80 MB blob at a few hundred MB/s and writes it twice in WAL mode (the
+/// log, then the checkpoint); a file is written once and read back with one `mmap`. A part
+/// file is written to a temporary name, flushed to disk and renamed before the transaction
+/// that references it commits, so a committed snapshot's parts are always whole; files of
+/// a transaction that failed are removed at once, replaced ones after the commit, and
+/// files left by a process killed between the two are swept when a store opens (only
+/// files older than ``sweepAge``, so a save in flight in another process is never touched).
+///
+/// The store is therefore the database file *and* its `-parts` folder (as it is also its
+/// `-wal` and `-shm` files): copy them together.
+struct DatasetPartFiles: Sendable {
+    /// Parts at least this large go to files; smaller ones stay in the row.
+    static let threshold = 64 * 1_024
+    /// Unreferenced files younger than this are left alone by the sweep.
+    static let sweepAge: TimeInterval = 600
+
+    /// The folder.
+    let directory: URL
+
+    init(databasePath: String) {
+        directory = URL(fileURLWithPath: databasePath + "-parts", isDirectory: true)
+    }
+
+    /// Writes `data` to a new part file (flushed to disk) and returns its name.
+    ///
+    /// - Throws: ``Pipelines/StoreError/backend(_:)`` when the file cannot be written.
+    func write(_ data: Data) throws -> String {
+        let name = UUID().uuidString.lowercased() + ".part"
+        let final = directory.appendingPathComponent(name)
+        let temporary = directory.appendingPathComponent(name + ".tmp")
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            guard FileManager.default.createFile(atPath: temporary.path, contents: nil) else {
+                throw StoreError.backend("cannot create \(temporary.path)")
+            }
+            let handle = try FileHandle(forWritingTo: temporary)
+            defer { try? handle.close() }
+            try handle.write(contentsOf: data)
+            try handle.synchronize()
+            try FileManager.default.moveItem(at: temporary, to: final)
+            Self.synchronizeDirectory(directory)
+            return name
+        } catch let error as StoreError {
+            try? FileManager.default.removeItem(at: temporary)
+            throw error
+        } catch {
+            try? FileManager.default.removeItem(at: temporary)
+            throw StoreError.backend("writing a dataset part to \(final.path): \(error)")
+        }
+    }
+
+    /// The part file's bytes, memory-mapped (nil when the file is gone: a newer generation
+    /// replaced it after the caller read the row).
+    ///
+    /// - Throws: ``Pipelines/StoreError/backend(_:)`` when it exists but cannot be read, or
+    ///   does not have `size` bytes.
+    func read(_ name: String, size: Int) throws -> Data? {
+        let url = directory.appendingPathComponent(name)
+        let data: Data
+        do {
+            data = try Data(contentsOf: url, options: .alwaysMapped)
+        } catch {
+            if !FileManager.default.fileExists(atPath: url.path) { return nil }
+            throw StoreError.backend("reading the dataset part \(url.path): \(error)")
+        }
+        guard data.count == size else {
+            throw StoreError.backend("the dataset part \(url.path) has \(data.count) bytes, its snapshot says \(size)")
+        }
+        return data
+    }
+
+    /// Removes part files (those that are gone already are skipped).
+    func remove(_ names: [String]) {
+        for name in names { try? FileManager.default.removeItem(at: directory.appendingPathComponent(name)) }
+    }
+
+    /// Removes part files (and temporary files) older than ``sweepAge`` that `referenced`
+    /// does not name: what a process killed mid-save or mid-cleanup left.
+    func sweep(keeping referenced: Set<String>) {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory.path) else { return }
+        let cutoff = Date().addingTimeInterval(-Self.sweepAge)
+        for name in names where (name.hasSuffix(".part") || name.hasSuffix(".part.tmp")) && !referenced.contains(name) {
+            let url = directory.appendingPathComponent(name)
+            guard let modified = (try? FileManager.default.attributesOfItem(atPath: url.path))?[.modificationDate] as? Date,
+                  modified < cutoff
+            else { continue }
+            try? FileManager.default.removeItem(at: url)
+        }
+    }
+
+    /// The part files' names present in the folder.
+    func present() -> Set<String> {
+        Set(((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []).filter { $0.hasSuffix(".part") })
+    }
+
+    /// Flushes the folder's entries (the rename) to disk.
+    private static func synchronizeDirectory(_ directory: URL) {
+        let descriptor = open(directory.path, O_RDONLY)
+        guard descriptor >= 0 else { return }
+        _ = fsync(descriptor)
+        _ = close(descriptor)
+    }
+}
