@@ -8,8 +8,10 @@ import Pipelines
 /// log, then the checkpoint); a file is written once and read back with one `mmap`. A part
 /// file is written to a temporary name, flushed to disk and renamed before the transaction
 /// that references it commits, so a committed snapshot's parts are always whole; files of
-/// a transaction that failed are removed at once, replaced ones after the commit, and
-/// files left by a process killed between the two are swept when a store opens (only
+/// a transaction that failed are removed at once. Replaced files retire with the next
+/// save and are removed at the one after (a reader that read the previous row may still be
+/// mapping them; readers retry when even those are gone). Files left by a process killed
+/// between a write and its commit, or before removing, are swept when a store opens (only
 /// files older than ``sweepAge``, so a save in flight in another process is never touched).
 ///
 /// The store is therefore the database file *and* its `-parts` folder (as it is also its

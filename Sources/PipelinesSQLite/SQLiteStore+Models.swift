@@ -49,26 +49,32 @@ extension SQLiteStore {
                 guard stored == previous else {
                     throw StoreError.datasetConflict(pipeline: snapshot.pipelineID, expected: previous, found: stored)
                 }
-                let replaced = try Self.partFileNames(db, pipeline: snapshot.pipelineID)
+                // The replaced snapshot's files retire (a reader that read its row may still be
+                // mapping them); the files retired by the save before are removed after this one.
+                let current = try Self.partFileNames(db, pipeline: snapshot.pipelineID, retired: false)
+                let removable = try Self.partFileNames(db, pipeline: snapshot.pipelineID, retired: true)
                 var arguments: StatementArguments = [
                     snapshot.pipelineID.rawValue, snapshot.generation, snapshot.savedAt.timeIntervalSinceReferenceDate,
                 ]
                 for part in parts { arguments += [part.inline, part.file, part.file == nil ? nil : part.size] }
+                arguments += [current.joined(separator: " ")]
                 // coalesce: GRDB binds an empty `Data` as NULL.
                 try db.execute(
                     sql: """
                         INSERT INTO dataset_snapshots (pipeline_id, generation, saved_at, ledger, ledger_file, ledger_size,
-                                                       training, training_file, training_size, testing, testing_file, testing_size)
-                        VALUES (?, ?, ?, coalesce(?, X''), ?, ?, coalesce(?, X''), ?, ?, coalesce(?, X''), ?, ?)
+                                                       training, training_file, training_size, testing, testing_file, testing_size,
+                                                       retired_files)
+                        VALUES (?, ?, ?, coalesce(?, X''), ?, ?, coalesce(?, X''), ?, ?, coalesce(?, X''), ?, ?, ?)
                         ON CONFLICT (pipeline_id) DO UPDATE
                         SET generation = excluded.generation, saved_at = excluded.saved_at,
                             ledger = excluded.ledger, ledger_file = excluded.ledger_file, ledger_size = excluded.ledger_size,
                             training = excluded.training, training_file = excluded.training_file,
                             training_size = excluded.training_size,
-                            testing = excluded.testing, testing_file = excluded.testing_file, testing_size = excluded.testing_size
+                            testing = excluded.testing, testing_file = excluded.testing_file, testing_size = excluded.testing_size,
+                            retired_files = excluded.retired_files
                         """,
                     arguments: arguments)
-                return replaced
+                return removable
             }
             files.remove(replaced)
         } catch {
@@ -88,9 +94,9 @@ extension SQLiteStore {
     /// - Throws: ``Pipelines/StoreError/backend(_:)`` when the file fails.
     public func datasets(of pipeline: PipelineID, rows: DatasetRows) async throws -> DatasetSnapshot? {
         let files = partFiles
-        // A newer generation may replace (and remove) a part file between reading the row
-        // and mapping the file: then the row is read again.
-        for _ in 0..<5 {
+        // Two newer generations may be saved (removing this row's files) between reading the
+        // row and mapping its files: then the row is read again.
+        for _ in 0..<20 {
             let read = try await self.read("reading the datasets of pipeline \(pipeline)") { db -> StoredSnapshot? in
                 guard let row = try Row.fetchOne(
                     db,
@@ -144,22 +150,30 @@ extension SQLiteStore {
         case file(String, size: Int)
     }
 
-    /// The part files the pipeline's snapshot refers to.
-    static func partFileNames(_ db: Database, pipeline: PipelineID) throws -> [String] {
+    /// The part files the pipeline's snapshot refers to (`retired`: those of the snapshot
+    /// it replaced, kept for readers until the next save; nil: both).
+    static func partFileNames(_ db: Database, pipeline: PipelineID, retired: Bool? = nil) throws -> [String] {
         guard let row = try Row.fetchOne(
-            db, sql: "SELECT ledger_file, training_file, testing_file FROM dataset_snapshots WHERE pipeline_id = ?",
+            db, sql: "SELECT ledger_file, training_file, testing_file, retired_files FROM dataset_snapshots WHERE pipeline_id = ?",
             arguments: [pipeline.rawValue])
         else { return [] }
-        return [row["ledger_file"], row["training_file"], row["testing_file"]].compactMap { $0 as String? }
+        return fileNames(row, retired: retired)
     }
 
-    /// Every part file a snapshot refers to.
+    /// Every part file a snapshot refers to, retired ones included.
     static func referencedPartFiles(_ db: Database) throws -> Set<String> {
-        var names = Set<String>()
-        for row in try Row.fetchAll(db, sql: "SELECT ledger_file, training_file, testing_file FROM dataset_snapshots") {
-            for column in ["ledger_file", "training_file", "testing_file"] { if let name: String = row[column] { names.insert(name) } }
+        let rows = try Row.fetchAll(db, sql: "SELECT ledger_file, training_file, testing_file, retired_files FROM dataset_snapshots")
+        return Set(rows.flatMap { fileNames($0, retired: nil) })
+    }
+
+    private static func fileNames(_ row: Row, retired: Bool?) -> [String] {
+        let current = [row["ledger_file"], row["training_file"], row["testing_file"]].compactMap { $0 as String? }
+        let old = (row["retired_files"] as String? ?? "").split(separator: " ").map(String.init)
+        switch retired {
+        case true?: return old
+        case false?: return current
+        case nil: return current + old
         }
-        return names
     }
 
     /// One part of a stored snapshot, read with SQLite's incremental blob I/O straight into

@@ -17,6 +17,12 @@ public import Pipelines
 /// last commits, never consistency) and a busy timeout of ``busyTimeout`` seconds, so
 /// writers of other processes wait for each other instead of failing.
 ///
+/// Dataset parts of 64 KiB and more (a pipeline's training and testing rows) are kept as
+/// files in a `-parts` folder beside the database, written and flushed before the row that
+/// refers to them commits and memory-mapped when read: a job loads 80 MB of training rows
+/// in tens of milliseconds instead of pushing them through SQLite's pages twice. The store
+/// is the database file with its `-wal`, `-shm` and `-parts` companions: copy them together.
+///
 /// ```swift
 /// let store = try SQLiteStore(path: "/var/lib/ml/pipelines.sqlite")
 /// let workspace = Workspace(store: store)
@@ -49,7 +55,8 @@ public final class SQLiteStore: PipelineStorage {
     /// ```
     ///
     /// - Parameters:
-    ///   - path: The database file. Its companions `-wal` and `-shm` live beside it.
+    ///   - path: The database file. Its companions `-wal`, `-shm` and the `-parts` folder
+    ///     (large dataset parts) live beside it.
     ///   - clock: Stamps deployment records (``Pipelines/DeploymentRecord/deployedAt``).
     /// - Throws: ``Pipelines/StoreError/backend(_:)`` when the directory cannot be created,
     ///   the file cannot be opened as an SQLite database, its migration fails, or it was

@@ -207,7 +207,9 @@ enum Schema {
     /// Version 4: dataset snapshots in three parts (``Tabular/DatasetParts``: the ledger,
     /// the training rows, the testing rows), so a job reads only the part it needs; a large
     /// part lives in a file beside the database (`<part>_file`, `<part>_size`; the blob
-    /// column is then empty, see ``DatasetPartFiles``), a small one in its blob column. Each
+    /// column is then empty, see ``DatasetPartFiles``), a small one in its blob column; the
+    /// files of the snapshot replaced last are kept until the next save (`retired_files`,
+    /// space-separated) so a reader that read the previous row can still map them. Each
     /// stored snapshot in the single "MLDS" encoding of versions 1–3 is decoded and split
     /// (the same datasets: `MLDatasets(binaryEncoded:).encodedParts()`). Bytes that do not
     /// decode are kept as the ledger with empty row parts, so the jobs that read them still
@@ -226,7 +228,8 @@ enum Schema {
                 training_file TEXT,
                 training_size INTEGER,
                 testing_file TEXT,
-                testing_size INTEGER
+                testing_size INTEGER,
+                retired_files TEXT NOT NULL DEFAULT ''
             );
             """)
         let rows = try Row.fetchCursor(db, sql: "SELECT pipeline_id, generation, saved_at, encoded FROM dataset_snapshots")

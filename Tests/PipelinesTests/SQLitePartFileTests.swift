@@ -29,7 +29,7 @@ struct SQLitePartFileTests {
         return (directory, store, path)
     }
 
-    @Test("large parts are files (small ones stay in the row); a new generation replaces them and removes the old ones")
+    @Test("large parts are files (small ones stay in the row); replaced files retire for readers, and go at the next save")
     func partsInFiles() async throws {
         let (directory, store, path) = try await Self.store()
         defer { directory.remove() }
@@ -42,7 +42,8 @@ struct SQLitePartFileTests {
 
         let second = Self.snapshot(pipeline, generation: 2)
         try await store.saveDatasets(second, replacing: 1)
-        #expect(store.partFiles.present().count == 2 && store.partFiles.present().isDisjoint(with: firstFiles), "the old files are gone")
+        let secondFiles = store.partFiles.present().subtracting(firstFiles)
+        #expect(secondFiles.count == 2 && store.partFiles.present().isSuperset(of: firstFiles), "the replaced files retire, kept for readers")
         #expect(try await store.datasets(of: pipeline, rows: .testing) == {
             var expected = second
             expected.training = nil
@@ -52,9 +53,13 @@ struct SQLitePartFileTests {
         await #expect(throws: StoreError.datasetConflict(pipeline: pipeline, expected: 1, found: 2)) {
             try await store.saveDatasets(Self.snapshot(pipeline, generation: 3), replacing: 1)
         }
-        #expect(store.partFiles.present().count == 2)
+        #expect(store.partFiles.present() == firstFiles.union(secondFiles))
+        let third = Self.snapshot(pipeline, generation: 3)
+        try await store.saveDatasets(third, replacing: 2)
+        #expect(store.partFiles.present().isDisjoint(with: firstFiles), "the files retired by the save before are removed")
+        #expect(store.partFiles.present().isSuperset(of: secondFiles) && store.partFiles.present().count == 4)
         #expect(try store.integrityCheck() == [])
-        #expect(try await SQLiteStore(path: path).datasets(of: pipeline) == second, "another connection reads the same")
+        #expect(try await SQLiteStore(path: path).datasets(of: pipeline) == third, "another connection reads the same")
     }
 
     @Test("deleting the pipeline or its repository removes its part files")
@@ -64,7 +69,8 @@ struct SQLitePartFileTests {
         let workload = SQLiteStoreTests.Workload()
         try await store.saveDatasets(Self.snapshot(workload.pipeline.id, generation: 1), replacing: nil)
         try await store.saveDatasets(Self.snapshot(workload.doomed.id, generation: 1), replacing: nil)
-        #expect(store.partFiles.present().count == 4)
+        try await store.saveDatasets(Self.snapshot(workload.doomed.id, generation: 2), replacing: 1)
+        #expect(store.partFiles.present().count == 6, "the doomed pipeline's current and retired files")
         let keep: ModelOrphaning = { model, _ in model }
         try await store.deletePipeline(workload.doomed.id, orphaning: keep)
         #expect(store.partFiles.present().count == 2)
