@@ -43,6 +43,8 @@ extension SQLiteStoreTests {
             child.standardOutput = FileHandle.nullDevice
             child.standardError = FileHandle.nullDevice
             try child.run()
+            // A failed expectation must not leave the writer running after the test.
+            defer { if child.isRunning { kill(child.processIdentifier, SIGKILL) } }
             let deadline = Date().addingTimeInterval(60)
             while try await observer.datasets(of: workload.pipeline.id)?.generation ?? 0 < generation + 3, Date() < deadline,
                   child.isRunning {
