@@ -99,4 +99,28 @@ struct DatasetPartsTests {
         #expect(tabularError { _ = try encoder.transform(table, rows: [2, 10]) }
             == .invalidArgument("row 10 is outside the table's 10 rows"))
     }
+
+    @Test("a large input is encoded on two threads: the same matrix, and the first block's error whatever the threads")
+    func encoderOnTwoThreads() throws {
+        let count = 40_000
+        let table = try sourceTable(ids: Array(0..<count))
+        let encoder = try FeatureEncoder.fit(table, features: ["x", "color", "id"])
+        let x = try encoder.transform(table)
+        #expect(x.rows == count && x.columns == 5)
+        for row in [0, 255, 256, 16_383, 20_000, count - 1] {
+            let color = ["red", "green", "blue"][row % 3]
+            let oneHot = ["blue", "green", "red"].map { $0 == color ? 1.0 : 0.0 }
+            #expect(Array(x.row(row)) == [Double(row) * 0.5] + oneHot + [Double(row)], "row \(row)")
+        }
+        var broken = table
+        try broken.setColumn(Column(name: "x", numeric: (0..<count).map { $0 == 39_000 || $0 == 30_100 ? .nan : Double($0) }))
+        for _ in 0..<3 {
+            // NaN is not equal to itself: compare the place.
+            guard case let .invalidValue(feature, row, _, _)? = tabularError({ _ = try encoder.transform(broken) }) else {
+                Issue.record("NaN was not refused")
+                continue
+            }
+            #expect(feature == "x" && row == 30_100)
+        }
+    }
 }

@@ -99,8 +99,9 @@ public struct RowIdentity: Sendable, Hashable, Comparable, CustomStringConvertib
     }
 }
 
-/// A mutable buffer shared by the workers of `concurrentPerform`, each writing its own rows.
-private struct UnsafeSendableBuffer<Element>: @unchecked Sendable {
+/// A mutable buffer shared by the workers of `concurrentPerform`, each writing its own
+/// elements (never one another's).
+struct UnsafeSendableBuffer<Element>: @unchecked Sendable {
     let buffer: UnsafeMutableBufferPointer<Element>
     init(_ buffer: UnsafeMutableBufferPointer<Element>) { self.buffer = buffer }
 }

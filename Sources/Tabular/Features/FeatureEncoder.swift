@@ -1,3 +1,4 @@
+import Dispatch
 public import LinearAlgebra
 
 /// Turns a table's feature columns into a numeric matrix: numbers pass through, booleans
@@ -277,27 +278,42 @@ public struct FeatureEncoder: Sendable, Hashable, Codable {
             if case .oneHot = feature.encoding { return true }
             return false
         }
-        var failure: TabularError?
+        // Row blocks of 256 rows, every feature of a block before the next, shared by two
+        // threads for large inputs; the error reported is the first block's, whatever the threads.
+        let block = 256
+        let blocks = (count + block - 1) / block
+        let workers = count >= 16_384 ? 2 : 1
+        let featureColumns = columns
+        var failures = [TabularError?](repeating: nil, count: blocks)
         let elements = [Double](unsafeUninitializedCapacity: count * width) { buffer, initialized in
             if oneHot { buffer.initialize(repeating: 0) }
-            let block = 256
-            var start = 0
-            rows: while start < count {
-                let end = min(start + block, count)
-                for (index, feature) in features.enumerated() {
-                    do throws(TabularError) {
-                        try fill(buffer, width: width, offset: offsets[index], feature: feature, column: columns[index],
-                                 outputRows: start..<end, rows: rows)
-                    } catch {
-                        failure = error
-                        break rows
+            let output = UnsafeSendableBuffer(buffer)
+            failures.withUnsafeMutableBufferPointer { failed in
+                let failed = UnsafeSendableBuffer(failed)
+                let encodeBlock: @Sendable (Int) -> Void = { index in
+                    let rowsOfBlock = (index * block)..<min(count, (index + 1) * block)
+                    for (position, feature) in features.enumerated() {
+                        do throws(TabularError) {
+                            try fill(output.buffer, width: width, offset: offsets[position], feature: feature, column: featureColumns[position],
+                                     outputRows: rowsOfBlock, rows: rows)
+                        } catch {
+                            failed.buffer[index] = error
+                            return
+                        }
                     }
                 }
-                start = end
+                if workers > 1 {
+                    DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                        for index in stride(from: worker, to: blocks, by: workers) { encodeBlock(index) }
+                    }
+                } else {
+                    for index in 0..<blocks { encodeBlock(index) }
+                }
             }
-            if failure != nil && !oneHot { buffer.initialize(repeating: 0) }
+            if failures.contains(where: { $0 != nil }) && !oneHot { buffer.initialize(repeating: 0) }
             initialized = count * width
         }
+        let failure = failures.first { $0 != nil } ?? nil
         if let failure { throw failure }
         do { return try Matrix(rows: count, columns: width, elements: elements) } catch {
             throw .invalidArgument("cannot build the \(count)×\(width) matrix: \(error)")
