@@ -57,6 +57,19 @@ let package = Package(
             path: "Benchmarks/PipelinesBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        // Whole jobs end to end (issue 13): dataset generation, training and testing runs on
+        // SQLite, through the SDK's public API only.
+        .executableTarget(
+            name: "RunBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "Pipelines", package: sdkFolder),
+                .product(name: "PipelinesSQLite", package: sdkFolder),
+                .product(name: "Tabular", package: sdkFolder),
+            ],
+            path: "Benchmarks/RunBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
 
         // MARK: Tools
         .target(name: "TimerSupport", path: "Sources/TimerSupport"),
