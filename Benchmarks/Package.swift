@@ -66,6 +66,7 @@ let package = Package(
                 .product(name: "Pipelines", package: sdkFolder),
                 .product(name: "PipelinesSQLite", package: sdkFolder),
                 .product(name: "Tabular", package: sdkFolder),
+                .product(name: "LinearAlgebra", package: sdkFolder),
             ],
             path: "Benchmarks/RunBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]

@@ -21,31 +21,12 @@
 // and mallocs. package-benchmark runs each benchmark in its own process.
 import Benchmark
 import Foundation
+import LinearAlgebra
 import Pipelines
 import PipelinesSQLite
 import Tabular
 
 // MARK: Data
-
-/// SplitMix64: a small seeded generator, so the files are the same on every machine and run.
-struct SeededGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// Uniform in (0, 1).
-    mutating func uniform() -> Double { (Double(next() >> 11) + 0.5) * 0x1p-53 }
-
-    /// Standard normal (Box–Muller, one value per call).
-    mutating func normal() -> Double { (-2 * Foundation.log(uniform())).squareRoot() * cos(2 * Double.pi * uniform()) }
-}
 
 /// Buffered CSV output with fixed-point number formatting (Double's `description` would
 /// make writing 10–20 million values the slowest part of the setup).
@@ -108,7 +89,7 @@ struct CSVWriter {
 
 /// Writes `rows` rows of the seeded regression (`id` from `firstID`, `x0…x{features-1}`, `y`).
 func writeRegressionCSV(path: String, rows: Int, features: Int, firstID: Int, seed: UInt64) throws {
-    var random = SeededGenerator(seed: seed)
+    var random = RandomSource(seed: seed)  // the SDK's one seeded source
     var writer = try CSVWriter(path: path)
     writer.text((["id"] + (0..<features).map { "x\($0)" } + ["y"]).joined(separator: ","))
     writer.byte(UInt8(ascii: "\n"))
