@@ -87,10 +87,12 @@ extension Workspace {
                 startedAt: clock.now)
             try await storage { try await store.insertRun(record) }
             let (events, continuation) = AsyncStream.makeStream(of: RunEvent.self, bufferingPolicy: .unbounded)
+            // The run's memory holds the sources until dataset generation takes them.
+            let memory = RunMemory(sources: sources)
             let task = Task { [self] in
                 var (final, lost) = await runningClaimed(claim) { [self] in
                     await execute(
-                        record, pipeline: pipeline, configuration: configuration, sources: sources, emit: { continuation.yield($0) })
+                        record, pipeline: pipeline, configuration: configuration, memory: memory, emit: { continuation.yield($0) })
                 }
                 if let lost, final.status == .cancelled {
                     final.error = lost
@@ -124,14 +126,13 @@ extension Workspace {
 
     /// Runs the jobs in order, recording each outcome.
     private func execute(
-        _ initial: RunRecord, pipeline: PipelineRecord, configuration: ConfigurationRecord, sources: SourceTables,
+        _ initial: RunRecord, pipeline: PipelineRecord, configuration: ConfigurationRecord, memory: RunMemory,
         emit: @escaping @Sendable (RunEvent) -> Void
     ) async -> RunRecord {
         var record = initial
         emit(.runStarted(record.id, jobs: record.jobs))
         logger.debug("pipeline '\(pipeline.name)': run \(record.id) started (\(record.jobs.map(\.rawValue).joined(separator: ", ")))")
         var stopped = false
-        let memory = RunMemory()
         for job in record.jobs {
             if stopped {
                 record.outcomes.append(JobOutcome(job: job, status: .skipped, startedAt: nil, finishedAt: nil))
@@ -141,8 +142,7 @@ extension Workspace {
             let context = JobContext(
                 store: store, estimators: estimators, scores: scores, clock: clock, logger: logger, baseDirectory: baseDirectory,
                 pipeline: pipeline, configuration: configuration,
-                threads: configuration.configuration.preferences.threads[job] ?? 1, sources: sources, cancellation: FitCancellation(),
-                memory: memory, phases: PhaseClock(), emit: emit, publish: { [self] in publish($0) }, workspace: self)
+                threads: configuration.configuration.preferences.threads[job] ?? 1, cancellation: FitCancellation(), memory: memory, phases: PhaseClock(), emit: emit, publish: { [self] in publish($0) }, workspace: self)
             let startedAt = clock.now
             let result = await Self.runWithTimeout(job, timeout: configuration.configuration.preferences.timeouts[job], context: context)
             var outcome = JobOutcome(

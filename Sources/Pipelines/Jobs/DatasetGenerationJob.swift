@@ -12,7 +12,8 @@ enum DatasetGenerationJob {
         }
         // Sources parsed for this run (by its check, or by the check whose tables it took)
         // count as this job's reading.
-        if context.sources.readSeconds > 0 { context.phases.add("read", seconds: context.sources.readSeconds) }
+        let preloaded = context.memory.takeSources()
+        if preloaded.readSeconds > 0 { context.phases.add("read", seconds: preloaded.readSeconds) }
         // The ledger and the testing rows (training is rebuilt from the sources), read once.
         let previous = try await context.phases.time("load") { () async throws(PipelineError) -> RunMemory.Datasets? in
             let stored = try await context.datasets(rows: .testing, identities: true)
@@ -26,7 +27,6 @@ enum DatasetGenerationJob {
             validation = .none
         }
         let base = context.baseDirectory
-        let preloaded = context.sources
         let phases = context.phases
         let (datasets, report, dropped) = try await offload { () throws(PipelineError) -> (MLDatasets, MLDatasets.GenerationReport, Int) in
             var datasets = MLDatasets()

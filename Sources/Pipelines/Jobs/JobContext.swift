@@ -16,8 +16,6 @@ struct JobContext: Sendable {
     let pipeline: PipelineRecord
     let configuration: ConfigurationRecord
     let threads: Int
-    /// The sources as read when the run's configuration was checked.
-    let sources: SourceTables
     let cancellation: FitCancellation
     /// What the run's jobs share (datasets loaded, models trained).
     let memory: RunMemory

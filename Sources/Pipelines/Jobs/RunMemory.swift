@@ -21,11 +21,26 @@ final class RunMemory: Sendable {
     }
 
     private struct State {
+        var sources: SourceTables
         var datasets: Datasets?
         var models: [ModelID: LoadedModel] = [:]
     }
 
-    private let state = Mutex(State())
+    private let state: Mutex<State>
+
+    /// The memory of a run whose check read `sources` (empty when it read none).
+    init(sources: SourceTables = SourceTables()) {
+        state = Mutex(State(sources: sources))
+    }
+
+    /// The sources as the run's check read them, handed over once (dataset generation
+    /// takes them; the run keeps no reference afterwards).
+    func takeSources() -> SourceTables {
+        state.withLock { state in
+            defer { state.sources = SourceTables() }
+            return state.sources
+        }
+    }
 
     /// The datasets remembered, if any.
     var datasets: Datasets? { state.withLock { $0.datasets } }

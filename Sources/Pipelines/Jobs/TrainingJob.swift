@@ -40,27 +40,8 @@ enum TrainingJob {
         let primary: ScoringFunction
         do { primary = try context.scores.function(named: primarySetting.name) } catch { throw .scoring(error) }
         let validation = configuration.training.validation
-        let missing = configuration.dataset.missing
-        // One snapshot per run: the datasets dataset generation left in this run's memory, or
-        // the training and testing rows read once from the store.
-        let loaded = try await context.phases.time("load") { () throws(PipelineError) in
-            try await context.datasets(rows: estimatorType.task == .classification ? .all : .training)
-        }
-        guard let loaded, let training = loaded.training else {
-            throw .notReady(job: .training, reason: "no datasets yet: run dataset generation first")
-        }
-        let testingLabels = loaded.testing.flatMap { $0[selection.label] }
-        let data = try await context.phases.time("encode") { () async throws(PipelineError) -> TrainingData in
-            try await offload { () throws(PipelineError) -> TrainingData in
-                try TrainingData.prepare(
-                    training: training, validationIndices: loaded.ledger.validationIndices, testingLabels: testingLabels,
-                    testingRows: loaded.ledger.testingRows, selection: selection, task: estimatorType.task, validation: validation,
-                    missing: missing)
-            }
-        }
-        // The design matrices hold what fitting needs: the raw training rows are not kept.
-        context.memory.dropTrainingRows()
-        let generation = loaded.generation
+        let (data, generation) = try await prepared(
+            context, task: estimatorType.task, selection: selection, validation: validation, missing: configuration.dataset.missing)
 
         let combinations = configuration.tuning.combinations
         var scores: [CombinationScore] = []
@@ -115,6 +96,34 @@ enum TrainingJob {
         return Outcome(
             summary: "\(combinations.count) combination(s); saved model \(id) (\(describe(winner.hyperParameters))) with \(primary.name) \(winner.score)",
             combinations: scores, savedModel: id)
+    }
+
+    /// The design matrices of the run's datasets (phases `load` and `encode`) and their
+    /// generation. One snapshot per run: the datasets dataset generation left in this run's
+    /// memory, or the training (and, for classes, testing) rows read once from the store.
+    /// The raw training rows are released when this returns (here and in the run's
+    /// memory): fitting holds the matrices only.
+    private static func prepared(
+        _ context: JobContext, task: PredictionTask, selection: FeatureSelection, validation: ValidationSetting,
+        missing: MissingValues
+    ) async throws(PipelineError) -> (TrainingData, generation: Int) {
+        let loaded = try await context.phases.time("load") { () throws(PipelineError) in
+            try await context.datasets(rows: task == .classification ? .all : .training)
+        }
+        guard let loaded, let training = loaded.training else {
+            throw .notReady(job: .training, reason: "no datasets yet: run dataset generation first")
+        }
+        let testingLabels = loaded.testing.flatMap { $0[selection.label] }
+        let ledger = loaded.ledger
+        let data = try await context.phases.time("encode") { () async throws(PipelineError) -> TrainingData in
+            try await offload { () throws(PipelineError) -> TrainingData in
+                try TrainingData.prepare(
+                    training: training, validationIndices: ledger.validationIndices, testingLabels: testingLabels,
+                    testingRows: ledger.testingRows, selection: selection, task: task, validation: validation, missing: missing)
+            }
+        }
+        context.memory.dropTrainingRows()
+        return (data, loaded.generation)
     }
 
     /// The pipeline's scoring functions: the configured ones with exactly one primary, or
