@@ -176,6 +176,23 @@ struct EnsembleEstimatorTests {
         }
     }
 
+    @Test("a batch large enough for two threads predicts exactly what one row at a time does")
+    func twoThreadBatchesEqualSingleRows() throws {
+        let (x, y) = TreeTestSupport.classification(rows: 5_000, columns: 6)
+        #expect(x.rows >= 4_096, "above the two-thread batch size")
+        let model = try #require(try TreeTestSupport.fit(
+            "RandomForestClassifier", ["n_estimators": 12, "max_depth": 6, "random_state": 3], x, y) as? TreeClassifierModel)
+        let batch = try model.predictProbabilities(x)
+        for row in [0, 1, 2_499, 2_500, 2_501, 4_999] {
+            let single = try model.predictProbabilities(try rows(x, [row]))
+            #expect(Array(batch.row(row)) == Array(single.row(0)), "row \(row)")
+        }
+        let (rx, ry) = TreeTestSupport.regression(rows: 5_000)
+        let boosted = try TreeTestSupport.fit("GradientBoostingRegressor", ["n_estimators": 5, "random_state": 1], rx, ry)
+        let all = try boosted.predict(rx)
+        for row in [0, 2_500, 4_999] { #expect(all[row] == (try boosted.predict(try rows(rx, [row])))[0], "row \(row)") }
+    }
+
     @Test("single-row predictions of 100 trees of depth 10 take microseconds")
     func singleRowLatency() throws {
         let (x, y) = TreeTestSupport.classification(rows: 4000, columns: 10)

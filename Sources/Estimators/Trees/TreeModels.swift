@@ -1,5 +1,7 @@
 public import LinearAlgebra
 public import Scoring
+import Dispatch
+import Foundation
 
 /// A fitted tree classifier: one tree (DecisionTreeClassifier) or a forest whose class
 /// probabilities are the mean of its trees' (RandomForestClassifier).
@@ -151,26 +153,49 @@ enum TreeAverage {
     /// `initial + scale × Σ` leaf values per row, tree `t` adding its `width` values at
     /// column `(t % groups) × width` (`groups` trees per boosting stage).
     ///
-    /// - Complexity: O(rows × trees × (depth + width)).
+    /// - Complexity: O(rows × trees × (depth + width)); batches of ``parallelRows`` rows or
+    ///   more are split in two halves predicted on two threads (each row is summed alone,
+    ///   in tree order, so the result is the same on any number of threads).
     static func sum(_ trees: [DecisionTree], _ x: Matrix, groups: Int, width: Int, scale: Double, initial: [Double]?) -> Matrix {
         let columns = groups * width
         var result = Matrix(rows: x.rows, columns: columns)
+        let workers = x.rows >= parallelRows ? min(2, ProcessInfo.processInfo.activeProcessorCount) : 1
         x.withUnsafeElements { elements in
             result.withUnsafeMutableElements { sums in
-                trees.withUnsafeBufferPointer { trees in
-                    for i in 0..<x.rows {
-                        let row = elements.baseAddress! + i * x.columns
-                        let target = sums.baseAddress! + i * columns
-                        if let initial { for k in 0..<columns { target[k] = initial[k] } }
-                        var group = 0
-                        for t in trees.indices {
-                            trees[t].accumulate(row, scale: scale, into: target + group * width)
-                            group = group + 1 == groups ? 0 : group + 1
+                guard let input = elements.baseAddress, let output = sums.baseAddress else { return }
+                let shared = SharedPointers(input: input, output: output)
+                let rows = x.rows, featureCount = x.columns
+                let sumRows: @Sendable (Range<Int>) -> Void = { range in
+                    trees.withUnsafeBufferPointer { trees in
+                        for i in range {
+                            let row = shared.input + i * featureCount
+                            let target = shared.output + i * columns
+                            if let initial { for k in 0..<columns { target[k] = initial[k] } }
+                            var group = 0
+                            for t in trees.indices {
+                                trees[t].accumulate(row, scale: scale, into: target + group * width)
+                                group = group + 1 == groups ? 0 : group + 1
+                            }
                         }
                     }
+                }
+                if workers > 1 {
+                    let half = rows / 2
+                    DispatchQueue.concurrentPerform(iterations: 2) { part in sumRows(part == 0 ? 0..<half : half..<rows) }
+                } else {
+                    sumRows(0..<rows)
                 }
             }
         }
         return result
+    }
+
+    /// Batches of at least this many rows are predicted on two threads.
+    static let parallelRows = 4_096
+
+    /// The input and output elements, shared by the two halves (each writes its own rows).
+    private struct SharedPointers: @unchecked Sendable {
+        let input: UnsafePointer<Double>
+        let output: UnsafeMutablePointer<Double>
     }
 }
