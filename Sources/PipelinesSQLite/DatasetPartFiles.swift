@@ -77,7 +77,9 @@ struct DatasetPartFiles: Sendable {
         return data
     }
 
-    /// Removes part files (those that are gone already are skipped).
+    /// Removes part files (those that are gone already are skipped). A file that cannot be
+    /// removed now is no longer referenced, so the sweep of the next store opened on the
+    /// file removes it: nothing is lost, and the caller's commit stands.
     func remove(_ names: [String]) {
         for name in names { try? FileManager.default.removeItem(at: directory.appendingPathComponent(name)) }
     }

@@ -121,16 +121,13 @@ extension SQLiteStore {
             }
             guard let read else { return nil }
             var loaded: [String: Data] = [:]
-            var gone = false
             for (column, part) in read.parts {
                 switch part {
                 case .inline(let data): loaded[column] = data
-                case let .file(name, size):
-                    guard let data = try files.read(name, size: size) else { gone = true; break }
-                    loaded[column] = data
+                case let .file(name, size): loaded[column] = try files.read(name, size: size)
                 }
             }
-            if gone { continue }
+            guard loaded.count == read.parts.count else { continue }  // a file was gone: read the row again
             return DatasetSnapshot(
                 pipelineID: pipeline, generation: read.generation, ledger: loaded["ledger"] ?? Data(), training: loaded["training"],
                 testing: loaded["testing"], savedAt: Date(timeIntervalSinceReferenceDate: read.savedAt))

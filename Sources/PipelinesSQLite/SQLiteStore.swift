@@ -79,7 +79,11 @@ public final class SQLiteStore: PipelineStorage {
         try Schema.migrate(pool, path: path)
         // Part files left by a process killed between writing them and committing, or
         // between a commit and removing the files it replaced.
-        if let referenced = try? pool.read(Self.referencedPartFiles) { partFiles.sweep(keeping: referenced) }
+        do {
+            partFiles.sweep(keeping: try pool.read(Self.referencedPartFiles))
+        } catch {
+            throw StoreError.backend("reading the dataset part files referenced by \(path): \(error)")
+        }
     }
 
     /// Opens the pool. Processes opening a new file at the same moment race to switch it

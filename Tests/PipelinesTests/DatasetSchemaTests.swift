@@ -34,6 +34,20 @@ struct DatasetSchemaTests {
         }
     }
 
+    /// A store of `backend` in `directory`, its workspace, a pipeline configured on `d.csv`
+    /// (written), and that file.
+    static func configuredPipeline(
+        _ backend: ReliabilityBackend, in directory: URL
+    ) async throws -> (store: any PipelineStorage, workspace: Workspace, pipeline: Pipeline, csv: URL) {
+        let store = try backend.makeStore(in: directory)
+        let workspace = Workspace(store: store, baseDirectory: directory)
+        let pipeline = try await workspace.createRepository(named: "R").createPipeline(named: "P")
+        let csv = directory.appendingPathComponent("d.csv")
+        try writeCSV(csv)
+        try await configure(pipeline)
+        return (store, workspace, pipeline, csv)
+    }
+
     static func configure(_ pipeline: Pipeline, missing: MissingValues = MissingValues()) async throws {
         try await pipeline.configure { config in
             config.dataset = DatasetStep(
@@ -46,12 +60,7 @@ struct DatasetSchemaTests {
           arguments: ReliabilityBackend.allCases)
     func schemaViolation(backend: ReliabilityBackend) async throws {
         try await withTemporaryDirectory { directory in
-            let store = try backend.makeStore(in: directory)
-            let workspace = Workspace(store: store, baseDirectory: directory)
-            let pipeline = try await workspace.createRepository(named: "R").createPipeline(named: "P")
-            let csv = directory.appendingPathComponent("d.csv")
-            try Self.writeCSV(csv)
-            try await Self.configure(pipeline)
+            let (store, _, pipeline, csv) = try await Self.configuredPipeline(backend, in: directory)
             #expect(try await pipeline.datasetSchema() == nil)
             let first = try await pipeline.run(jobs: [.datasetGeneration, .training]).result()
             #expect(first.status == .succeeded, "\(first.outcomes)")
@@ -94,12 +103,7 @@ struct DatasetSchemaTests {
           arguments: ReliabilityBackend.allCases)
     func missingFeature(backend: ReliabilityBackend) async throws {
         try await withTemporaryDirectory { directory in
-            let store = try backend.makeStore(in: directory)
-            let workspace = Workspace(store: store, baseDirectory: directory)
-            let pipeline = try await workspace.createRepository(named: "R").createPipeline(named: "P")
-            let csv = directory.appendingPathComponent("d.csv")
-            try Self.writeCSV(csv)
-            try await Self.configure(pipeline)
+            let (store, workspace, pipeline, csv) = try await Self.configuredPipeline(backend, in: directory)
             #expect(try await pipeline.run(jobs: [.datasetGeneration, .training]).result().status == .succeeded)
 
             // `nan` for id 27: line 29.

@@ -137,7 +137,12 @@ struct SourceChecker: Sendable {
         if let same = candidates.first(where: { $0.stamp == stamp && cache.isSettled($0) }) { return same }
         let stampedAt = SourceFingerprint.now()
         let started = ContinuousClock.now
-        guard let digest = try? SourceFingerprint.sha256(ofFileAt: url) else { return nil }
+        let digest: String
+        do { digest = try SourceFingerprint.sha256(ofFileAt: url) } catch {
+            // Not confirmed: the caller parses the file, which reports what is wrong with it.
+            logger.debug("\(url.path): cannot hash it (\(error)); reading it instead")
+            return nil
+        }
         cache.note(.hash)
         logger.debug("\(url.path): hashed \(stamp.size) bytes in \(ContinuousClock.now - started)")
         // Changed while it was hashed: not confirmed.
@@ -166,7 +171,12 @@ struct SourceChecker: Sendable {
                 }
                 results.withLock { $0.table = table }
             } else {
-                let digest = try? SourceFingerprint.sha256(ofFileAt: url)
+                // Without a digest the file gets no fingerprint (the next check reads it again).
+                let digest: String?
+                do { digest = try SourceFingerprint.sha256(ofFileAt: url) } catch {
+                    logger.debug("\(url.path): cannot hash it (\(error)); no fingerprint kept")
+                    digest = nil
+                }
                 results.withLock { $0.digest = digest }
             }
         }
