@@ -199,6 +199,30 @@ extension SQLiteStore {
 // MARK: - ModelStore
 
 extension SQLiteStore {
+    /// Stores a model's artifact: a zero-filled blob of its size, then its bytes written
+    /// with SQLite's incremental blob I/O straight from `bytes`. (A bound blob is copied
+    /// by the binding and again into the row's record: two more copies of an artifact that
+    /// can be tens of megabytes, at the peak of a training run.)
+    static func insertArtifact(_ db: Database, model: ModelID, bytes: Data) throws {
+        try db.execute(sql: "INSERT INTO model_artifacts (model_id, bytes) VALUES (?, zeroblob(?))",
+                       arguments: [model.rawValue, bytes.count])
+        guard !bytes.isEmpty else { return }
+        var handle: OpaquePointer?
+        let opened = sqlite3_blob_open(db.sqliteConnection, "main", "model_artifacts", "bytes", db.lastInsertedRowID, 1, &handle)
+        defer { sqlite3_blob_close(handle) }
+        guard opened == SQLITE_OK, let handle else {
+            throw StoreError.backend("opening the artifact of model \(model) for writing: \(String(cString: sqlite3_errstr(opened)))")
+        }
+        let status = bytes.withUnsafeBytes { raw in
+            sqlite3_blob_write(handle, raw.baseAddress, Int32(raw.count), 0)
+        }
+        guard status == SQLITE_OK else {
+            throw StoreError.backend("writing the artifact of model \(model): \(String(cString: sqlite3_errstr(status)))")
+        }
+    }
+}
+
+extension SQLiteStore {
     /// Adds a model and its artifact in one transaction: both are stored, or neither.
     ///
     /// ```swift
@@ -230,10 +254,7 @@ extension SQLiteStore {
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: StatementArguments(model.columnValues + [json]))
-            if let artifact {
-                try db.execute(sql: "INSERT INTO model_artifacts (model_id, bytes) VALUES (?, coalesce(?, X''))",
-                               arguments: [model.id.rawValue, artifact])
-            }
+            if let artifact { try Self.insertArtifact(db, model: model.id, bytes: artifact) }
         }
     }
 

@@ -177,9 +177,9 @@ struct CoreTests {
             return
         }
         var future = payload
-        future.version = 2
+        future.version = 3
         #expect(estimatorError { _ = try ModelPayload(decoding: try future.encoded()) }
-            == .invalidPayload("unsupported payload version 2 (this library reads version 1)"))
+            == .invalidPayload("unsupported payload version 3 (this library reads versions 1 to 2)"))
         var unknown = payload
         unknown.kind = "PickledPython"
         guard case .invalidPayload(let message)? = estimatorError({ _ = try EstimatorCatalog.standard.decodeModel(unknown) }) else { return }

@@ -125,11 +125,53 @@ enum TreeTestSupport {
         return payload
     }
 
-    /// Edits one array of the first tree of a tampered body.
+    /// Edits one array of the first tree of a tampered body: the edit sees the node arrays
+    /// as numbers (`[Int]`, `[Double]`), which are stored again as payload version 2 writes
+    /// them (base64 of little-endian bytes), so the edit goes through the written format.
     static func editFirstTree(_ body: inout [String: Any], _ edit: (inout [String: Any]) -> Void) throws {
         var trees = try #require(body["trees"] as? [[String: Any]])
-        edit(&trees[0])
+        var tree = try unpacked(trees[0])
+        edit(&tree)
+        trees[0] = try packed(tree)
         body["trees"] = trees
+    }
+
+    static let int32Keys = ["feature", "left", "right"]
+    static let doubleKeys = ["threshold", "values"]
+
+    /// A tree's JSON object with its base64 node arrays as numbers (payload version 1's form).
+    static func unpacked(_ tree: [String: Any]) throws -> [String: Any] {
+        var tree = tree
+        for key in int32Keys + doubleKeys {
+            let text = try #require(tree[key] as? String)
+            let data = try #require(Data(base64Encoded: text))
+            if int32Keys.contains(key) {
+                tree[key] = stride(from: 0, to: data.count, by: 4).map { offset in
+                    Int(Int32(littleEndian: data.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: offset, as: Int32.self) }))
+                }
+            } else {
+                tree[key] = stride(from: 0, to: data.count, by: 8).map { offset in
+                    Double(bitPattern: UInt64(littleEndian: data.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: offset, as: UInt64.self) }))
+                }
+            }
+        }
+        return tree
+    }
+
+    /// A tree's JSON object with number node arrays stored as base64 little-endian bytes.
+    static func packed(_ tree: [String: Any]) throws -> [String: Any] {
+        var tree = tree
+        for key in int32Keys {
+            var data = Data()
+            for value in try #require(tree[key] as? [Int]) { withUnsafeBytes(of: Int32(truncatingIfNeeded: value).littleEndian) { data.append(contentsOf: $0) } }
+            tree[key] = data.base64EncodedString()
+        }
+        for key in doubleKeys {
+            var data = Data()
+            for value in try #require(tree[key] as? [Double]) { withUnsafeBytes(of: value.bitPattern.littleEndian) { data.append(contentsOf: $0) } }
+            tree[key] = data.base64EncodedString()
+        }
+        return tree
     }
 
     /// Whether the catalog refuses `payload` with `.invalidPayload`.
@@ -383,6 +425,40 @@ struct TreeEstimatorTests {
         #expect(TreeTestSupport.refuses(try TreeTestSupport.tampered(model) { $0["classCount"] = 1 }))
         #expect(TreeTestSupport.refuses(try TreeTestSupport.tampered(model) { $0["trees"] = [[String: Any]]() }))
         #expect(TreeTestSupport.refuses(try TreeTestSupport.tampered(model) { $0["featureCount"] = 4 }))  // envelope mismatch
+        // Node arrays that are not whole little-endian values, or not base64.
+        let editRaw = { (key: String, value: String) throws -> ModelPayload in
+            try TreeTestSupport.tampered(model) { body in
+                var trees = try #require(body["trees"] as? [[String: Any]])
+                trees[0][key] = value
+                body["trees"] = trees
+            }
+        }
+        #expect(TreeTestSupport.refuses(try editRaw("threshold", Data([1, 2, 3]).base64EncodedString())))
+        #expect(TreeTestSupport.refuses(try editRaw("left", "not base64!")))
+    }
+
+    @Test("tree node arrays are stored as exact little-endian bytes; version-1 payloads (JSON numbers) still decode")
+    func nodeArrayEncoding() throws {
+        let (x, y) = TreeTestSupport.regression(rows: 200)
+        let model = try TreeTestSupport.fit("RandomForestRegressor", ["n_estimators": 3, "max_depth": 4], x, y)
+        let payload = try model.payload()
+        #expect(payload.version == 2)
+        let body = try #require(try JSONSerialization.jsonObject(with: payload.body) as? [String: Any])
+        let trees = try #require(body["trees"] as? [[String: Any]])
+        #expect(trees[0]["threshold"] is String && trees[0]["feature"] is String)
+        let original = try #require(model as? TreeRegressorModel)
+        let restored = try #require(try TreeTestSupport.roundTrip(model) as? TreeRegressorModel)
+        #expect(restored == original)  // every threshold and value to the bit
+
+        // The same model as version 1 wrote it: node arrays as JSON numbers.
+        var old = payload
+        old.version = 1
+        var oldBody = body
+        oldBody["trees"] = try trees.map(TreeTestSupport.unpacked)
+        old.body = try JSONSerialization.data(withJSONObject: oldBody)
+        let fromOld = try #require(try EstimatorCatalog.standard.decodeModel(try ModelPayload(decoding: try old.encoded())) as? TreeRegressorModel)
+        #expect(fromOld == original)
+        #expect(try fromOld.predict(x) == original.predict(x))
     }
 }
 

@@ -84,6 +84,27 @@ struct MissingValuesTests {
         }
     }
 
+    @Test("a training run on stored rows (read in place) names a refused row by its key, as from a decoded table")
+    func storedRowRefusedByKey() async throws {
+        let (workspace, store) = try Fixtures.workspaceAndStore()
+        let pipeline = try await workspace.createRepository(named: "R").createPipeline(named: "P")
+        try await Self.configure(pipeline, table: try Self.table(), missing: MissingValues(features: ["x": .median, "color": .mostFrequent]))
+        let generated = try await pipeline.run(jobs: [.datasetGeneration]).result()
+        #expect(generated.status == .succeeded, "\(generated.outcomes)")
+        // The stored training rows keep their missing values; the first one missing x:
+        let training = try #require(await store.datasets(of: pipeline.id)).decodedDatasets().training
+        let x = try training.column(named: "x"), ids = try training.column(named: "id")
+        let row = try #require((0..<training.rowCount).first { x.isMissing($0) })
+        // Now x refuses missing values; the source no longer has any, the stored rows do.
+        let complete = try Self.table().filter { !($0["x"].doubleValue == nil) }
+        try await Self.configure(pipeline, table: complete, missing: MissingValues(features: ["color": .mostFrequent]))
+        let trained = try await pipeline.run(jobs: [.training]).result()
+        #expect(trained.status == .failed)
+        let error = try #require(trained.outcomes.first?.error)
+        #expect(error == "training row (id=\(ids[row].description)): feature 'x' is missing (policy error); set dataset.missing to impute it",
+                "\(error)")
+    }
+
     @Test("rows without a label: refused with their rows (nothing stored), or dropped and counted")
     func missingLabels() async throws {
         let (workspace, store) = try Fixtures.workspaceAndStore()

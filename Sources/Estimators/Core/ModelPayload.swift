@@ -9,14 +9,19 @@ public import Foundation
 /// (``PersistableModel/validate()``), so altered bytes are refused, never executed.
 ///
 /// ```json
-/// {"format": "swift-ml-pipelines.model", "version": 1, "kind": "LinearModel",
+/// {"format": "swift-ml-pipelines.model", "version": 2, "kind": "LinearModel",
 ///  "estimator": "Ridge", "featureCount": 3, "body": "<base64 JSON of the model>"}
 /// ```
 public struct ModelPayload: Sendable, Hashable, Codable {
     /// The format name every payload carries.
     public static let formatName = "swift-ml-pipelines.model"
-    /// The payload version this library writes and reads.
-    public static let currentVersion = 1
+    /// The payload version this library writes.
+    ///
+    /// Version 2 stores tree node arrays as base64 little-endian bytes (see
+    /// ``DecisionTree``); version 1 stored them as JSON numbers. Both are read.
+    public static let currentVersion = 2
+    /// The payload versions this library reads.
+    public static let readableVersions = 1...2
 
     /// Always ``formatName``.
     public var format: String
@@ -60,8 +65,9 @@ public struct ModelPayload: Sendable, Hashable, Codable {
             throw .invalidPayload("not a model payload: \(error)")
         }
         guard payload.format == Self.formatName else { throw .invalidPayload("unknown format '\(payload.format)'") }
-        guard payload.version == Self.currentVersion else {
-            throw .invalidPayload("unsupported payload version \(payload.version) (this library reads version \(Self.currentVersion))")
+        guard Self.readableVersions.contains(payload.version) else {
+            throw .invalidPayload(
+                "unsupported payload version \(payload.version) (this library reads versions \(Self.readableVersions.lowerBound) to \(Self.readableVersions.upperBound))")
         }
         self = payload
     }

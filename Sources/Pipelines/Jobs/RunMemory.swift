@@ -90,7 +90,31 @@ final class PhaseClock: Sendable {
     }
 }
 
+/// The datasets as the training job reads them (``JobContext/trainingDatasets(withTesting:)``).
+struct TrainingDatasets: Sendable {
+    /// The ledger and testing rows; the training rows when this run holds them decoded.
+    var datasets: RunMemory.Datasets
+    /// The stored training part ("MLTB"), undecoded, when ``datasets`` has no training rows.
+    var storedTraining: Data?
+}
+
 extension Data {
+    /// Runs `body` on the table encoding in these bytes, read in place.
+    ///
+    /// - Throws: ``PipelineError/data(_:)`` for a corrupt encoding; what `body` throws.
+    func withTableView<T>(_ body: (TableEncodingView) throws(PipelineError) -> T) throws(PipelineError) -> T {
+        let result: Result<T, PipelineError> = withUnsafeBytes { raw in
+            do throws(PipelineError) {
+                let view: TableEncodingView
+                do throws(TabularError) { view = try TableEncodingView(bytes: raw) } catch { throw .data(error) }
+                return .success(try body(view))
+            } catch {
+                return .failure(error)
+            }
+        }
+        return try result.get()
+    }
+
     /// Decodes from the bytes in place (no copy of the `Data` first).
     ///
     /// - Throws: ``PipelineError/data(_:)`` with what `body` throws.
@@ -129,6 +153,33 @@ extension JobContext {
             return known
         }
         return try await read(rows: rows, identities: identities)
+    }
+
+    /// The datasets for the training job: the training rows decoded when this run holds
+    /// them (dataset generation's), else their stored part as read, undecoded, for the
+    /// design matrix to be encoded from it in place. The ledger and the testing rows (for
+    /// a classifier's classes) are decoded and remembered for the run's later jobs.
+    ///
+    /// - Parameter withTesting: Whether the testing rows are needed too.
+    /// - Throws: as ``datasets(rows:identities:)``.
+    func trainingDatasets(withTesting: Bool) async throws(PipelineError) -> TrainingDatasets? {
+        if let known = memory.datasets, known.training != nil {
+            guard let datasets = try await datasets(rows: withTesting ? .all : .training) else { return nil }
+            return TrainingDatasets(datasets: datasets, storedTraining: nil)
+        }
+        var rows: DatasetRows = .training
+        if withTesting && memory.datasets?.testing == nil { rows.insert(.testing) }
+        guard let snapshot = try await storage({ try await store.datasets(of: pipeline.id, rows: rows) }) else { return nil }
+        let known = memory.datasets.flatMap { $0.generation == snapshot.generation ? $0 : nil }
+        let datasets = try await offload { () throws(PipelineError) -> RunMemory.Datasets in
+            let ledger: DatasetLedger
+            if let known { ledger = known.ledger } else { ledger = try snapshot.decodedLedger(identities: false) }
+            var testing = known?.testing
+            if testing == nil { testing = try snapshot.readTesting() }
+            return RunMemory.Datasets(generation: snapshot.generation, ledger: ledger, training: nil, testing: testing)
+        }
+        memory.remember(datasets)
+        return TrainingDatasets(datasets: datasets, storedTraining: snapshot.training)
     }
 
     private func read(rows: DatasetRows, identities: Bool) async throws(PipelineError) -> RunMemory.Datasets? {

@@ -61,7 +61,7 @@ enum SourceRows {
 
     /// `error` with its dataset row index replaced by the row's key values (or values):
     /// ``PipelineError/invalidRow(set:row:reason:)``; other errors as ``PipelineError/data(_:)``.
-    static func located(_ error: TabularError, in table: Table, set: String, keys: [String]) -> PipelineError {
+    static func located(_ error: TabularError, in table: some TrainingRowsSource, set: String, keys: [String]) -> PipelineError {
         let reason: String
         let row: Int
         switch error {
@@ -77,7 +77,8 @@ enum SourceRows {
         default:
             return .data(error)
         }
-        guard row >= 0, row < table.rowCount else { return .data(error) }
-        return .invalidRow(set: set, row: name(of: row, in: table, keys: keys), reason: reason)
+        // The row alone, decoded (a stored part is read in place: nothing else is decoded).
+        guard row >= 0, row < table.rowCount, let single = try? table.rows(at: [row]) else { return .data(error) }
+        return .invalidRow(set: set, row: name(of: 0, in: single, keys: keys), reason: reason)
     }
 }

@@ -7,12 +7,14 @@ import Tabular
 /// validation) and the holdout validation rows, each encoded straight from the stored
 /// columns into its own matrix (no intermediate row tables, no row copies afterwards).
 struct TrainingData: Sendable {
-    /// The fitting rows, encoded (every training row without a holdout).
-    let fitting: Matrix
+    /// The fitting rows, encoded (every training row without a holdout); empty after
+    /// ``releaseMatrices()``.
+    private(set) var fitting: Matrix
     /// The fitting rows' targets.
     let fittingTruth: Truth
-    /// The holdout validation rows, encoded (nil without a holdout).
-    let validation: Matrix?
+    /// The holdout validation rows, encoded (nil without a holdout, or after
+    /// ``releaseMatrices()``).
+    private(set) var validation: Matrix?
     /// The validation rows' targets.
     let validationTruth: Truth?
     /// Fitted on the fitting rows; applied to every later input.
@@ -28,15 +30,23 @@ struct TrainingData: Sendable {
     let testingRows: Int
 
     /// The number of rows fitted on.
-    var fittingRows: Int { fitting.rows }
+    let fittingRows: Int
     /// The number of holdout validation rows.
-    var validationRows: Int { validation?.rows ?? 0 }
+    let validationRows: Int
+
+    /// Frees the design matrices (the counts and encoders stay): once the winning model
+    /// is fitted, saving it needs neither, and its encoding should not add to them.
+    mutating func releaseMatrices() {
+        fitting = Matrix(rows: 0, columns: fitting.columns)
+        validation = nil
+    }
 
     /// Encodes the training rows for `task`, with the configuration's missing-value
     /// settings.
     ///
     /// - Parameters:
-    ///   - training: The stored training rows (only the selected columns).
+    ///   - training: The stored training rows (only the selected columns): decoded, or
+    ///     their stored encoding read in place.
     ///   - validationIndices: The stored validation rows (indices into `training`).
     ///   - testingLabels: The testing rows' label column, for the classes of a classifier.
     ///   - testingRows: The number of testing rows.
@@ -44,7 +54,7 @@ struct TrainingData: Sendable {
     ///   values; ``PipelineError/notReady(job:reason:)`` when there is nothing to train on.
     /// - Complexity: O(rows × features): one pass per matrix, in cache-sized row blocks.
     static func prepare(
-        training: Table, validationIndices: [Int], testingLabels: Column?, testingRows: Int, selection: FeatureSelection,
+        training: some TrainingRowsSource, validationIndices: [Int], testingLabels: Column?, testingRows: Int, selection: FeatureSelection,
         task: PredictionTask, validation: ValidationSetting, missing: MissingValues
     ) throws(PipelineError) -> TrainingData {
         guard training.rowCount > 0 else {
@@ -78,9 +88,9 @@ struct TrainingData: Sendable {
         let fitting: Matrix
         var validationMatrix: Matrix?
         do throws(TabularError) {
-            encoder = try FeatureEncoder.fit(training, features: resolved.features, rows: fitRows, options: missing.encoderOptions)
-            fitting = try encoder.transform(training, rows: validationRows.isEmpty ? nil : fitRows)
-            if !validationRows.isEmpty { validationMatrix = try encoder.transform(training, rows: validationRows) }
+            encoder = try FeatureEncoder.fit(columns: training, features: resolved.features, rows: fitRows, options: missing.encoderOptions)
+            fitting = try encoder.transform(columns: training, rows: validationRows.isEmpty ? nil : fitRows)
+            if !validationRows.isEmpty { validationMatrix = try encoder.transform(columns: training, rows: validationRows) }
         } catch {
             throw SourceRows.located(error, in: training, set: "training", keys: resolved.keys)
         }
@@ -113,7 +123,8 @@ struct TrainingData: Sendable {
                 fitting: fitting, fittingTruth: validationRows.isEmpty ? truth : truth.selecting(fitRows),
                 validation: validationMatrix, validationTruth: validationRows.isEmpty ? nil : truth.selecting(validationRows),
                 featureEncoder: encoder, labelEncoder: labelEncoder, schema: schema,
-                timingRows: try training.rows(at: timing), testingRows: testingRows)
+                timingRows: try training.rows(at: timing), testingRows: testingRows,
+                fittingRows: fitting.rows, validationRows: validationMatrix?.rows ?? 0)
         } catch {
             throw SourceRows.located(error, in: training, set: "training", keys: resolved.keys)
         }
@@ -133,3 +144,17 @@ struct TrainingData: Sendable {
         return values
     }
 }
+
+/// Training rows as the training job reads them: a decoded ``Table`` (the rows dataset
+/// generation left in the run), or the stored part read in place (``TableEncodingView``).
+protocol TrainingRowsSource: FeatureColumns {
+    /// The columns' names and types.
+    var schema: Schema { get }
+    /// The rows at `indices`, decoded.
+    ///
+    /// - Throws: ``TabularError/invalidArgument(_:)`` for an index out of range.
+    func rows(at indices: [Int]) throws(TabularError) -> Table
+}
+
+extension Table: TrainingRowsSource {}
+extension TableEncodingView: TrainingRowsSource {}

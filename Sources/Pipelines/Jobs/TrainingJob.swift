@@ -40,7 +40,7 @@ enum TrainingJob {
         let primary: ScoringFunction
         do { primary = try context.scores.function(named: primarySetting.name) } catch { throw .scoring(error) }
         let validation = configuration.training.validation
-        let (data, generation) = try await prepared(
+        var (data, generation) = try await prepared(
             context, task: estimatorType.task, selection: selection, validation: validation, missing: configuration.dataset.missing)
 
         let combinations = configuration.tuning.combinations
@@ -91,6 +91,9 @@ enum TrainingJob {
             winner.seconds = seconds
         }
         guard let model = winner.model else { throw .notReady(job: .training, reason: "no model was fitted") }
+        // The matrices are not needed any more: freed before the model's artifact is
+        // encoded, so the two never add up in the run's peak memory.
+        data.releaseMatrices()
         let id = try await save(model, winner: winner, estimatorType: estimatorType, data: data, primary: primary,
                                 generation: generation, context: context)
         return Outcome(
@@ -108,22 +111,28 @@ enum TrainingJob {
         missing: MissingValues
     ) async throws(PipelineError) -> (TrainingData, generation: Int) {
         let loaded = try await context.phases.time("load") { () throws(PipelineError) in
-            try await context.datasets(rows: task == .classification ? .all : .training)
+            try await context.trainingDatasets(withTesting: task == .classification)
         }
-        guard let loaded, let training = loaded.training else {
+        guard let loaded, loaded.datasets.training != nil || loaded.storedTraining != nil else {
             throw .notReady(job: .training, reason: "no datasets yet: run dataset generation first")
         }
-        let testingLabels = loaded.testing.flatMap { $0[selection.label] }
-        let ledger = loaded.ledger
+        let testingLabels = loaded.datasets.testing.flatMap { $0[selection.label] }
+        let ledger = loaded.datasets.ledger
         let data = try await context.phases.time("encode") { () async throws(PipelineError) -> TrainingData in
             try await offload { () throws(PipelineError) -> TrainingData in
-                try TrainingData.prepare(
-                    training: training, validationIndices: ledger.validationIndices, testingLabels: testingLabels,
-                    testingRows: ledger.testingRows, selection: selection, task: task, validation: validation, missing: missing)
+                func prepare(_ training: some TrainingRowsSource) throws(PipelineError) -> TrainingData {
+                    try TrainingData.prepare(
+                        training: training, validationIndices: ledger.validationIndices, testingLabels: testingLabels,
+                        testingRows: ledger.testingRows, selection: selection, task: task, validation: validation, missing: missing)
+                }
+                if let training = loaded.datasets.training { return try prepare(training) }
+                // The stored part, encoded in place: no decoded copy of the training rows.
+                guard let stored = loaded.storedTraining else { throw .notReady(job: .training, reason: "no training rows") }
+                return try stored.withTableView { (view) throws(PipelineError) in try prepare(view) }
             }
         }
         context.memory.dropTrainingRows()
-        return (data, loaded.generation)
+        return (data, loaded.datasets.generation)
     }
 
     /// The pipeline's scoring functions: the configured ones with exactly one primary, or

@@ -36,11 +36,22 @@ public struct DatasetSnapshot: Sendable, Hashable, Codable {
 
     /// The snapshot of `datasets`, encoded in parts.
     ///
-    /// - Complexity: O(size of the datasets).
+    /// - Complexity: O(size of the datasets); each part is written once, straight into its
+    ///   `Data` (allocated at its exact size, see ``Tabular/DatasetPartsEncoder``).
     public init(pipelineID: PipelineID, generation: Int, datasets: MLDatasets, savedAt: Date) {
-        let parts = datasets.encodedParts()
-        self.init(pipelineID: pipelineID, generation: generation, ledger: Data(parts.ledger), training: Data(parts.training),
-                  testing: Data(parts.testing), savedAt: savedAt)
+        let encoder = DatasetPartsEncoder(datasets)
+        var ledger = Data(count: encoder.ledgerCount)
+        var training = Data(count: encoder.trainingCount)
+        var testing = Data(count: encoder.testingCount)
+        ledger.withUnsafeMutableBytes { ledger in
+            training.withUnsafeMutableBytes { training in
+                testing.withUnsafeMutableBytes { testing in
+                    encoder.encode(ledger: ledger, training: training, testing: testing)
+                }
+            }
+        }
+        self.init(pipelineID: pipelineID, generation: generation, ledger: ledger, training: training, testing: testing,
+                  savedAt: savedAt)
     }
 
     /// Whether it carries all three parts (what a store saves).

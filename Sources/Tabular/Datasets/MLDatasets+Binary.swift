@@ -92,16 +92,13 @@ extension MLDatasets {
     }
 
     /// Writes the testing identities and the training ledger, each ascending.
-    func writeIdentities(into writer: inout ByteWriter) {
+    func writeIdentities(into writer: inout some ByteSink) {
         for identities in [testingIdentities, trainingLedger] {
             writer.write(UInt64(identities.count))
-            var words: [UInt64] = []
-            words.reserveCapacity(identities.count * 2)
             for identity in identities.sorted() {
-                words.append(identity.high)
-                words.append(identity.low)
+                writer.write(identity.high)
+                writer.write(identity.low)
             }
-            writer.writeArray(words)
         }
     }
 

@@ -153,20 +153,25 @@ public struct DatasetLedger: Sendable, Hashable {
 extension MLDatasets {
     /// The datasets in the three parts stores keep apart (``DatasetParts``).
     ///
-    /// - Complexity: O(size of the sets); each column is copied once.
+    /// - Complexity: O(size of the sets); each column is copied once, straight into its
+    ///   part (see ``DatasetPartsEncoder``).
     public func encodedParts() -> DatasetParts {
-        var writer = ByteWriter(capacity: 64 + 8 * validationIndices.count + 16 * (testingIdentities.count + trainingLedger.count))
-        writer.writeRaw(DatasetLedger.magic)
-        writer.write(DatasetLedger.version)
-        writer.write(UInt16(contentOnlyIdentities ? 1 : 0))
-        writer.write(UInt64(generations))
-        writeSchema(into: &writer)
-        writer.write(UInt64(training.rowCount))
-        writer.write(UInt64(testing.rowCount))
-        writer.write(UInt64(validationIndices.count))
-        writer.writeArray(validationIndices.map(UInt64.init))
-        writeIdentities(into: &writer)
-        return DatasetParts(ledger: writer.bytes, training: training.binaryEncoded(), testing: testing.binaryEncoded())
+        let encoder = DatasetPartsEncoder(self)
+        var training: [UInt8] = []
+        var testing: [UInt8] = []
+        let ledger = [UInt8](unsafeUninitializedCapacity: encoder.ledgerCount) { ledger, ledgerCount in
+            training = [UInt8](unsafeUninitializedCapacity: encoder.trainingCount) { training, trainingCount in
+                testing = [UInt8](unsafeUninitializedCapacity: encoder.testingCount) { testing, testingCount in
+                    encoder.encode(
+                        ledger: UnsafeMutableRawBufferPointer(ledger), training: UnsafeMutableRawBufferPointer(training),
+                        testing: UnsafeMutableRawBufferPointer(testing))
+                    testingCount = encoder.testingCount
+                }
+                trainingCount = encoder.trainingCount
+            }
+            ledgerCount = encoder.ledgerCount
+        }
+        return DatasetParts(ledger: ledger, training: training, testing: testing)
     }
 
     /// Decodes datasets from their three parts.
@@ -207,13 +212,18 @@ extension MLDatasets {
     }
 
     /// Writes the schema section: column count, then each name and type.
-    func writeSchema(into writer: inout ByteWriter) {
+    func writeSchema(into writer: inout some ByteSink) {
         let columns = schema?.columns ?? []
         writer.write(UInt64(columns.count))
         for field in columns {
             writer.write(field.name)
             writer.write(field.type.rawValue)
         }
+    }
+
+    /// The size of the schema section.
+    var schemaSize: Int {
+        (schema?.columns ?? []).reduce(8) { $0 + FixedByteWriter.size(of: $1.name) + FixedByteWriter.size(of: $1.type.rawValue) }
     }
 
     /// Reads the schema section (`nil` when it has no columns).

@@ -222,6 +222,8 @@ public struct MLDatasets: Sendable, Hashable {
             next.trainingLedger.remove(identity)
         }
         var trainingRows: [Int] = []
+        trainingRows.reserveCapacity(preparedTraining.identities.count)
+        next.trainingLedger.reserveCapacity(next.trainingLedger.count + preparedTraining.identities.count)
         for (row, identity) in preparedTraining.identities.enumerated() {
             if next.testingIdentities.contains(identity) {
                 report.alreadyInTesting += 1
@@ -338,8 +340,15 @@ public struct MLDatasets: Sendable, Hashable {
         }
     }
 
+    /// The rows of `table` at `rows` (ascending): `table` itself, its columns shared rather
+    /// than copied, when they are all of its rows.
+    private static func rows(_ rows: [Int], of table: Table) throws(TabularError) -> Table {
+        if rows.count == table.rowCount && rows.elementsEqual(0..<rows.count) { return table }
+        return try table.rows(at: rows)
+    }
+
     private mutating func appendTesting(_ table: Table, rows: [Int]) throws(TabularError) {
-        let added = try table.rows(at: rows)
+        let added = try Self.rows(rows, of: table)
         if testing.columns.isEmpty {
             testing = added
         } else {
@@ -352,7 +361,7 @@ public struct MLDatasets: Sendable, Hashable {
         _ table: Table, trainingRows: [Int], newTestingRows: [Int], validation: ValidationPlan
     ) throws(TabularError) {
         try appendTesting(table, rows: newTestingRows)
-        training = try table.rows(at: trainingRows)
+        training = try Self.rows(trainingRows, of: table)
         switch validation {
         case .none:
             validationIndices = []

@@ -1,5 +1,15 @@
+/// What the encodings write to: a growing ``ByteWriter`` or a ``FixedByteWriter``.
+protocol ByteSink {
+    /// Writes a fixed-width integer, little-endian.
+    mutating func write<T: FixedWidthInteger>(_ value: T)
+    /// Writes a string: its UTF-8 byte count (`u32`), then the bytes.
+    mutating func write(_ string: String)
+    /// Writes fixed-width integers, little-endian, one after another.
+    mutating func writeArray<T: FixedWidthInteger>(_ values: [T])
+}
+
 /// Little-endian binary writing, for the compact table and dataset encodings.
-struct ByteWriter {
+struct ByteWriter: ByteSink {
     private(set) var bytes: [UInt8] = []
 
     init(capacity: Int = 0) { bytes.reserveCapacity(capacity) }
@@ -34,6 +44,68 @@ struct ByteWriter {
         for value in values { write(value) }
         #endif
     }
+}
+
+/// Little-endian binary writing into storage allocated at the encoding's exact final size
+/// (computed first), so that an encoding is written once, in place: no growing array, no
+/// copy into its final storage.
+///
+/// Writing past the end is a programming error (the size computation and the writing
+/// disagree) and traps.
+struct FixedByteWriter: ByteSink {
+    let buffer: UnsafeMutableRawBufferPointer
+    private(set) var offset = 0
+
+    init(_ buffer: UnsafeMutableRawBufferPointer) { self.buffer = buffer }
+
+    /// Whether every byte has been written.
+    var isFull: Bool { offset == buffer.count }
+
+    private mutating func reserve(_ count: Int) -> UnsafeMutableRawPointer {
+        precondition(count <= buffer.count - offset, "an encoding overran the size computed for it")
+        guard let base = buffer.baseAddress else { preconditionFailure("an encoding overran the size computed for it") }
+        defer { offset += count }
+        return base + offset
+    }
+
+    mutating func write<T: FixedWidthInteger>(_ value: T) {
+        reserve(MemoryLayout<T>.size).storeBytes(of: value.littleEndian, as: T.self)
+    }
+
+    mutating func write(_ string: String) {
+        var string = string
+        string.withUTF8 { utf8 in
+            write(UInt32(utf8.count))
+            writeRaw(UnsafeRawBufferPointer(utf8))
+        }
+    }
+
+    mutating func writeRaw(_ raw: UnsafeRawBufferPointer) {
+        let target = reserve(raw.count)
+        if let source = raw.baseAddress, raw.count > 0 { target.copyMemory(from: source, byteCount: raw.count) }
+    }
+
+    mutating func writeRaw(_ raw: [UInt8]) { raw.withUnsafeBytes { writeRaw($0) } }
+
+    /// Writes an array of fixed-width values; one memory copy on little-endian machines.
+    mutating func writeArray<T: FixedWidthInteger>(_ values: [T]) {
+        #if _endian(little)
+        values.withUnsafeBytes { writeRaw($0) }
+        #else
+        for value in values { write(value) }
+        #endif
+    }
+
+    mutating func writeArray(_ values: [Double]) {
+        #if _endian(little)
+        values.withUnsafeBytes { writeRaw($0) }
+        #else
+        for value in values { write(value.bitPattern) }
+        #endif
+    }
+
+    /// The encoded size of a string: its length then its UTF-8 bytes.
+    static func size(of string: String) -> Int { 4 + string.utf8.count }
 }
 
 /// Little-endian binary reading with bounds checks: running past the end is a typed

@@ -25,54 +25,10 @@ extension Table {
 
     /// The table in the compact binary encoding described above.
     ///
-    /// - Complexity: O(rows × columns); numeric and integer columns are copied in bulk.
+    /// - Complexity: O(rows × columns); numeric and integer columns are copied in bulk,
+    ///   straight into the array (see ``TableEncoder``).
     public func binaryEncoded() -> [UInt8] {
-        var writer = ByteWriter(capacity: rowCount * columns.count * 8 + 256)
-        encode(into: &writer)
-        return writer.bytes
-    }
-
-    func encode(into writer: inout ByteWriter) {
-        writer.writeRaw(Self.binaryMagic)
-        writer.write(Self.binaryVersion)
-        writer.write(UInt32(columns.count))
-        writer.write(UInt64(rowCount))
-        for column in columns {
-            writer.write(column.name)
-            writer.write(UInt8(typeCode(column.type)))
-            if column.missing.isEmpty {
-                writer.write(UInt8(0))
-            } else {
-                writer.write(UInt8(1))
-                writer.writeArray(column.missing.words)
-            }
-            switch column.values {
-            case .numeric(let v): writer.writeArray(v)
-            case .integer(let v):
-                #if arch(x86_64) || arch(arm64)
-                writer.writeArray(v)  // Int is Int64 here
-                #else
-                writer.writeArray(v.map(Int64.init))
-                #endif
-            case .boolean(let v):
-                var packed = [UInt8](repeating: 0, count: (v.count + 7) / 8)
-                for (row, flag) in v.enumerated() where flag { packed[row >> 3] |= 1 << UInt8(row & 7) }
-                writer.writeRaw(packed)
-            case .categorical(let v):
-                var levels: [String: UInt32] = [:]
-                var ordered: [String] = []
-                let codes = v.map { value -> UInt32 in
-                    if let code = levels[value] { return code }
-                    let code = UInt32(ordered.count)
-                    levels[value] = code
-                    ordered.append(value)
-                    return code
-                }
-                writer.write(UInt32(ordered.count))
-                for level in ordered { writer.write(level) }
-                writer.writeArray(codes)
-            }
-        }
+        TableEncoder(self).encoded()
     }
 
     /// Decodes a table from ``binaryEncoded()``'s output.
@@ -99,74 +55,10 @@ extension Table {
     }
 
     static func decode(from reader: inout ByteReader) throws(TabularError) -> Table {
-        let magic = try reader.readRaw(4, "magic")
-        guard magic == binaryMagic else { throw .corruptEncoding("not a table encoding (magic \(magic))") }
-        let version = try reader.read(UInt16.self, "version")
-        guard version == binaryVersion else {
-            throw .corruptEncoding("unknown table encoding version \(version) (this library reads version \(binaryVersion))")
-        }
-        let columnCount = Int(try reader.read(UInt32.self, "column count"))
-        let rawRows = try reader.read(UInt64.self, "row count")
-        // Every column stores at least one bit per row: a larger count cannot be genuine.
-        guard columnCount == 0 || rawRows <= UInt64(reader.bytesLeft + 1) * 8 else {
-            throw .corruptEncoding("row count \(rawRows) exceeds the data left")
-        }
-        let rows = columnCount == 0 ? 0 : Int(rawRows)
-        var columns: [Column] = []
-        for index in 0..<columnCount {
-            let name = try reader.readString("name of column \(index)")
-            let code = try reader.read(UInt8.self, "type of column '\(name)'")
-            guard let type = columnType(code) else { throw .corruptEncoding("column '\(name)' has unknown type code \(code)") }
-            let missingFlag = try reader.read(UInt8.self, "missing flag of column '\(name)'")
-            var mask = MissingMask(count: rows)
-            switch missingFlag {
-            case 0: break
-            case 1:
-                let words = try reader.readArray(UInt64.self, count: (rows + 63) / 64, "missing bitmap of '\(name)'")
-                mask = try MissingMask(words: words, count: rows)
-            default: throw .corruptEncoding("column '\(name)' has invalid missing flag \(missingFlag)")
-            }
-            let values: ColumnValues
-            switch type {
-            case .numeric: values = .numeric(try reader.readDoubles(count: rows, "values of '\(name)'"))
-            case .integer:
-                #if arch(x86_64) || arch(arm64)
-                values = .integer(try reader.readArray(Int.self, count: rows, "values of '\(name)'"))  // Int is Int64 here
-                #else
-                values = .integer(try reader.readArray(Int64.self, count: rows, "values of '\(name)'").map { Int($0) })
-                #endif
-            case .boolean:
-                let packed = try reader.readBorrowed((rows + 7) / 8, "values of '\(name)'")
-                values = .boolean((0..<rows).map { packed[$0 >> 3] & (1 << UInt8($0 & 7)) != 0 })
-            case .categorical:
-                let levelCount = Int(try reader.read(UInt32.self, "level count of '\(name)'"))
-                var levels: [String] = []
-                for level in 0..<levelCount { levels.append(try reader.readString("level \(level) of '\(name)'")) }
-                let codes = try reader.readArray(UInt32.self, count: rows, "codes of '\(name)'")
-                if let bad = codes.first(where: { Int($0) >= levelCount }) {
-                    throw .corruptEncoding("column '\(name)' refers to level \(bad) of \(levelCount)")
-                }
-                values = .categorical(codes.map { levels[Int($0)] })
-            }
-            columns.append(Column(unchecked: name, values: values, missing: mask))
-        }
-        do {
-            return try Table(columns)
-        } catch {
-            throw .corruptEncoding("inconsistent table: \(error)")
-        }
+        try TableEncodingView(reading: &reader).table()
     }
 
-    private func typeCode(_ type: ColumnType) -> Int {
-        switch type {
-        case .numeric: return 0
-        case .integer: return 1
-        case .categorical: return 2
-        case .boolean: return 3
-        }
-    }
-
-    private static func columnType(_ code: UInt8) -> ColumnType? {
+    static func columnType(_ code: UInt8) -> ColumnType? {
         switch code {
         case 0: return .numeric
         case 1: return .integer

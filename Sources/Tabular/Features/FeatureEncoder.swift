@@ -175,27 +175,39 @@ public struct FeatureEncoder: Sendable, Hashable, Codable {
     public static func fit(
         _ table: Table, features: [String], rows: [Int]? = nil, options: Options = Options()
     ) throws(TabularError) -> FeatureEncoder {
+        try fit(columns: table, features: features, rows: rows, options: options)
+    }
+
+    /// Learns the encoding of `features` from `source`'s columns; reads a column's values
+    /// only when its encoding needs them (categories, or an imputed statistic).
+    ///
+    /// - Throws: as ``fit(_:features:rows:options:)``.
+    /// - Complexity: as ``fit(_:features:rows:options:)``.
+    package static func fit(
+        columns source: some FeatureColumns, features: [String], rows: [Int]? = nil, options: Options = Options()
+    ) throws(TabularError) -> FeatureEncoder {
         var fitted: [Feature] = []
         for name in features {
-            let column = try table.column(named: name)
+            let type = try source.columnType(named: name)
             let policy = options.missing[name] ?? options.defaultMissing
-            fitted.append(Feature(name: name, type: column.type, encoding: try encoding(of: column, rows: rows, policy: policy)))
+            fitted.append(Feature(name: name, type: type, encoding: try encoding(of: name, type: type, in: source, rows: rows, policy: policy)))
         }
         return FeatureEncoder(features: fitted, unknownCategories: options.unknownCategories)
     }
 
-    private static func encoding(of column: Column, rows: [Int]?, policy: MissingPolicy) throws(TabularError) -> Encoding {
-        if let problem = policy.problem(imputing: column.type, feature: column.name) { throw .invalidArgument(problem) }
-        let categorical: Bool
-        if case .categorical = column.values { categorical = true } else { categorical = false }
+    private static func encoding(
+        of name: String, type: ColumnType, in source: some FeatureColumns, rows: [Int]?, policy: MissingPolicy
+    ) throws(TabularError) -> Encoding {
+        if let problem = policy.problem(imputing: type, feature: name) { throw .invalidArgument(problem) }
         // A number that refuses missing values (or takes a constant) learns nothing from the rows.
-        if !categorical {
+        if type != .categorical {
             switch policy {
             case .error: return .numeric(imputed: nil)
             case .constant(let value): return .numeric(imputed: value.doubleValue)
             case .mean, .median, .mostFrequent: break
             }
         }
+        let column = try source.column(named: name)
         let present = (rows ?? Array(0..<column.count)).filter { !column.isMissing($0) }
         if case .constant(let value) = policy {
             return constantEncoding(of: column, value: value, present: present)
@@ -254,24 +266,38 @@ public struct FeatureEncoder: Sendable, Hashable, Codable {
     ///   cache, every feature of a block before the next; a number without missing values
     ///   is copied without going through ``Value``.
     public func transform(_ table: Table, rows: [Int]? = nil) throws(TabularError) -> Matrix {
+        try transform(columns: table, rows: rows)
+    }
+
+    /// The design matrix of `source`'s rows (all, or those at `rows`, in that order);
+    /// numbers stored in place (``FeatureColumns/storedDoubles(named:)``) are copied
+    /// straight into it.
+    ///
+    /// - Throws: as ``transform(_:rows:)``.
+    /// - Complexity: as ``transform(_:rows:)``.
+    package func transform(columns source: some FeatureColumns, rows: [Int]? = nil) throws(TabularError) -> Matrix {
         let offsets = outputOffsets
         let width = offsets[features.count]
-        var columns: [Column] = []
-        columns.reserveCapacity(features.count)
+        var inputs: [FeatureInput] = []
+        inputs.reserveCapacity(features.count)
         for feature in features {
-            let column = try table.column(named: feature.name)
+            let type = try source.columnType(named: feature.name)
             let compatible: Bool
             switch feature.type {
-            case .numeric, .integer: compatible = column.type == .numeric || column.type == .integer
-            case .boolean, .categorical: compatible = column.type == feature.type
+            case .numeric, .integer: compatible = type == .numeric || type == .integer
+            case .boolean, .categorical: compatible = type == feature.type
             }
-            guard compatible else { throw .typeMismatch(column: feature.name, expected: feature.type, actual: column.type) }
-            columns.append(column)
+            guard compatible else { throw .typeMismatch(column: feature.name, expected: feature.type, actual: type) }
+            if case .numeric = feature.encoding, let stored = source.storedDoubles(named: feature.name) {
+                inputs.append(.stored(stored))
+            } else {
+                inputs.append(.column(try source.column(named: feature.name)))
+            }
         }
-        if let rows, let bad = rows.first(where: { $0 < 0 || $0 >= table.rowCount }) {
-            throw .invalidArgument("row \(bad) is outside the table's \(table.rowCount) rows")
+        if let rows, let bad = rows.first(where: { $0 < 0 || $0 >= source.rowCount }) {
+            throw .invalidArgument("row \(bad) is outside the table's \(source.rowCount) rows")
         }
-        let count = rows?.count ?? table.rowCount
+        let count = rows?.count ?? source.rowCount
         // Every element is written below; only one-hot columns need zeros first (a fresh
         // matrix is not zero-filled for nothing: 80 MB of stores saved on 200,000 × 50).
         let oneHot = features.contains { feature in
@@ -283,9 +309,9 @@ public struct FeatureEncoder: Sendable, Hashable, Codable {
         let block = 256
         let blocks = (count + block - 1) / block
         let workers = count >= 16_384 ? 2 : 1
-        let featureColumns = columns
+        let featureInputs = inputs
         var failures = [TabularError?](repeating: nil, count: blocks)
-        let elements = [Double](unsafeUninitializedCapacity: count * width) { buffer, initialized in
+        let elements = LargeArrays.doubles(count: count * width) { buffer in
             if oneHot { buffer.initialize(repeating: 0) }
             let output = UnsafeSendableBuffer(buffer)
             failures.withUnsafeMutableBufferPointer { failed in
@@ -294,7 +320,7 @@ public struct FeatureEncoder: Sendable, Hashable, Codable {
                     let rowsOfBlock = (index * block)..<min(count, (index + 1) * block)
                     for (position, feature) in features.enumerated() {
                         do throws(TabularError) {
-                            try fill(output.buffer, width: width, offset: offsets[position], feature: feature, column: featureColumns[position],
+                            try fill(output.buffer, width: width, offset: offsets[position], feature: feature, input: featureInputs[position],
                                      outputRows: rowsOfBlock, rows: rows)
                         } catch {
                             failed.buffer[index] = error
@@ -311,50 +337,11 @@ public struct FeatureEncoder: Sendable, Hashable, Codable {
                 }
             }
             if failures.contains(where: { $0 != nil }) && !oneHot { buffer.initialize(repeating: 0) }
-            initialized = count * width
         }
         let failure = failures.first { $0 != nil } ?? nil
         if let failure { throw failure }
         do { return try Matrix(rows: count, columns: width, elements: elements) } catch {
             throw .invalidArgument("cannot build the \(count)×\(width) matrix: \(error)")
-        }
-    }
-
-    /// Encodes one column's values for `outputRows` (row `r` of the output is row
-    /// `rows[r]` of the column, or `r` without `rows`) through the rule records use too
-    /// (``write(_:of:into:at:row:)``), with a direct copy for numbers without missing values.
-    private func fill(
-        _ out: UnsafeMutableBufferPointer<Double>, width: Int, offset: Int, feature: Feature, column: Column,
-        outputRows: Range<Int>, rows: [Int]?
-    ) throws(TabularError) {
-        if case .numeric = feature.encoding, column.missing.isEmpty {
-            var bad: Int?
-            switch column.values {
-            case .numeric(let values):
-                values.withUnsafeBufferPointer { v in
-                    for r in outputRows {
-                        let source = rows?[r] ?? r
-                        let x = v[source]
-                        if !x.isFinite { bad = source; return }
-                        out[r * width + offset] = x
-                    }
-                }
-                if let bad {
-                    throw .invalidValue(feature: feature.name, row: bad, value: .numeric(values[bad]), expected: feature.type)
-                }
-                return
-            case .integer(let values):
-                values.withUnsafeBufferPointer { v in
-                    for r in outputRows { out[r * width + offset] = Double(v[rows?[r] ?? r]) }
-                }
-                return
-            case .boolean, .categorical:
-                break
-            }
-        }
-        for r in outputRows {
-            let source = rows?[r] ?? r
-            try write(column[source], of: feature, into: out, at: r * width + offset, row: source)
         }
     }
 }

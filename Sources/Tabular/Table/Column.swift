@@ -133,12 +133,28 @@ public struct Column: Sendable, Hashable {
     public func selecting(_ indices: some Collection<Int>) -> Column {
         let newValues: ColumnValues
         switch values {
-        case .numeric(let v): newValues = .numeric(indices.map { v[$0] })
-        case .integer(let v): newValues = .integer(indices.map { v[$0] })
+        case .numeric(let v): newValues = .numeric(Self.gathered(v, at: indices))
+        case .integer(let v): newValues = .integer(Self.gathered(v, at: indices))
         case .categorical(let v): newValues = .categorical(indices.map { v[$0] })
         case .boolean(let v): newValues = .boolean(indices.map { v[$0] })
         }
         return Column(unchecked: name, values: newValues, missing: missing.selecting(indices))
+    }
+
+    /// The elements of `values` at `indices`, written once into a new array.
+    private static func gathered<T>(_ values: [T], at indices: some Collection<Int>) -> [T] {
+        let count = indices.count
+        return values.withUnsafeBufferPointer { source in
+            [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+                var slot = 0
+                for index in indices where slot < count {
+                    precondition(index >= 0 && index < source.count, "Column row index out of range")
+                    buffer.initializeElement(at: slot, to: source[index])
+                    slot += 1
+                }
+                initialized = slot
+            }
+        }
     }
 
     /// Appends the rows of `other`, which must have the same type; an integer column
