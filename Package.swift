@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "PipelinesTesting", targets: ["PipelinesTesting"]),
         .library(name: "PipelinesSQLite", targets: ["PipelinesSQLite"]),
         .library(name: "PipelinesSpec", targets: ["PipelinesSpec"]),
+        .library(name: "PipelinesServer", targets: ["PipelinesServer"]),
         .executable(name: "mlpipe", targets: ["mlpipe"]),
     ],
     dependencies: [
@@ -23,6 +24,11 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // MARK: System libraries
@@ -75,12 +81,29 @@ let package = Package(
             dependencies: ["Pipelines", "Estimators", "Tabular", .product(name: "Yams", package: "Yams")]
         ),
 
+        // The HTTP consumer of deployments: its own target, so that SDK users who import
+        // only Pipelines never pull in Hummingbird.
+        .target(
+            name: "PipelinesServer",
+            dependencies: [
+                "Pipelines", "Tabular", "LinearAlgebra",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
+        ),
+
         .executableTarget(
             name: "mlpipe",
             dependencies: [
-                "Pipelines", "PipelinesSQLite", "PipelinesSpec", "Estimators", "Tabular", "Scoring",
+                "Pipelines", "PipelinesSQLite", "PipelinesSpec", "PipelinesServer", "Estimators", "Tabular", "Scoring",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
 
@@ -138,6 +161,15 @@ let package = Package(
         .testTarget(
             name: "MLPipeTests",
             dependencies: ["mlpipe", "Pipelines", "PipelinesSQLite"]
+        ),
+        .testTarget(
+            name: "PipelinesServerTests",
+            dependencies: [
+                "PipelinesServer", "Pipelines", "Tabular",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
         ),
         .testTarget(
             name: "ScoringTests",

@@ -12,6 +12,8 @@ extension SQLiteStore {
     ///   existing model (or none) that has an artifact and belongs to the scope;
     /// - every history record's previous model is the model of the scope's prior record;
     /// - every artifact belongs to a model;
+    /// - every token belongs to an endpoint, and every endpoint held by a pipeline to an
+    ///   existing pipeline;
     /// - every pipeline's configuration versions are 1…its current version (none at 0);
     /// - every stored record decodes, and agrees with the columns beside it;
     /// - every dataset part kept in a file (``DatasetPartFiles``) is there, of its size.
@@ -43,6 +45,14 @@ extension SQLiteStore {
         try checkDeployments(db, &problems)
         for row in try Row.fetchAll(db, sql: "SELECT model_id FROM model_artifacts WHERE model_id NOT IN (SELECT id FROM models)") {
             problems.append("model_artifacts: the artifact of model \(row[0] as String) belongs to no model")
+        }
+        for row in try Row.fetchAll(db, sql: "SELECT id, endpoint FROM tokens WHERE endpoint NOT IN (SELECT name FROM endpoints)") {
+            problems.append("tokens: token \(row[0] as String) belongs to endpoint '\(row[1] as String)', which no scope holds")
+        }
+        for row in try Row.fetchAll(db, sql: """
+            SELECT name, scope_id FROM endpoints WHERE scope_kind = 'pipeline' AND scope_id NOT IN (SELECT id FROM pipelines)
+            """) {
+            problems.append("endpoints: endpoint '\(row[0] as String)' is held by pipeline \(row[1] as String), which does not exist")
         }
         for row in try Row.fetchAll(db, sql: """
             SELECT id, configuration_version,

@@ -283,8 +283,8 @@ extension SQLiteStore {
         partFiles.remove(removed)
     }
 
-    /// Replaces the pipeline's models by their orphaned records, undeploys its scope, then
-    /// deletes the pipeline row (configurations, dataset snapshot, runs and triggers go
+    /// Replaces the pipeline's models by their orphaned records, undeploys its scope, frees
+    /// its endpoint names (and their tokens), then deletes the pipeline row (configurations, dataset snapshot, runs and triggers go
     /// with it, by cascade). Returns the dataset part files to remove once it commits.
     func removePipeline(_ db: Database, _ record: PipelineRecord, orphaning: ModelOrphaning) throws -> [String] {
         let partFiles = try Self.partFileNames(db, pipeline: record.id)
@@ -302,6 +302,7 @@ extension SQLiteStore {
         if let current = try Self.currentModel(db, in: scope) {
             _ = try appendDeployment(db, nil, in: scope, replacing: current)
         }
+        try Self.freeEndpoints(db, of: scope)
         try db.execute(sql: "DELETE FROM pipelines WHERE id = ?", arguments: [record.id.rawValue])
         return partFiles
     }

@@ -102,12 +102,12 @@ public final class SQLiteStore: PipelineStorage {
         }
     }
 
-    /// The schema migrations applied to the file, oldest first (`["v1", "v2", "v3"]` for this
+    /// The schema migrations applied to the file, oldest first (`["v1", "v2", "v3", "v4", "v5"]` for this
     /// version).
     ///
     /// ```swift
     /// let store = try SQLiteStore(path: path)
-    /// print(try store.appliedMigrations())   // ["v1", "v2", "v3"]
+    /// print(try store.appliedMigrations())   // ["v1", "v2", "v3", "v4", "v5"]
     /// ```
     ///
     /// - Throws: ``Pipelines/StoreError/backend(_:)`` when the file cannot be read.

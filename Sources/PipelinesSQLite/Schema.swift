@@ -16,23 +16,31 @@ enum Schema {
         migrator.registerMigration("v2", migrate: migrateToVersion2)
         migrator.registerMigration("v3", migrate: migrateToVersion3)
         migrator.registerMigration("v4", migrate: migrateToVersion4)
+        migrator.registerMigration("v5", migrate: migrateToVersion5)
         return migrator
     }()
 
     /// Brings the database at `path` up to the latest schema.
     ///
-    /// Two processes opening a new file at once may both try to create the schema; the
-    /// loser's migration fails (its tables exist already) and is retried once, by which
-    /// time the winner has recorded it as applied.
+    /// Processes opening a new file at once may all try to migrate it: GRDB decides which
+    /// migrations are pending before it takes the write lock of each, so a process can run a
+    /// migration another one has just committed, and fail (its tables exist already, or a
+    /// column it reads is gone). The attempt is rolled back and the migration retried, up
+    /// to five times 50 ms apart, each time from the migrations recorded as applied by then.
     ///
     /// - Throws: ``Pipelines/StoreError/backend(_:)`` when the migrations fail, or when the
     ///   file was migrated by a newer version of this module (unknown migrations).
     static func migrate(_ pool: DatabasePool, path: String) throws {
         do {
-            do {
-                try migrator.migrate(pool)
-            } catch {
-                try migrator.migrate(pool)
+            var attempt = 1
+            while true {
+                do {
+                    try migrator.migrate(pool)
+                    break
+                } catch where attempt < 5 {
+                    attempt += 1
+                    Thread.sleep(forTimeInterval: 0.05)
+                }
             }
             if try pool.read(migrator.hasBeenSuperseded) {
                 let applied = try pool.read(migrator.appliedIdentifiers).sorted()
@@ -248,6 +256,35 @@ enum Schema {
         try db.execute(sql: """
             DROP TABLE dataset_snapshots;
             ALTER TABLE dataset_snapshots_v4 RENAME TO dataset_snapshots;
+            """)
+    }
+
+    /// Version 5: API endpoints and their tokens. An endpoint's name is its primary key
+    /// (names are unique across the store), held by one deployment scope (`scope_kind`,
+    /// `scope_id`, as in `deployment_current`). A token belongs to one endpoint and is
+    /// deleted with it (`ON DELETE CASCADE`); only its salt and the SHA-256 digest of salt
+    /// and secret are stored.
+    private static func migrateToVersion5(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE endpoints (
+                name TEXT PRIMARY KEY NOT NULL,
+                scope_kind TEXT NOT NULL CHECK (scope_kind IN ('pipeline', 'standalone')),
+                scope_id TEXT NOT NULL,
+                created_at REAL NOT NULL
+            ) WITHOUT ROWID;
+            CREATE INDEX endpoints_by_scope ON endpoints(scope_kind, scope_id);
+
+            CREATE TABLE tokens (
+                id TEXT PRIMARY KEY NOT NULL,
+                endpoint TEXT NOT NULL REFERENCES endpoints(name) ON DELETE CASCADE,
+                label TEXT NOT NULL,
+                salt BLOB NOT NULL,
+                digest BLOB NOT NULL,
+                created_at REAL NOT NULL,
+                expires_at REAL,
+                revoked_at REAL
+            );
+            CREATE INDEX tokens_by_endpoint ON tokens(endpoint, created_at, id);
             """)
     }
 }

@@ -1,13 +1,21 @@
 /// Durations as a spec writes them: `"14d"`, `"12h"`, `"30m"`, `"45s"`, combinations in
 /// that order (`"1h30m"`, `"1d 12h"`), decimals (`"1.5h"`), or a number of seconds.
-enum SpecDuration {
+///
+/// Public so that tools read durations the way spec files do (`mlpipe tokens create
+/// --expires-in 30d`):
+///
+/// ```swift
+/// SpecDuration.seconds("1h30m")   // 5400
+/// SpecDuration.seconds("2 weeks") // nil
+/// ```
+public enum SpecDuration {
     private static let units: [(unit: Character, seconds: Double)] = [("d", 86_400), ("h", 3_600), ("m", 60), ("s", 1)]
 
     /// The seconds `text` stands for, or nil when it is not a duration.
     ///
     /// Each part is a non-negative decimal number followed by `d`, `h`, `m` or `s`; the
     /// units go from days to seconds, each at most once; blanks may separate the parts.
-    static func seconds(_ text: String) -> Double? {
+    public static func seconds(_ text: String) -> Double? {
         var rest = Substring(text)
         var total = 0.0
         var nextUnit = 0  // the index in `units` the next part may use, at the earliest

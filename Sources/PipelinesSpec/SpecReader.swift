@@ -5,7 +5,7 @@ import Pipelines
 /// Reads a parsed document into a ``PipelineSpec``, section by section (one file each),
 /// failing at the first problem with its key path and position.
 struct SpecReader {
-    static let topLevelKeys = ["repository", "pipeline", "dataset", "training", "tuning", "selection", "preferences"]
+    static let topLevelKeys = ["repository", "pipeline", "dataset", "training", "tuning", "selection", "deployment", "preferences"]
 
     /// The file named in errors.
     let file: String?
@@ -26,6 +26,9 @@ struct SpecReader {
         }
         if let selection = object.optional("selection") {
             configuration.selection = try self.selection(selection)
+        }
+        if let deployment = object.optional("deployment") {
+            configuration.deployment = try self.deployment(deployment)
         }
         if let preferences = object.optional("preferences") {
             configuration.preferences = try self.preferences(preferences)

@@ -102,6 +102,8 @@ enum ExpectedRefusal: CustomStringConvertible {
     case modelDeployed(ModelID)
     /// `duplicateVersion` naming the imported line (its name) and the version taken.
     case duplicateVersion(line: String, version: Int)
+    /// `endpointTaken` naming the endpoint and the scope that holds it.
+    case endpointTaken(name: String, holder: DeploymentScope)
 
     func matches(_ error: StoreError) -> Bool {
         switch (self, error) {
@@ -130,6 +132,8 @@ enum ExpectedRefusal: CustomStringConvertible {
             return actual == model
         case let (.duplicateVersion(line, version), .duplicateVersion(actualLine, actualVersion)):
             return actualLine == line && actualVersion == version
+        case let (.endpointTaken(name, holder), .endpointTaken(actualName, actualHolder)):
+            return actualName == name && actualHolder == holder
         default:
             return false
         }
@@ -156,6 +160,8 @@ enum ExpectedRefusal: CustomStringConvertible {
         case .notDeployable(let model): return "StoreError.notDeployable(model: \(model))"
         case .modelDeployed(let model): return "StoreError.modelDeployed(\(model))"
         case let .duplicateVersion(line, version): return "StoreError.duplicateVersion(line: \(line), version: \(version))"
+        case let .endpointTaken(name, holder):
+            return "StoreError.endpointTaken(name: \(name), holder: \(Difference.render(holder)))"
         }
     }
 }

@@ -26,8 +26,10 @@ public import Pipelines
 /// orphaning closure applied to every model of a deleted pipeline, the configuration
 /// versions appended from 1, the imported name + version uniqueness, the dataset
 /// compare-and-swap, leases (exclusive under a race, taken over once expired by the
-/// store's clock, renewed and released by their owner only) and trigger firings claimed
-/// once under a race — and never asks a
+/// store's clock, renewed and released by their owner only), trigger firings claimed
+/// once under a race, and endpoint names unique across scopes (claimed and freed as a
+/// set, freed with their tokens when they are dropped or their pipeline is deleted) —
+/// and never asks a
 /// store to refuse, or to accept, what only the core's rules decide (deploying a rejected
 /// model, or a model of another pipeline or line).
 ///
@@ -169,6 +171,10 @@ public enum StorageConformance {
         Check("leasesRenewByOwnerOnly", leasesRenewByOwnerOnly),
         Check("leasesReleaseByOwnerOnly", leasesReleaseByOwnerOnly),
         Check("insertDuplicateIDRefused", insertDuplicateIDRefused),
+        Check("endpointsUniqueAcrossScopes", endpointsUniqueAcrossScopes),
+        Check("endpointsReplaceExactly", endpointsReplaceExactly),
+        Check("endpointsFreedByPipelineDeletion", endpointsFreedByPipelineDeletion),
+        Check("tokensInsertListRevoke", tokensInsertListRevoke),
     ]
 
     /// Runs one check on a fresh store; returns its failure messages.

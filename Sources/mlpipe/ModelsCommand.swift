@@ -30,8 +30,8 @@ func registryContext(_ workspace: Workspace) async throws -> (names: [PipelineID
 /// `mlpipe models list|show|test|export|import|erase`.
 struct ModelsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "models", abstract: "The model registry: list, show, test, export, import, erase.",
-        subcommands: [List.self, Show.self, Test.self, Export.self, Import.self, Erase.self])
+        commandName: "models", abstract: "The model registry: list, show, test, export, import, erase; a line's endpoints.",
+        subcommands: [List.self, Show.self, Test.self, Export.self, Import.self, Erase.self, Endpoint.self])
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List models, oldest first.")

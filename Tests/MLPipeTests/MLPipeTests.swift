@@ -284,6 +284,7 @@ struct MLPipeTests {
                 try JSONSerialization.jsonObject(with: Data(contentsOf: directory.appendingPathComponent("spec.json"))) as? [String: Any])
             #expect(try mlpipe(["run", "--spec", "spec.json", "--jobs", "dataset"], in: directory).status == 0)
             spec["repository"] = "Other"
+            spec["deployment"] = nil  // the endpoint name `breast-cancer` is the first pipeline's: names are unique
             try JSONSerialization.data(withJSONObject: spec).write(to: directory.appendingPathComponent("other.json"))
             #expect(try mlpipe(["run", "--spec", "other.json", "--jobs", "dataset"], in: directory).status == 0)
             let ambiguous = try mlpipe(["pipelines", "show", "breast-cancer"], in: directory)

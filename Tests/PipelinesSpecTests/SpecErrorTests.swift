@@ -4,7 +4,7 @@ import Testing
 
 @Suite("Spec errors: key path, line, column and reason")
 struct SpecErrorTests {
-    static let topLevelKeys = "repository, pipeline, dataset, training, tuning, selection, preferences"
+    static let topLevelKeys = "repository, pipeline, dataset, training, tuning, selection, deployment, preferences"
 
     /// `minimalYAML` with `line` (1-based) replaced.
     func minimal(replacingLine line: Int, with text: String) -> String {

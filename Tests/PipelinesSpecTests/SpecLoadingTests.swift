@@ -109,5 +109,6 @@ struct SpecDocumentationTests {
         #expect(config.preferences.timeouts == [.datasetGeneration: 300, .training: 5_400])
         #expect(config.preferences.threads.count == 4)
         #expect(config.preferences.tags == ["medical", "binary"])
+        #expect(config.deployment.consumers == [.inProcess, .endpoint("breast-cancer")])
     }
 }

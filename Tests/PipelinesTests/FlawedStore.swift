@@ -34,6 +34,10 @@ struct FlawedStore: ForwardingStore {
         case releasesAnyLease
         /// `claimFiring` claims every firing, even one claimed already.
         case claimsEveryFiring
+        /// `setEndpoints` takes a name another scope holds away from it.
+        case endpointsNotUnique
+        /// `revokeToken` answers with the call's date, even for a token revoked already.
+        case revocationOverwritten
     }
 
     /// Records of `.anyModel` swaps, which ``Flaw/anyModelForgetsPrevious`` reports
@@ -194,5 +198,25 @@ struct FlawedStore: ForwardingStore {
     func releaseLease(_ name: String, owner: String) async throws -> Bool {
         guard flaw == .releasesAnyLease, let holder = await base.lease(name)?.owner else { return await base.releaseLease(name, owner: owner) }
         return await base.releaseLease(name, owner: holder)
+    }
+
+    // Endpoints
+    func setEndpoints(_ names: Set<String>, of scope: DeploymentScope, at date: Date) async throws {
+        if flaw == .endpointsNotUnique {
+            for name in names.sorted() {
+                guard let holder = await base.endpoint(named: name)?.scope, holder != scope else { continue }
+                let theirs = Set(await base.endpoints().filter { $0.scope == holder }.map(\.name))
+                try await base.setEndpoints(theirs.subtracting([name]), of: holder, at: date)
+            }
+        }
+        try await base.setEndpoints(names, of: scope, at: date)
+    }
+    func revokeToken(_ id: TokenID, at date: Date) async throws -> TokenRecord {
+        guard flaw == .revocationOverwritten, var token = await base.tokens(of: nil).first(where: { $0.id == id }) else {
+            return try await base.revokeToken(id, at: date)
+        }
+        _ = try await base.revokeToken(id, at: date)  // answers with this call's date, as an overwriting store would
+        token.revokedAt = date
+        return token
     }
 }

@@ -70,4 +70,12 @@ extension ForwardingStore {
         try await base.saveDatasets(snapshot, replacing: previous)
     }
     func appendConfiguration(_ configuration: ConfigurationRecord) async throws { try await base.appendConfiguration(configuration) }
+    func setEndpoints(_ names: Set<String>, of scope: DeploymentScope, at date: Date) async throws {
+        try await base.setEndpoints(names, of: scope, at: date)
+    }
+    func endpoint(named name: String) async throws -> EndpointRecord? { await base.endpoint(named: name) }
+    func endpoints() async throws -> [EndpointRecord] { await base.endpoints() }
+    func insertToken(_ token: TokenRecord) async throws { try await base.insertToken(token) }
+    func tokens(of endpoint: String?) async throws -> [TokenRecord] { await base.tokens(of: endpoint) }
+    func revokeToken(_ id: TokenID, at date: Date) async throws -> TokenRecord { try await base.revokeToken(id, at: date) }
 }

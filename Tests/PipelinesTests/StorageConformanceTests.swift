@@ -38,7 +38,7 @@ struct StorageConformanceTests {
             Issue.record("\(failure)")
         }
         #expect(report.passed == StorageConformance.checkNames)
-        #expect(report.passed.count >= 45)
+        #expect(report.passed.count >= 50)
     }
 
     @Test("check(makeStore:) returns quietly for a conforming store")
@@ -151,6 +151,20 @@ struct StorageConformanceTests {
         let report = try await StorageConformance.run { clock in FlawedStore(clock: clock, flaw: .releasesAnyLease) }
         #expect(Set(report.failures.map(\.check)) == ["leasesReleaseByOwnerOnly", "leasesExpiryTakeover"])
         #expect(report.failures.contains { $0.message.hasPrefix("releaseLease(B) of A's lease: expected false, got true") })
+    }
+
+    @Test("a store taking held endpoint names away fails the endpoint uniqueness check")
+    func endpointsNotUniqueAreCaught() async throws {
+        let report = try await StorageConformance.run { clock in FlawedStore(clock: clock, flaw: .endpointsNotUnique) }
+        #expect(Set(report.failures.map(\.check)) == ["endpointsUniqueAcrossScopes"])
+        #expect(report.failures.contains { $0.message.hasPrefix("setEndpoints([churn] of fraud): expected StoreError.endpointTaken(name: churn") })
+    }
+
+    @Test("a store overwriting a token's revocation date fails the token check")
+    func revocationOverwrittenIsCaught() async throws {
+        let report = try await StorageConformance.run { clock in FlawedStore(clock: clock, flaw: .revocationOverwritten) }
+        #expect(Set(report.failures.map(\.check)) == ["tokensInsertListRevoke"])
+        #expect(report.failures.contains { $0.message.hasPrefix("revokeToken(3) again: the first revocation date stays") })
     }
 
     @Test("a store claiming every firing fails the firing claim checks")

@@ -230,7 +230,11 @@ public struct Deployment: Sendable, Hashable {
             modelID = cached.0
         } else {
             modelID = try await storage { try await store.deployment(in: scope) }?.modelID
-            workspace.state.withLock { $0.deployed[scope] = (modelID, now) }
+            // A deploy published while this read was under way is newer: keep it.
+            workspace.state.withLock { state in
+                if let newer = state.deployed[scope], newer.readAt > now { return }
+                state.deployed[scope] = (modelID, now)
+            }
         }
         guard let modelID else { throw .nothingDeployed(scope) }
         return try await workspace.registry.loadedModel(modelID)

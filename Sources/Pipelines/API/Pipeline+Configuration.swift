@@ -61,15 +61,42 @@ extension Pipeline {
         let record = ConfigurationRecord(
             pipelineID: id, version: current.version + 1, configuration: next, hash: hash, savedAt: workspace.clock.now,
             sources: check.fingerprints.isEmpty ? nil : check.fingerprints)
+        // Endpoint names are claimed first (the store keeps them unique), and given back if
+        // the version cannot be saved.
+        let endpoints = Set(next.deployment.consumers.compactMap(\.endpointName))
+        let held = Set(current.configuration.deployment.consumers.compactMap(\.endpointName))
+        if endpoints != held { try await claimEndpoints(endpoints, configuration: next, pipeline: pipeline.name) }
         do {
             try await storage { try await workspace.store.appendConfiguration(record) }
         } catch {
+            if endpoints != held {
+                do {
+                    try await workspace.store.setEndpoints(held, of: .pipeline(id), at: workspace.clock.now)
+                } catch {
+                    workspace.logger.warning("pipeline '\(pipeline.name)': cannot give back endpoint names \(endpoints.subtracting(held).sorted()): \(error)")
+                }
+            }
             guard case .store(.versionConflict(_, _, let found)) = error else { throw error }
             throw .configurationConflict(pipeline: pipeline.name, version: found)
         }
         workspace.logger.debug("pipeline '\(pipeline.name)': saved configuration version \(record.version)")
         let git = try await commitToGit(pipeline, configuration: record, replacing: nil)
         return ConfigurationSave(record: record, isNewVersion: true, incomplete: incomplete, gitCommit: git.commit, gitError: git.error)
+    }
+
+    /// Makes `names` the pipeline's endpoint names in the store; a name another pipeline or
+    /// model line holds is a configuration problem at its consumer.
+    private func claimEndpoints(_ names: Set<String>, configuration: PipelineConfiguration, pipeline: String) async throws(PipelineError) {
+        do {
+            try await storage { try await workspace.store.setEndpoints(names, of: .pipeline(id), at: workspace.clock.now) }
+            workspace.tokenCache.forgetAll()
+        } catch {
+            guard case .store(.endpointTaken(let name, let holder)) = error else { throw error }
+            let index = configuration.deployment.consumers.firstIndex(of: .endpoint(name)) ?? 0
+            throw .invalidConfiguration(pipeline: pipeline, problems: [
+                ConfigurationProblem("deployment.consumers[\(index)].endpoint", "the endpoint name '\(name)' is taken by \(holder)")
+            ])
+        }
     }
 
     /// The pipeline's current configuration: the latest saved version, or version 0 (an

@@ -79,6 +79,7 @@ public struct Pipeline: Sendable, Hashable {
             try await storage { try await workspace.store.deletePipeline(id, orphaning: ModelRules.orphan) }
         }
         workspace.state.withLock { _ = $0.deployed.removeValue(forKey: .pipeline(id)) }
+        workspace.tokenCache.forgetAll()  // its endpoint names and their tokens are gone
         workspace.logger.debug("deleted pipeline '\(record.name)'")
         guard let git = try await storage({ try await workspace.store.repository(record.repositoryID) })?.git else { return }
         let file = Self.gitFileName(record)

@@ -241,6 +241,16 @@ public struct ConfigurationValidator: Sendable {
         if let window = configuration.selection.autoDeploy?.window, !(window > 0 && window.isFinite) {
             problems.append(ConfigurationProblem("selection.autoDeploy.window", "must be a positive number of seconds, got \(window)"))
         }
+        var named: Set<String> = []
+        for (index, consumer) in configuration.deployment.consumers.enumerated() {
+            guard let name = consumer.endpointName else { continue }
+            let path = "deployment.consumers[\(index)].endpoint"
+            if let problem = EndpointName.problem(name) {
+                problems.append(ConfigurationProblem(path, problem))
+            } else if !named.insert(name).inserted {
+                problems.append(ConfigurationProblem(path, "endpoint '\(name)' is listed twice"))
+            }
+        }
         for job in JobKind.allCases {
             if let timeout = configuration.preferences.timeouts[job], !(timeout > 0 && timeout.isFinite) {
                 problems.append(ConfigurationProblem("preferences.timeouts.\(job.rawValue)", "must be a positive number of seconds, got \(timeout)"))

@@ -25,10 +25,71 @@ public struct SelectionStep: Sendable, Hashable, Codable {
 }
 
 /// A consumer of the deployed model.
-public enum DeploymentConsumer: String, Sendable, Hashable, Codable {
+///
+/// Encoded as `"inProcess"`, or `{"endpoint": "NAME"}` for an API endpoint.
+public enum DeploymentConsumer: Sendable, Hashable, Codable, CustomStringConvertible {
     /// Calls of ``Deployment/predict(_:)-(Array<Dictionary<String,Value>>)`` and
     /// ``Deployment/predict(_:)-(Table)`` in the host process.
     case inProcess
+    /// An HTTP API endpoint with this name (unique across the store; see
+    /// ``EndpointName``), served by `PipelinesServer` to holders of its tokens.
+    case endpoint(String)
+
+    /// The endpoint's name, for an endpoint consumer.
+    public var endpointName: String? {
+        if case .endpoint(let name) = self { return name }
+        return nil
+    }
+
+    /// `inProcess` or `endpoint 'NAME'`.
+    public var description: String {
+        switch self {
+        case .inProcess: return "inProcess"
+        case .endpoint(let name): return "endpoint '\(name)'"
+        }
+    }
+
+    private enum CodingKeys: String, CodingKey { case endpoint }
+
+    /// Decodes `"inProcess"` or `{"endpoint": "NAME"}`.
+    public init(from decoder: any Decoder) throws {
+        if let name = try? decoder.singleValueContainer().decode(String.self) {  // a bare name, or not a string
+            guard name == "inProcess" else {
+                throw DecodingError.dataCorrupted(.init(
+                    codingPath: decoder.codingPath, debugDescription: "unknown consumer '\(name)' (inProcess or {\"endpoint\": NAME})"))
+            }
+            self = .inProcess
+            return
+        }
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self = .endpoint(try container.decode(String.self, forKey: .endpoint))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        switch self {
+        case .inProcess:
+            var container = encoder.singleValueContainer()
+            try container.encode("inProcess")
+        case .endpoint(let name):
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(name, forKey: .endpoint)
+        }
+    }
+}
+
+/// The rule for endpoint names: 1 to 63 characters, lowercase letters, digits and `-`,
+/// starting with a letter or digit (a URL path segment as it is, in any host's routes).
+public enum EndpointName {
+    /// Why `name` cannot name an endpoint, or nil when it can.
+    public static func problem(_ name: String) -> String? {
+        let scalars = Array(name.unicodeScalars)
+        guard (1...63).contains(scalars.count) else { return "endpoint name '\(name)' must have 1 to 63 characters" }
+        let allowed = scalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }
+        guard allowed, scalars[0] != "-" else {
+            return "endpoint name '\(name)' may hold only lowercase letters, digits and '-', and must not start with '-'"
+        }
+        return nil
+    }
 }
 
 /// Step 5: the consumers plugged into the deployed model.

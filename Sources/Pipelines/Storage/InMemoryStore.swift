@@ -20,6 +20,8 @@ public actor InMemoryStore: PipelineStorage {
     private var triggerRecords: [TriggerID: TriggerRecord] = [:]
     private var firingClaims: [TriggerID: FiringClaimRecord] = [:]
     private var leases: [String: LeaseRecord] = [:]
+    private var endpointRecords: [String: EndpointRecord] = [:]
+    private var tokenRecords: [TokenID: TokenRecord] = [:]
 
     /// An empty store whose deployment records are stamped by `clock`.
     public init(clock: any WallClock = SystemWallClock()) {
@@ -138,6 +140,7 @@ public actor InMemoryStore: PipelineStorage {
             modelRecords[modelID] = orphaning(model, record)
         }
         let scope = DeploymentScope.pipeline(id)
+        freeEndpoints(endpointRecords.values.filter { $0.scope == scope }.map(\.name))
         if let current = history[scope]?.last?.modelID {
             history[scope, default: []].append(
                 DeploymentRecord(scope: scope, modelID: nil, previousModelID: current, deployedAt: clock.now))
@@ -326,4 +329,46 @@ public actor InMemoryStore: PipelineStorage {
     }
 
     public func lease(_ name: String) -> LeaseRecord? { leases[name] }
+
+    // MARK: Endpoints
+
+    public func setEndpoints(_ names: Set<String>, of scope: DeploymentScope, at date: Date) throws {
+        if case .pipeline(let id) = scope, pipelineRecords[id] == nil { throw StoreError.notFound(kind: "pipeline", id: id.rawValue) }
+        for name in names.sorted() {
+            if let holder = endpointRecords[name]?.scope, holder != scope { throw StoreError.endpointTaken(name: name, holder: holder) }
+        }
+        freeEndpoints(endpointRecords.values.filter { $0.scope == scope && !names.contains($0.name) }.map(\.name))
+        for name in names where endpointRecords[name] == nil {
+            endpointRecords[name] = EndpointRecord(name: name, scope: scope, createdAt: date)
+        }
+    }
+
+    /// Frees endpoint names and deletes their tokens.
+    private func freeEndpoints(_ names: [String]) {
+        for name in names { endpointRecords[name] = nil }
+        let freed = Set(names)
+        tokenRecords = tokenRecords.filter { !freed.contains($0.value.endpoint) }
+    }
+
+    public func endpoint(named name: String) -> EndpointRecord? { endpointRecords[name] }
+
+    public func endpoints() -> [EndpointRecord] { endpointRecords.values.sorted { $0.name < $1.name } }
+
+    public func insertToken(_ token: TokenRecord) throws {
+        guard endpointRecords[token.endpoint] != nil else { throw StoreError.notFound(kind: "endpoint", id: token.endpoint) }
+        guard tokenRecords[token.id] == nil else { throw StoreError.duplicateID(kind: "token", id: token.id.rawValue) }
+        tokenRecords[token.id] = token
+    }
+
+    public func tokens(of endpoint: String?) -> [TokenRecord] {
+        tokenRecords.values.filter { endpoint == nil || $0.endpoint == endpoint }.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
+    }
+
+    @discardableResult
+    public func revokeToken(_ id: TokenID, at date: Date) throws -> TokenRecord {
+        guard var token = tokenRecords[id] else { throw StoreError.notFound(kind: "token", id: id.rawValue) }
+        if token.revokedAt == nil { token.revokedAt = date }
+        tokenRecords[id] = token
+        return token
+    }
 }

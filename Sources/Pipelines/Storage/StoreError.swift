@@ -35,6 +35,9 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case modelDeployed(ModelID)
     /// The backend failed (I/O, corruption); the message says where.
     case backend(String)
+    /// The endpoint name is held by another deployment scope (names are unique across the
+    /// store).
+    case endpointTaken(name: String, holder: DeploymentScope)
 
     public var description: String {
         switch self {
@@ -59,6 +62,7 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case let .duplicateVersion(line, version): return "model line '\(line)' has a version \(version) already"
         case .modelDeployed(let model): return "model \(model) is deployed; deploy another model first"
         case .backend(let message): return "storage failed: \(message)"
+        case let .endpointTaken(name, holder): return "the endpoint name '\(name)' is taken (by \(holder))"
         }
     }
 

@@ -21,6 +21,10 @@ public enum Lookup: Sendable, Hashable, CustomStringConvertible {
     case run(RunID)
     /// A trigger by identifier.
     case trigger(TriggerID)
+    /// An API endpoint by name.
+    case endpoint(String)
+    /// An endpoint token by identifier.
+    case token(TokenID)
     /// A record of a host store's own kind.
     case other(kind: String, id: String)
 
@@ -32,6 +36,8 @@ public enum Lookup: Sendable, Hashable, CustomStringConvertible {
         case "model": self = .model(ModelID(id))
         case "run": self = .run(RunID(id))
         case "trigger": self = .trigger(TriggerID(id))
+        case "endpoint": self = .endpoint(id)
+        case "token": self = .token(TokenID(id))
         default: self = .other(kind: kind, id: id)
         }
     }
@@ -47,6 +53,8 @@ public enum Lookup: Sendable, Hashable, CustomStringConvertible {
         case .modelLine(let name): return "no model line named '\(name)'"
         case .run(let id): return "no run with id '\(id)'"
         case .trigger(let id): return "no trigger with id '\(id)'"
+        case .endpoint(let name): return "no endpoint named '\(name)'"
+        case .token(let id): return "no token with id '\(id)'"
         case let .other(kind, id): return "no \(kind) with id '\(id)'"
         }
     }

@@ -58,6 +58,8 @@ public final class Workspace: Sendable {
         var deployed: [DeploymentScope: (model: ModelID?, readAt: ContinuousClock.Instant)] = [:]
     }
     let state = Mutex(State())
+    /// Tokens and endpoints as last read, for ``Endpoints/authenticate(secret:)``.
+    let tokenCache = TokenCache()
     let events = EventBroadcaster<ModelEvent>()
 
     /// A workspace over `store`.

@@ -1,0 +1,66 @@
+import Foundation
+import Pipelines
+import PipelinesSpec
+import Testing
+
+@Suite("Spec files: the deployment section (step 5)")
+struct SpecDeploymentTests {
+    @Test("consumers map to in-process and endpoint consumers, the same from JSON and YAML")
+    func consumers() throws {
+        let yaml = minimalYAML + "deployment:\n  consumers: [inProcess, {endpoint: churn}, {endpoint: churn-eu-2}]\n"
+        let json = """
+            {"repository": "Default", "pipeline": "p", "dataset": {"training": "train.csv", "label": "y"},
+             "training": {"estimator": "Ridge"},
+             "deployment": {"consumers": ["inProcess", {"endpoint": "churn"}, {"endpoint": "churn-eu-2"}]}}
+            """
+        let spec = try parse(yaml)
+        #expect(try parse(json, .json) == spec)
+        #expect(spec.configuration.deployment.consumers == [.inProcess, .endpoint("churn"), .endpoint("churn-eu-2")])
+    }
+
+    @Test("absent, empty or null: the default (in-process only); an empty list: no consumer")
+    func defaults() throws {
+        for text in [minimalYAML, minimalYAML + "deployment:\n", minimalYAML + "deployment: {}\n",
+                     minimalYAML + "deployment: {consumers: null}\n"] {
+            #expect(try parse(text).configuration.deployment == DeploymentStep(consumers: [.inProcess]), "\(text)")
+        }
+        #expect(try parse(minimalYAML + "deployment: {consumers: []}\n").configuration.deployment.consumers == [])
+    }
+
+    @Test("the step survives a round trip through the configuration's JSON")
+    func codableRoundTrip() throws {
+        let step = DeploymentStep(consumers: [.inProcess, .endpoint("churn")])
+        let data = try JSONEncoder().encode(step)
+        #expect(String(decoding: data, as: UTF8.self) == #"{"consumers":["inProcess",{"endpoint":"churn"}]}"#)
+        #expect(try JSONDecoder().decode(DeploymentStep.self, from: data) == step)
+    }
+
+    @Test("bad consumers fail at their key path, line and column")
+    func errors() {
+        let nameRule = "may hold only lowercase letters, digits and '-', and must not start with '-'"
+        expectError(minimalYAML + "deployment:\n  consumers: [inProcess, {endpoint: Churn}]\n", path: "deployment.consumers[1].endpoint",
+                    line: 9, column: 37, reason: "endpoint name 'Churn' \(nameRule)")
+        expectError(minimalYAML + "deployment: {consumers: [http]}\n", path: "deployment.consumers[0]", line: 8, column: 26,
+                    reason: #"unknown consumer 'http' (expected "inProcess" or {"endpoint": NAME})"#)
+        expectError(minimalYAML + "deployment: {consumers: [{endpoint: a}, {endpoint: a}]}\n", path: "deployment.consumers[1].endpoint",
+                    line: 8, column: 52, reason: "endpoint 'a' is listed twice")
+        expectError(minimalYAML + "deployment: {consumers: [{endpoint: a, name: b}]}\n", path: "deployment.consumers[0].name",
+                    line: 8, column: 40, reason: "unknown key 'name' (allowed: endpoint)")
+        expectError(minimalYAML + "deployment: {consumers: inProcess}\n", path: "deployment.consumers", line: 8, column: 25,
+                    reason: "expected an array, got a string")
+        expectError(minimalYAML + "deployment: {consumers: [5]}\n", path: "deployment.consumers[0]", line: 8, column: 26,
+                    reason: #"expected "inProcess" or an object {"endpoint": NAME}, got a number"#)
+        expectError(minimalYAML + "deployment: {endpoints: [a]}\n", path: "deployment.endpoints", line: 8, column: 14,
+                    reason: "unknown key 'endpoints' (allowed: consumers)")
+        expectError(minimalYAML + "deployment: {consumers: [{endpoint: 5}]}\n", path: "deployment.consumers[0].endpoint", line: 8,
+                    column: 37, reason: "expected a string, got a number")
+        expectError(minimalYAML + "deployment: {consumers: [{}]}\n", path: "deployment.consumers[0].endpoint", line: 8,
+                    column: 26, reason: "missing required key 'endpoint'")
+        let json = #"{"repository": "R", "pipeline": "p", "dataset": {"training": "t.csv", "label": "y"}, "training": {"estimator": "Ridge"}, "#
+            + #""deployment": {"consumers": ["inProcess", {"endpoint": "-x"}]}}"#
+        expectError(json, .json, path: "deployment.consumers[1].endpoint", line: 1, column: 177, reason: "endpoint name '-x' \(nameRule)")
+        let long = String(repeating: "a", count: 64)
+        expectError(minimalYAML + "deployment: {consumers: [{endpoint: \(long)}]}\n", path: "deployment.consumers[0].endpoint", line: 8,
+                    column: 37, reason: "endpoint name '\(long)' must have 1 to 63 characters")
+    }
+}
