@@ -3,10 +3,10 @@ import Foundation
 import Logging
 import Pipelines
 
-/// `mlpipe deploy --pipeline NAME MODEL [--expect MODEL|none]`.
+/// `mlpipe deploy (--pipeline NAME | --line NAME) MODEL [--expect MODEL|none]`.
 struct DeployCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "deploy", abstract: "Deploy a model of a pipeline.",
+        commandName: "deploy", abstract: "Deploy a model of a pipeline (or of a standalone model line, with --line).",
         discussion: """
             Without --expect the deployment is an atomic swap that succeeds whenever the model can \
             be deployed, whatever was deployed meanwhile (the history records the model really \
@@ -15,7 +15,7 @@ struct DeployCommand: AsyncParsableCommand {
             changes nothing.
             """)
     @OptionGroup var options: GlobalOptions
-    @OptionGroup var target: PipelineOption
+    @OptionGroup var target: DeploymentTarget
     @Argument(help: "The model id (or a unique prefix).") var model: String
     @Option(
         help: ArgumentHelp(
@@ -25,22 +25,21 @@ struct DeployCommand: AsyncParsableCommand {
 
     func run() async throws {
         let workspace = try options.workspace()
-        let pipeline = try await target.find(in: workspace)
-        let name = try await pipeline.record().name
+        let (deployment, name) = try await target.find(in: workspace)
         let chosen = try await findModel(model, in: workspace).id
         let change: DeploymentChange
         if let expect {
             let expected = expect.lowercased() == "none" ? nil : try await findModel(expect, in: workspace).id
             do {
-                change = try await pipeline.deployment.deploy(chosen, ifCurrent: expected)
+                change = try await deployment.deploy(chosen, ifCurrent: expected)
             } catch {
                 guard let found = conflictFound(error) else { throw error }
-                throw CommandFailure("pipeline \(name): \(describeExpectation(expected, found: found)); nothing changed")
+                throw CommandFailure("\(name): \(describeExpectation(expected, found: found)); nothing changed")
             }
         } else {
-            change = try await pipeline.deployment.deploy(chosen)
+            change = try await deployment.deploy(chosen)
         }
-        try report(change, options: options, pipeline: name, verb: "deployed")
+        try report(change, options: options, target: name, verb: "deployed")
     }
 }
 
@@ -57,7 +56,7 @@ private func conflictFound(_ error: any Error) -> ModelID?? {
     return .some(found)
 }
 
-/// `mlpipe rollback --pipeline NAME [--to MODEL]`.
+/// `mlpipe rollback (--pipeline NAME | --line NAME) [--to MODEL]`.
 struct RollbackCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rollback", abstract: "Deploy again the model deployed before the current one (or an earlier one with --to).",
@@ -66,79 +65,77 @@ struct RollbackCommand: AsyncParsableCommand {
             started. --to deploys again any model deployed in the pipeline before.
             """)
     @OptionGroup var options: GlobalOptions
-    @OptionGroup var target: PipelineOption
+    @OptionGroup var target: DeploymentTarget
     @Option(
         help: ArgumentHelp("Deploy again this model (an id or unique prefix), deployed in the pipeline before.", valueName: "model"))
     var to: String?
 
     func run() async throws {
         let workspace = try options.workspace()
-        let pipeline = try await target.find(in: workspace)
-        let name = try await pipeline.record().name
+        let (deployment, name) = try await target.find(in: workspace)
         let change: DeploymentChange
         do {
             if let to {
-                change = try await pipeline.deployment.rollback(to: try await findModel(to, in: workspace).id)
+                change = try await deployment.rollback(to: try await findModel(to, in: workspace).id)
             } else {
-                change = try await pipeline.deployment.rollback()
+                change = try await deployment.rollback()
             }
         } catch let error as PipelineError {
-            throw rollbackFailure(error, pipeline: name, model: to)
+            throw rollbackFailure(error, target: name, model: to)
         }
-        try report(change, options: options, pipeline: name, verb: "rolled back to")
+        try report(change, options: options, target: name, verb: "rolled back to")
     }
 }
 
-/// A rollback's failure said with the pipeline's name (the SDK names its id).
-private func rollbackFailure(_ error: PipelineError, pipeline: String, model: String?) -> any Error {
+/// A rollback's failure said with the pipeline's (or line's) name (the SDK names its id).
+private func rollbackFailure(_ error: PipelineError, target: String, model: String?) -> any Error {
     switch error {
     case .nothingToRollBack:
-        if let model { return CommandFailure("pipeline \(pipeline): model \(model) was never deployed in it; nothing to roll back to") }
-        return CommandFailure("pipeline \(pipeline) has no earlier deployment to roll back to")
+        if let model { return CommandFailure("\(target): model \(model) was never deployed in it; nothing to roll back to") }
+        return CommandFailure("\(target) has no earlier deployment to roll back to")
     case .store(.deploymentConflict(_, _, let found)):
         let now = found.map { "model \($0) is" } ?? "no model is"
-        return CommandFailure("pipeline \(pipeline): the deployment changed meanwhile (\(now) deployed now); nothing changed: try again")
+        return CommandFailure("\(target): the deployment changed meanwhile (\(now) deployed now); nothing changed: try again")
     default:
         return error
     }
 }
 
-/// `mlpipe undeploy --pipeline NAME`.
+/// `mlpipe undeploy (--pipeline NAME | --line NAME)`.
 struct UndeployCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "undeploy", abstract: "Undeploy the pipeline's model: afterwards none is deployed (predictions fail).")
     @OptionGroup var options: GlobalOptions
-    @OptionGroup var target: PipelineOption
+    @OptionGroup var target: DeploymentTarget
 
     func run() async throws {
         let workspace = try options.workspace()
-        let pipeline = try await target.find(in: workspace)
-        let name = try await pipeline.record().name
-        let change = try await pipeline.deployment.undeploy()
+        let (deployment, name) = try await target.find(in: workspace)
+        let change = try await deployment.undeploy()
         let changed = change?.changed ?? false
         if options.json {
             var object = change.map { deploymentObject($0.record) } ?? ["model": NSNull(), "previous": NSNull(), "deployedAt": NSNull()]
             object["changed"] = changed
             try printJSON(object)
         } else if let change, changed {
-            print("pipeline \(name): undeployed \(change.previousModelID?.rawValue ?? "nothing")")
+            print("\(name): undeployed \(change.previousModelID?.rawValue ?? "nothing")")
         } else {
-            print("pipeline \(name): no model is deployed; nothing changed")
+            print("\(name): no model is deployed; nothing changed")
         }
     }
 }
 
 /// Prints a deployment switch, or that nothing changed.
-private func report(_ change: DeploymentChange, options: GlobalOptions, pipeline: String, verb: String) throws {
+private func report(_ change: DeploymentChange, options: GlobalOptions, target: String, verb: String) throws {
     let record = change.record
     if options.json {
         var object = deploymentObject(record)
         object["changed"] = change.changed
         try printJSON(object)
     } else if change.changed {
-        print("pipeline \(pipeline): \(verb) \(record.modelID?.rawValue ?? "nothing") (was \(record.previousModelID?.rawValue ?? "nothing"))")
+        print("\(target): \(verb) \(record.modelID?.rawValue ?? "nothing") (was \(record.previousModelID?.rawValue ?? "nothing"))")
     } else {
-        print("pipeline \(pipeline): model \(record.modelID?.rawValue ?? "none") is deployed already; nothing changed")
+        print("\(target): model \(record.modelID?.rawValue ?? "none") is deployed already; nothing changed")
     }
 }
 
@@ -148,16 +145,15 @@ private func deploymentObject(_ record: DeploymentRecord) -> [String: Any] {
      "deployedAt": ISO8601DateFormatter().string(from: record.deployedAt)]
 }
 
-/// `mlpipe history --pipeline NAME`.
+/// `mlpipe history (--pipeline NAME | --line NAME)`.
 struct HistoryCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "history", abstract: "The pipeline's deployment history, oldest first.")
+    static let configuration = CommandConfiguration(commandName: "history", abstract: "The deployment history of a pipeline (or of a standalone model line, with --line), oldest first.")
     @OptionGroup var options: GlobalOptions
-    @OptionGroup var target: PipelineOption
+    @OptionGroup var target: DeploymentTarget
 
     func run() async throws {
         let workspace = try options.workspace()
-        let pipeline = try await target.find(in: workspace)
-        let history = try await pipeline.deployment.history()
+        let history = try await target.find(in: workspace).deployment.history()
         if options.json {
             try printJSON(history.map(deploymentObject))
         } else {

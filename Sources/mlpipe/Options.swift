@@ -64,6 +64,31 @@ struct PipelineOption: ParsableArguments {
     }
 }
 
+/// `--pipeline NAME [--repository NAME]` or `--line NAME`: whose one deployed model a
+/// deployment command reads or changes.
+struct DeploymentTarget: ParsableArguments {
+    @Option(help: "The pipeline.") var pipeline: String?
+    @Option(help: "The pipeline's repository, when several hold a pipeline of that name.") var repository: String?
+    @Option(help: "A standalone model line (an imported model's name), instead of a pipeline.") var line: String?
+
+    func validate() throws {
+        guard (pipeline == nil) != (line == nil) else {
+            throw ValidationError("name a pipeline with --pipeline or a standalone model line with --line (one of the two)")
+        }
+        if line != nil && repository != nil { throw ValidationError("--repository goes with --pipeline, not --line") }
+    }
+
+    /// The deployment, and how messages name its owner (`pipeline NAME`, `model line NAME`).
+    func find(in workspace: Workspace) async throws -> (deployment: Deployment, label: String) {
+        if let line {
+            let found = try await workspace.registry.line(named: line)
+            return (found.deployment, "model line \(found.name)")
+        }
+        let found = try await findPipeline(pipeline ?? "", repository: repository, in: workspace)
+        return (found.deployment, "pipeline \(try await found.record().name)")
+    }
+}
+
 /// `NAME [--repository NAME]`: the pipeline a `pipelines` subcommand acts on.
 struct PipelineArgument: ParsableArguments {
     @Argument(help: "The pipeline's name.") var name: String
