@@ -243,6 +243,8 @@ enum Schema {
         let rows = try Row.fetchCursor(db, sql: "SELECT pipeline_id, generation, saved_at, encoded FROM dataset_snapshots")
         while let row = try rows.next() {
             let encoded: Data = row["encoded"] ?? Data()
+            // A snapshot that does not decode keeps its bytes (as the ledger part): nothing is
+            // dropped, and reading it reports the corrupt encoding where it is used.
             var parts = DatasetParts(ledger: Array(encoded), training: [], testing: [])
             if let datasets = try? MLDatasets(binaryEncoded: Array(encoded)) { parts = datasets.encodedParts() }
             try db.execute(
