@@ -28,7 +28,9 @@ In one run it:
      `Authorization: Bearer <secret>`;
   4. checks that both servers give the same predictions for a few records (values within
      1e-9 relative for the regression, the same labels and probabilities within 1e-9 for the
-     forest), then runs wrk against each server in turn (MLflow first), one model at a time;
+     forest), then runs wrk against each server in turn (MLflow first, stopped with all its
+     worker processes before ours is loaded), one model at a time, each run after an
+     unmeasured 2-second warm-up;
   5. prints requests/s, p50 and p99 latency (from wrk's `--latency` distribution) for both,
      the ratio, the machine's load average, and PASS/FAIL.
 
@@ -229,6 +231,20 @@ def stop(process):
         process.wait()
     except ProcessLookupError:
         pass
+    # The group's other processes (uvicorn workers) may outlive the parent: wait them out,
+    # so the next measurement does not share the cores with a shutdown.
+    deadline = time.time() + 15
+    while time.time() < deadline:
+        try:
+            os.killpg(process.pid, 0)
+        except (ProcessLookupError, PermissionError):
+            break
+        time.sleep(0.1)
+    else:
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
 
 
 def run(command, **kwargs):
@@ -454,7 +470,12 @@ def parse_wrk(output):
             "requests": int(total.group(1)), "errors": errors, "output": output}
 
 
+WARM_UP_SECONDS = 2
+
+
 def load(url, script, duration, threads=2, connections=8):
+    """A short unmeasured warm-up (connections, caches, the first lazy loads), then the run."""
+    run(["wrk", f"-t{threads}", f"-c{connections}", f"-d{WARM_UP_SECONDS}s", "-s", script, url])
     command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--latency", "-s", script, url]
     return parse_wrk(run(command))
 

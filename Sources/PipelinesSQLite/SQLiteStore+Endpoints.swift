@@ -101,13 +101,22 @@ extension SQLiteStore {
     /// - Throws: ``Pipelines/StoreError/backend(_:)`` when the file fails.
     public func tokens(of endpoint: String?) async throws -> [TokenRecord] {
         try await read("listing the tokens of \(endpoint.map { "endpoint '\($0)'" } ?? "every endpoint")") { db in
-            let columns = "id, endpoint, label, salt, digest, created_at, expires_at, revoked_at"
             if let endpoint {
-                return try Row.fetchAll(db, sql: "SELECT \(columns) FROM tokens WHERE endpoint = ?", arguments: [endpoint])
+                return try Row.fetchAll(db, sql: "SELECT \(Self.tokenColumns) FROM tokens WHERE endpoint = ?", arguments: [endpoint])
                     .map(Self.tokenRecord)
             }
-            return try Row.fetchAll(db, sql: "SELECT \(columns) FROM tokens").map(Self.tokenRecord)
+            return try Row.fetchAll(db, sql: "SELECT \(Self.tokenColumns) FROM tokens").map(Self.tokenRecord)
         }.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
+    }
+
+    /// The token `id`, if stored: one keyed read (its primary key).
+    ///
+    /// - Throws: ``Pipelines/StoreError/backend(_:)``.
+    public func token(_ id: TokenID) async throws -> TokenRecord? {
+        try await read("reading token \(id)") { db in
+            try Row.fetchOne(db, sql: "SELECT \(Self.tokenColumns) FROM tokens WHERE id = ?", arguments: [id.rawValue])
+                .map(Self.tokenRecord)
+        }
     }
 
     /// Marks a token revoked at `date`; a token revoked already keeps its first date.
@@ -124,7 +133,7 @@ extension SQLiteStore {
             try db.execute(sql: "UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
                            arguments: [date.timeIntervalSinceReferenceDate, id.rawValue])
             guard let row = try Row.fetchOne(
-                db, sql: "SELECT id, endpoint, label, salt, digest, created_at, expires_at, revoked_at FROM tokens WHERE id = ?",
+                db, sql: "SELECT \(Self.tokenColumns) FROM tokens WHERE id = ?",
                 arguments: [id.rawValue])
             else { throw StoreError.notFound(kind: "token", id: id.rawValue) }
             return try Self.tokenRecord(row)
@@ -132,6 +141,9 @@ extension SQLiteStore {
     }
 
     // MARK: Rows
+
+    /// The columns ``tokenRecord(_:)`` reads, in its order.
+    static let tokenColumns = "id, endpoint, label, salt, digest, created_at, expires_at, revoked_at"
 
     /// Frees every endpoint name `scope` holds, with their tokens. Runs inside the caller's
     /// transaction (deleting a pipeline).

@@ -129,7 +129,9 @@ public struct PredictionServer: Sendable {
                 message: "record \(record): the prediction is not a finite number (feature values too large for the model)", record: record)
         }
         let version = try await versions.version(of: predictions.modelID, in: workspace)
-        return (try json(PredictionResponse(predictions, version: version, endpoint: name)), name)
+        let answer = PredictionResponse(predictions, version: version, endpoint: name).json()
+        return (Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
+                         body: ResponseBody(byteBuffer: ByteBuffer(bytes: answer))), name)
     }
 
     /// `GET /v1/endpoints/{name}`.
@@ -187,33 +189,24 @@ public struct PredictionServer: Sendable {
 
     // MARK: Helpers
 
-    /// The secret of `Authorization: Bearer <secret>`.
+    /// The secret of `Authorization: Bearer <secret>` (the scheme in any case; spaces and
+    /// tabs around the secret ignored).
     static func bearerToken(_ request: Request) -> String? {
         guard let header = request.headers[.authorization] else { return nil }
-        let parts = header.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
-        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
-        let secret = parts[1].trimmingCharacters(in: .whitespaces)
-        return secret.isEmpty ? nil : secret
+        let isBlank = { (byte: UInt8) in byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+        let bytes = header.utf8
+        guard let gap = bytes.firstIndex(where: isBlank),
+              bytes[..<gap].elementsEqual("bearer".utf8, by: { $0 | 0x20 == $1 })
+        else { return nil }
+        guard let first = bytes[gap...].firstIndex(where: { !isBlank($0) }),
+              let last = bytes[first...].lastIndex(where: { !isBlank($0) })
+        else { return nil }
+        return String(header[first...last])
     }
 
     /// The records of a body, or the error naming what is wrong.
     private func decodeRecords(_ body: ByteBuffer) throws(ServerError) -> [[String: Value]] {
-        do {
-            return try JSONDecoder().decode(PredictionRequest.self, from: Data(body.readableBytesView)).records
-        } catch let error as ServerError {
-            throw error
-        } catch DecodingError.dataCorrupted(let context) {
-            throw .malformedJSON(Self.underlyingDescription(context))
-        } catch {
-            throw .malformedJSON("\(error)")
-        }
-    }
-
-    private static func underlyingDescription(_ context: DecodingError.Context) -> String {
-        if let underlying = context.underlyingError as? NSError, let detail = underlying.userInfo[NSDebugDescriptionErrorKey] as? String {
-            return detail
-        }
-        return context.debugDescription
+        try body.withUnsafeReadableBytes { bytes throws(ServerError) in try PredictionRequest.records(in: bytes) }
     }
 
     /// Runs an endpoint route's work, turning errors into their answers, and records the

@@ -3,50 +3,60 @@ import LinearAlgebra
 import Pipelines
 import Tabular
 
-/// `POST /v1/endpoints/{name}/predictions` answers this.
-struct PredictionResponse: Encodable {
-    /// One per record, in order.
-    var predictions: [PredictionItem]
-    /// The model that answered.
-    var model: ModelSummary
-    /// The endpoint called.
+/// `POST /v1/endpoints/{name}/predictions` answers this:
+/// `{"endpoint", "model": {"id", "version"}, "predictions": [{"label", "probabilities"} or {"value"}]}`,
+/// keys sorted, written by ``JSONWriter``.
+struct PredictionResponse {
+    var predictions: Predictions
+    var version: Int
     var endpoint: String
 
     init(_ predictions: Predictions, version: Int, endpoint: String) {
-        var items: [PredictionItem] = []
-        items.reserveCapacity(predictions.values.count)
-        let classNames = predictions.classes?.map(\.description)
-        for (row, value) in predictions.values.enumerated() {
-            guard let classNames else {
-                items.append(PredictionItem(label: nil, value: value.doubleValue, probabilities: nil))
-                continue
-            }
-            var probabilities: [String: Double]?
-            if let matrix = predictions.probabilities, row < matrix.rows, matrix.columns == classNames.count {
-                var byClass: [String: Double] = [:]
-                for (column, name) in classNames.enumerated() { byClass[name] = matrix[row, column] }
-                probabilities = byClass
-            }
-            items.append(PredictionItem(label: JSONScalar(value), value: nil, probabilities: probabilities))
-        }
-        self.predictions = items
-        self.model = ModelSummary(id: predictions.modelID.rawValue, version: version)
+        self.predictions = predictions
+        self.version = version
         self.endpoint = endpoint
     }
-}
 
-/// One prediction: a classifier's `label` (in its original form) and `probabilities` by
-/// class, or a regressor's `value`.
-struct PredictionItem: Encodable {
-    var label: JSONScalar?
-    var value: Double?
-    var probabilities: [String: Double]?
-}
-
-/// A model's id and version.
-struct ModelSummary: Encodable {
-    var id: String
-    var version: Int
+    /// The answer's JSON text.
+    ///
+    /// - Complexity: O(records × classes).
+    func json() -> [UInt8] {
+        let classNames = predictions.classes?.map(\.description)
+        // Probabilities by class name, keys sorted (as for every other answer).
+        let order = classNames.map { names in names.indices.sorted { names[$0] < names[$1] } }
+        var writer = JSONWriter(capacity: 96 + predictions.values.count * (classNames == nil ? 32 : 48 + 32 * (classNames?.count ?? 0)))
+        writer.raw(#"{"endpoint":"#)
+        writer.string(endpoint)
+        writer.raw(#","model":{"id":"#)
+        writer.string(predictions.modelID.rawValue)
+        writer.raw(#","version":"#)
+        writer.integer(version)
+        writer.raw(#"},"predictions":["#)
+        for (row, value) in predictions.values.enumerated() {
+            if row > 0 { writer.raw(",") }
+            guard let classNames, let order else {
+                writer.raw(#"{"value":"#)
+                if let number = value.doubleValue { writer.number(number) } else { writer.raw("null") }
+                writer.raw("}")
+                continue
+            }
+            writer.raw(#"{"label":"#)
+            JSONScalar(value).write(to: &writer)
+            if let matrix = predictions.probabilities, row < matrix.rows, matrix.columns == classNames.count {
+                writer.raw(#","probabilities":{"#)
+                for (position, column) in order.enumerated() {
+                    if position > 0 { writer.raw(",") }
+                    writer.string(classNames[column])
+                    writer.raw(":")
+                    writer.number(matrix[row, column])
+                }
+                writer.raw("}")
+            }
+            writer.raw("}")
+        }
+        writer.raw("]}")
+        return writer.bytes
+    }
 }
 
 /// A label as JSON: a string, a number or a boolean.
@@ -64,6 +74,16 @@ enum JSONScalar: Encodable {
         case .numeric(let number): self = number.isFinite ? .number(number) : .null
         case .boolean(let flag): self = .boolean(flag)
         case .missing: self = .null
+        }
+    }
+
+    func write(to writer: inout JSONWriter) {
+        switch self {
+        case .string(let text): writer.string(text)
+        case .integer(let number): writer.integer(number)
+        case .number(let number): writer.number(number)
+        case .boolean(let flag): writer.boolean(flag)
+        case .null: writer.raw("null")
         }
     }
 

@@ -139,9 +139,9 @@ extension StorageConformance {
 
     /// Tokens read back exactly (salt and digest bytes, label, sub-millisecond dates,
     /// expiry and revocation), sorted by creation date then identifier, filtered by
-    /// endpoint. A token for an endpoint nobody holds is refused with `notFound` naming
-    /// the endpoint, one under a taken identifier with `duplicateID` (the first token is
-    /// unchanged). Revoking stores the date and returns the token; revoking again keeps the
+    /// endpoint, and one by one (`token(_:)`; nil for an unknown id). A token for an
+    /// endpoint nobody holds is refused with `notFound` naming the endpoint, one under a
+    /// taken identifier with `duplicateID` (the first token is unchanged). Revoking stores the date and returns the token; revoking again keeps the
     /// first date; an unknown token is refused with `notFound`.
     static func tokensInsertListRevoke(_ t: CheckContext) async throws {
         let store = t.store
@@ -170,6 +170,8 @@ extension StorageConformance {
         t.expectEqual(try await store.tokens(of: "churn"), [tokens[3], tokens[2], tokens[0]], "tokens(of: churn)")
         t.expectEqual(try await store.tokens(of: "legacy"), [tokens[1]], "tokens(of: legacy)")
         t.expectEqual(try await store.tokens(of: "nowhere"), [], "tokens(of: an unknown endpoint)")
+        for token in tokens { t.expectEqual(try await store.token(token.id), token, "token(\(token.id))") }
+        t.expectEqual(try await store.token(Fixture.tokenID(77)), nil, "token(an unknown id)")
 
         let revokedAt = Fixture.date(5_000.000_4)
         tokens[2].revokedAt = revokedAt
@@ -178,6 +180,7 @@ extension StorageConformance {
         t.expectEqual(try await t.must("revokeToken(3) again") { try await store.revokeToken(tokens[2].id, at: Fixture.date(6_000)) },
                       tokens[2], "revokeToken(3) again: the first revocation date stays")
         t.expectEqual(try await store.tokens(of: "churn"), [tokens[3], tokens[2], tokens[0]], "tokens(of: churn) after the revocations")
+        t.expectEqual(try await store.token(tokens[2].id), tokens[2], "token(3) after its revocation")
         let unknown = Fixture.tokenID(99)
         await t.expectRefusal("revokeToken(an unknown token)", .notFound(id: unknown.rawValue)) {
             try await store.revokeToken(unknown, at: Fixture.date(6_000))

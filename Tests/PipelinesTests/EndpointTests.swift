@@ -35,7 +35,7 @@ struct EndpointTests {
         let other = try await setup.workspace.repository(named: "R").createPipeline(named: "other")
         let before = try await other.configuration()
         await #expect(throws: PipelineError.invalidConfiguration(pipeline: "other", problems: [
-            ConfigurationProblem("deployment.consumers[0].endpoint", "the endpoint name 'churn' is taken by \(DeploymentScope.pipeline(setup.pipeline.id))"),
+            ConfigurationProblem("deployment.consumers[0].endpoint", "the endpoint name 'churn' is taken by pipeline 'line' in repository 'R'"),
         ])) {
             try await other.configure { config in config.deployment.consumers = [.endpoint("churn"), .endpoint("spare")] }
         }
@@ -71,6 +71,35 @@ struct EndpointTests {
         #expect(try await endpoints.tokens().isEmpty)
         try await other.configure { config in config.deployment.consumers = [.endpoint("churn"), .endpoint("attrition")] }
         #expect(try await endpoints.list().map(\.name) == ["attrition", "churn"])
+    }
+
+    @Test("a version that cannot be saved gives back the names it claimed and keeps the ones it dropped, tokens and all")
+    func failedSaveLosesNoToken() async throws {
+        let clock = ManualWallClock(now: Fixtures.start)
+        let store = InterposedStore(clock: clock)
+        let workspace = Workspace(store: store, clock: clock, baseDirectory: try Fixtures.directory)
+        let pipeline = try await WorkspaceTests.regressionPipeline(workspace)
+        try await pipeline.configure { $0.deployment.consumers = [.endpoint("churn")] }
+        let token = try await workspace.endpoints.createToken(for: "churn")
+        let id = pipeline.id
+        store.beforeNextConfigurationSave { base in  // someone else saves a version meanwhile
+            guard var theirs = await base.configuration(of: id, version: nil) else { throw SharedStoreTests.HookFailure() }
+            theirs.version += 1
+            theirs.configuration.preferences.description = "someone else's"
+            try await base.appendConfiguration(theirs)
+        }
+        await #expect(throws: PipelineError.configurationConflict(pipeline: "line", version: 3)) {
+            try await pipeline.configure { $0.deployment.consumers = [.endpoint("attrition")] }
+        }
+        #expect(try await workspace.endpoints.list().map(\.name) == ["churn"], "attrition given back, churn still held")
+        #expect(try await workspace.endpoints.tokens(for: "churn").map(\.id) == [token.record.id], "churn's token kept")
+        #expect(try await workspace.endpoints.authorize(endpoint: "churn", secret: token.secret) != nil)
+
+        // Saved this time: churn is freed with its token, attrition claimed.
+        try await pipeline.configure { $0.deployment.consumers = [.endpoint("attrition")] }
+        #expect(try await workspace.endpoints.list().map(\.name) == ["attrition"])
+        #expect(try await workspace.endpoints.tokens().isEmpty)
+        #expect(try await workspace.endpoints.authorize(endpoint: "churn", secret: token.secret) == nil)
     }
 
     @Test("bad and repeated endpoint names are configuration problems at their consumer", arguments: [

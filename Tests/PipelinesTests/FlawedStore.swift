@@ -38,6 +38,8 @@ struct FlawedStore: ForwardingStore {
         case endpointsNotUnique
         /// `revokeToken` answers with the call's date, even for a token revoked already.
         case revocationOverwritten
+        /// `token(_:)` answers a revoked token as if it were not revoked.
+        case tokenLookupIgnoresRevocation
     }
 
     /// Records of `.anyModel` swaps, which ``Flaw/anyModelForgetsPrevious`` reports
@@ -210,6 +212,11 @@ struct FlawedStore: ForwardingStore {
             }
         }
         try await base.setEndpoints(names, of: scope, at: date)
+    }
+    func token(_ id: TokenID) async throws -> TokenRecord? {
+        guard var token = try await base.token(id) else { return nil }
+        if flaw == .tokenLookupIgnoresRevocation { token.revokedAt = nil }
+        return token
     }
     func revokeToken(_ id: TokenID, at date: Date) async throws -> TokenRecord {
         guard flaw == .revocationOverwritten, var token = await base.tokens(of: nil).first(where: { $0.id == id }) else {

@@ -77,5 +77,6 @@ extension ForwardingStore {
     func endpoints() async throws -> [EndpointRecord] { await base.endpoints() }
     func insertToken(_ token: TokenRecord) async throws { try await base.insertToken(token) }
     func tokens(of endpoint: String?) async throws -> [TokenRecord] { await base.tokens(of: endpoint) }
+    func token(_ id: TokenID) async throws -> TokenRecord? { try await base.token(id) }
     func revokeToken(_ id: TokenID, at date: Date) async throws -> TokenRecord { try await base.revokeToken(id, at: date) }
 }

@@ -167,6 +167,13 @@ struct StorageConformanceTests {
         #expect(report.failures.contains { $0.message.hasPrefix("revokeToken(3) again: the first revocation date stays") })
     }
 
+    @Test("a store answering a revoked token as valid when looked up by id fails the token check")
+    func tokenLookupIgnoringRevocationIsCaught() async throws {
+        let report = try await StorageConformance.run { clock in FlawedStore(clock: clock, flaw: .tokenLookupIgnoresRevocation) }
+        #expect(Set(report.failures.map(\.check)) == ["tokensInsertListRevoke"])
+        #expect(report.failures.contains { $0.message.hasPrefix("token(3) after its revocation") })
+    }
+
     @Test("a store claiming every firing fails the firing claim checks")
     func firingClaimedTwiceIsCaught() async throws {
         let report = try await StorageConformance.run { clock in FlawedStore(clock: clock, flaw: .claimsEveryFiring) }

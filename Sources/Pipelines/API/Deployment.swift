@@ -221,14 +221,18 @@ public struct Deployment: Sendable, Hashable {
         let refresh = workspace.deploymentRefresh
         let scope = scope
         let cached = workspace.state.withLock { state -> (ModelID?, LoadedModel?)? in
-            guard let entry = state.deployed[scope], now - entry.readAt < refresh else { return nil }
-            return (entry.model, entry.model.flatMap { state.loaded[$0] })
+            let entry = state.deployed[scope]
+            switch state.deployedRefresh.decide(scope, readAt: entry?.readAt, now: now, refresh: refresh) {
+            case .fresh, .stale: return entry.map { ($0.model, $0.model.flatMap { state.loaded[$0] }) }
+            case .read: return nil
+            }
         }
         if let loaded = cached?.1 { return loaded }
         let modelID: ModelID?
         if let cached {
             modelID = cached.0
         } else {
+            defer { workspace.state.withLock { $0.deployedRefresh.finished(scope) } }
             modelID = try await storage { try await store.deployment(in: scope) }?.modelID
             // A deploy published while this read was under way is newer: keep it.
             workspace.state.withLock { state in

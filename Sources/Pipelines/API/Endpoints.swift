@@ -110,7 +110,8 @@ public struct Endpoints: Sendable {
         if let cached = workspace.tokenCache.lookup(id, now: now, refresh: workspace.deploymentRefresh) {
             (token, endpoint) = cached
         } else {
-            token = try await storage { try await store.tokens(of: nil) }.first { $0.id == id }
+            defer { workspace.tokenCache.finished(id) }
+            token = try await storage { try await store.token(id) }
             if let name = token?.endpoint {
                 endpoint = try await storage { try await store.endpoint(named: name) }
             } else {
@@ -137,6 +138,20 @@ public struct Endpoints: Sendable {
 extension Workspace {
     /// The store's API endpoints and their tokens.
     public var endpoints: Endpoints { Endpoints(workspace: self) }
+
+    /// Who holds a deployment scope, by name, for messages: `pipeline 'churn' in repository
+    /// 'Sales'` or `model line 'gate'` (by identifier when the names cannot be read).
+    func ownerDescription(_ scope: DeploymentScope) async -> String {
+        switch scope {
+        case .pipeline(let id):
+            guard let record = try? await store.pipeline(id) else { return scope.description }
+            guard let repository = try? await store.repository(record.repositoryID) else { return "pipeline '\(record.name)'" }
+            return "pipeline '\(record.name)' in repository '\(repository.name)'"
+        case .standalone(let root):
+            guard let line = try? await registry.line(of: root) else { return scope.description }
+            return "model line '\(line.name)'"
+        }
+    }
 }
 
 /// Token secrets: `mlpt_<token id>_<43 characters of base64url randomness>` (256 random
@@ -193,31 +208,46 @@ final class TokenCache: Sendable {
         var readAt: ContinuousClock.Instant
     }
 
-    private let entries = Mutex<[TokenID: Entry]>([:])
+    private struct State {
+        var entries: [TokenID: Entry] = [:]
+        var refresh = RefreshGate<TokenID>()
+    }
 
+    private let state = Mutex(State())
+
+    /// The cached token and endpoint, unless this caller is to read them from the store
+    /// (then it calls ``finished(_:)`` after ``remember(_:token:endpoint:at:)``).
     func lookup(_ id: TokenID, now: ContinuousClock.Instant, refresh: Duration) -> (TokenRecord?, EndpointRecord?)? {
-        entries.withLock { entries in
-            guard let entry = entries[id], now - entry.readAt < refresh else { return nil }
-            return (entry.token, entry.endpoint)
+        state.withLock { state in
+            let entry = state.entries[id]
+            switch state.refresh.decide(id, readAt: entry?.readAt, now: now, refresh: refresh) {
+            case .fresh, .stale: return entry.map { ($0.token, $0.endpoint) }
+            case .read: return nil
+            }
         }
     }
 
+    /// The read ``lookup(_:now:refresh:)`` asked for is over.
+    func finished(_ id: TokenID) {
+        state.withLock { $0.refresh.finished(id) }
+    }
+
     func remember(_ id: TokenID, token: TokenRecord?, endpoint: EndpointRecord?, at now: ContinuousClock.Instant) {
-        entries.withLock { entries in
+        state.withLock { state in
             // Unknown ids are not kept: guessing must not fill the cache.
-            guard let token else { entries[id] = nil; return }
-            entries[id] = Entry(token: token, endpoint: endpoint, readAt: now)
+            guard let token else { state.entries[id] = nil; return }
+            state.entries[id] = Entry(token: token, endpoint: endpoint, readAt: now)
         }
     }
 
     func forget(_ id: TokenID) {
-        _ = entries.withLock { entries in entries.removeValue(forKey: id) }
+        _ = state.withLock { state in state.entries.removeValue(forKey: id) }
     }
 
     /// Forgets everything (endpoint names changed through this workspace: freed names'
     /// tokens are gone at once, not after the refresh).
     func forgetAll() {
-        entries.withLock { $0.removeAll() }
+        state.withLock { $0.entries.removeAll() }
     }
 }
 

@@ -61,15 +61,17 @@ extension Pipeline {
         let record = ConfigurationRecord(
             pipelineID: id, version: current.version + 1, configuration: next, hash: hash, savedAt: workspace.clock.now,
             sources: check.fingerprints.isEmpty ? nil : check.fingerprints)
-        // Endpoint names are claimed first (the store keeps them unique), and given back if
-        // the version cannot be saved.
+        // New endpoint names are claimed first (the store keeps them unique) while the ones
+        // dropped stay held, tokens and all, until the version is saved: a version that
+        // cannot be saved gives back only the names it claimed, and no token is lost.
         let endpoints = Set(next.deployment.consumers.compactMap(\.endpointName))
         let held = Set(current.configuration.deployment.consumers.compactMap(\.endpointName))
-        if endpoints != held { try await claimEndpoints(endpoints, configuration: next, pipeline: pipeline.name) }
+        let claiming = !endpoints.isSubset(of: held)
+        if claiming { try await claimEndpoints(endpoints.union(held), configuration: next, pipeline: pipeline.name) }
         do {
             try await storage { try await workspace.store.appendConfiguration(record) }
         } catch {
-            if endpoints != held {
+            if claiming {
                 do {
                     try await workspace.store.setEndpoints(held, of: .pipeline(id), at: workspace.clock.now)
                 } catch {
@@ -78,6 +80,16 @@ extension Pipeline {
             }
             guard case .store(.versionConflict(_, _, let found)) = error else { throw error }
             throw .configurationConflict(pipeline: pipeline.name, version: found)
+        }
+        if !held.isSubset(of: endpoints) {
+            // The version is saved: free the names it dropped (and their tokens). Should the
+            // store fail now, they stay held until the next change of endpoints.
+            do {
+                try await workspace.store.setEndpoints(endpoints, of: .pipeline(id), at: workspace.clock.now)
+                workspace.tokenCache.forgetAll()
+            } catch {
+                workspace.logger.warning("pipeline '\(pipeline.name)': cannot free endpoint names \(held.subtracting(endpoints).sorted()): \(error)")
+            }
         }
         workspace.logger.debug("pipeline '\(pipeline.name)': saved configuration version \(record.version)")
         let git = try await commitToGit(pipeline, configuration: record, replacing: nil)
@@ -93,8 +105,9 @@ extension Pipeline {
         } catch {
             guard case .store(.endpointTaken(let name, let holder)) = error else { throw error }
             let index = configuration.deployment.consumers.firstIndex(of: .endpoint(name)) ?? 0
+            let owner = await workspace.ownerDescription(holder)
             throw .invalidConfiguration(pipeline: pipeline, problems: [
-                ConfigurationProblem("deployment.consumers[\(index)].endpoint", "the endpoint name '\(name)' is taken by \(holder)")
+                ConfigurationProblem("deployment.consumers[\(index)].endpoint", "the endpoint name '\(name)' is taken by \(owner)")
             ])
         }
     }

@@ -87,10 +87,21 @@ public protocol EndpointStore: Sendable {
     func insertToken(_ token: TokenRecord) async throws
     /// The tokens of `endpoint` (every token when nil), oldest first.
     func tokens(of endpoint: String?) async throws -> [TokenRecord]
+    /// The token `id`, if stored (revoked and expired tokens too): what a request's secret
+    /// is checked against, so it is one keyed read, not a scan.
+    func token(_ id: TokenID) async throws -> TokenRecord?
     /// Marks a token revoked at `date` (a token revoked already keeps its first date).
     ///
     /// - Returns: The token as stored now.
     /// - Throws: ``StoreError/notFound(kind:id:)``.
     @discardableResult
     func revokeToken(_ id: TokenID, at date: Date) async throws -> TokenRecord
+}
+
+extension EndpointStore {
+    /// The token `id`, found among every token (stores written before ``token(_:)`` existed;
+    /// implement it with a keyed read instead).
+    public func token(_ id: TokenID) async throws -> TokenRecord? {
+        try await tokens(of: nil).first { $0.id == id }
+    }
 }

@@ -364,6 +364,10 @@ public actor InMemoryStore: PipelineStorage {
         tokenRecords.values.filter { endpoint == nil || $0.endpoint == endpoint }.sorted { ($0.createdAt, $0.id) < ($1.createdAt, $1.id) }
     }
 
+    public func token(_ id: TokenID) -> TokenRecord? {
+        tokenRecords[id]
+    }
+
     @discardableResult
     public func revokeToken(_ id: TokenID, at date: Date) throws -> TokenRecord {
         guard var token = tokenRecords[id] else { throw StoreError.notFound(kind: "token", id: id.rawValue) }

@@ -56,6 +56,8 @@ public final class Workspace: Sendable {
         var loaded: [ModelID: LoadedModel] = [:]
         /// The deployment predictions use, per scope, and when it was read.
         var deployed: [DeploymentScope: (model: ModelID?, readAt: ContinuousClock.Instant)] = [:]
+        /// Which scopes' deployments are being re-read.
+        var deployedRefresh = RefreshGate<DeploymentScope>()
     }
     let state = Mutex(State())
     /// Tokens and endpoints as last read, for ``Endpoints/authenticate(secret:)``.
