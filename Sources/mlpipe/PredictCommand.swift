@@ -3,55 +3,116 @@ import Foundation
 import Pipelines
 import Tabular
 
-/// `mlpipe predict --pipeline NAME --input CSV --output CSV`: batch predictions of the
-/// deployed model, next to the key columns of the pipeline (all input columns without keys).
+/// `mlpipe predict --pipeline NAME --input IN.csv --output OUT.csv`: a batch prediction,
+/// streamed a chunk at a time (``Deployment/predictCSV(input:output:rejects:options:csv:progress:)``).
 struct PredictCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "predict", abstract: "Predict a CSV file with the pipeline's deployed model.")
+        commandName: "predict", abstract: "Predict a CSV file with the pipeline's deployed model, a chunk at a time.",
+        discussion: """
+            The output holds the key columns (the pipeline's dataset keys unless --key is given), the --pass-through \
+            columns, `prediction`, and for classifiers one `probability_<class>` per class. Rows that cannot be \
+            predicted go to the rejects file (OUTPUT with `.rejects.csv`) with their line and reason, unless \
+            --fail-on-bad-row stops the batch at the first. Outputs appear only once the batch completes.
+            """)
     @OptionGroup var options: GlobalOptions
-    @OptionGroup var target: PipelineOption
-    @Option(help: "The input CSV (a header row with the model's features).") var input: String
-    @Option(help: "The output CSV: the key columns and a `prediction` column.") var output: String
+    @OptionGroup var target: DeploymentTarget
+    @Option(help: "The input CSV (a header row with the model's features, or columns mapped onto them).") var input: String
+    @Option(help: "The output CSV.") var output: String
+    @Option(help: "The rejects CSV (default: OUTPUT with .rejects.csv).") var rejects: String?
+    @Option(name: .customLong("key"), help: "A key column copied to the output (repeat; default: the pipeline's dataset keys).")
+    var keys: [String] = []
+    @Option(name: .customLong("map"), help: "INPUT=FEATURE: read the model's feature FEATURE from the input column INPUT (repeat).")
+    var mappings: [String] = []
+    @Option(name: .customLong("pass-through"), help: "Another input column copied to the output (repeat).") var passThrough: [String] = []
+    @Option(help: "Rows read and predicted at a time.") var chunkRows: Int = 65_536
+    @Flag(help: "Stop at the first row that cannot be predicted (nothing is written).") var failOnBadRow = false
+
+    func validate() throws {
+        guard chunkRows > 0 else { throw ValidationError("--chunk-rows must be positive") }
+        for mapping in mappings where mapping.split(separator: "=", omittingEmptySubsequences: false).count != 2 {
+            throw ValidationError("--map takes INPUT=FEATURE, not '\(mapping)'")
+        }
+    }
 
     func run() async throws {
         let workspace = try options.workspace()
-        let pipeline = try await target.find(in: workspace)
-        let table = try CSV.read(contentsOf: URL(fileURLWithPath: input))
-        let predictions: Predictions
+        let (deployment, label) = try await target.find(in: workspace)
+        var batch = BatchOptions(passThrough: passThrough, chunkRows: chunkRows, badRows: failOnBadRow ? .fail : .reject)
+        if keys.isEmpty, let name = target.pipeline {
+            let pipeline = try await findPipeline(name, repository: target.repository, in: workspace)
+            batch.keys = try await pipeline.configuration().configuration.dataset.keys
+        } else {
+            batch.keys = keys
+        }
+        for mapping in mappings {
+            let parts = mapping.split(separator: "=", omittingEmptySubsequences: false).map(String.init)
+            batch.columnMapping[parts[0]] = parts[1]
+        }
+        let outputURL = URL(fileURLWithPath: output)
+        let rejectsURL = URL(fileURLWithPath: rejects ?? Self.rejectsPath(for: output))
+        let bar = BatchProgressBar(enabled: !options.json)
+        let summary: BatchSummary
         do {
-            predictions = try await pipeline.deployment.predict(table)
+            summary = try await deployment.predictCSV(
+                input: URL(fileURLWithPath: input), output: outputURL, rejects: rejectsURL, options: batch,
+                progress: { progress in bar.show(progress) })
         } catch {
+            bar.finish()
             // The SDK names the pipeline by its id.
             guard case .nothingDeployed = error else { throw error }
-            throw CommandFailure("pipeline \(try await pipeline.record().name) has no deployed model")
+            throw CommandFailure("\(label) has no deployed model")
         }
-        let keys = try await pipeline.configuration().configuration.dataset.keys
-        var result = keys.isEmpty ? table : try table.selecting(columns: keys)
-        if result[PredictionColumn.name] != nil {
-            throw CommandFailure("\(input) already has a column named '\(PredictionColumn.name)'")
-        }
-        try result.setColumn(try PredictionColumn.make(predictions.values))
-        try CSV.write(result, to: URL(fileURLWithPath: output))
+        bar.finish()
+        if summary.rowsRejected == 0 { try? FileManager.default.removeItem(at: rejectsURL) }  // an empty rejects file says nothing
         if options.json {
-            try printJSON(["rows": table.rowCount, "output": output, "model": predictions.modelID.rawValue])
+            var object: [String: Any] = [
+                "rows": summary.rowsRead, "predicted": summary.rowsPredicted, "rejected": summary.rowsRejected, "output": output,
+                "model": summary.model.rawValue, "version": summary.modelVersion, "seconds": summary.seconds,
+            ]
+            if summary.rowsRejected > 0 { object["rejects"] = rejectsURL.path }
+            try printJSON(object)
         } else {
-            print("predicted \(table.rowCount) rows with model \(predictions.modelID) into \(output)")
+            print("predicted \(summary.rowsPredicted) of \(summary.rowsRead) rows with model \(summary.model) (version \(summary.modelVersion)) into \(output)"
+                + (summary.rowsRejected > 0 ? "; \(summary.rowsRejected) rejected into \(rejectsURL.path)" : ""))
         }
+    }
+
+    /// `out.csv` → `out.rejects.csv`.
+    static func rejectsPath(for output: String) -> String {
+        output.hasSuffix(".csv") ? String(output.dropLast(4)) + ".rejects.csv" : output + ".rejects.csv"
     }
 }
 
-/// The `prediction` column of batch outputs.
-enum PredictionColumn {
-    static let name = "prediction"
+/// A batch's progress on stderr: a redrawn bar on a terminal, a line per ten per cent otherwise.
+final class BatchProgressBar: @unchecked Sendable {
+    // Called from the batch's one thread, then finished from the command's.
+    private let enabled: Bool
+    private let terminal = isatty(FileHandle.standardError.fileDescriptor) != 0
+    private var drawn = false
+    private var lastTenth = -1
 
-    /// A column holding `values` in their type (labels keep their original form).
-    static func make(_ values: [Value]) throws -> Column {
-        let present = values.first { !$0.isMissing }
-        switch present {
-        case .integer?: return Column(name: name, integer: values.map { if case .integer(let v) = $0 { v } else { nil } })
-        case .categorical?: return Column(name: name, categorical: values.map { if case .categorical(let v) = $0 { v } else { nil } })
-        case .boolean?: return Column(name: name, boolean: values.map { if case .boolean(let v) = $0 { v } else { nil } })
-        default: return Column(name: name, numeric: values.map(\.doubleValue))
+    init(enabled: Bool) { self.enabled = enabled }
+
+    func show(_ progress: BatchProgress) {
+        guard enabled else { return }
+        let fraction = progress.fractionDone ?? 0
+        let rate = "\(Int(progress.rowsPerSecond.rounded())) rows/s"
+        if terminal {
+            let width = 24, filled = min(width, Int(Double(width) * fraction))
+            write("\r\u{1B}[Kpredict [\(String(repeating: "#", count: filled))\(String(repeating: " ", count: width - filled))] \(progress.rowsDone) rows, \(rate)")
+            drawn = true
+        } else if Int(fraction * 10) > lastTenth {
+            lastTenth = Int(fraction * 10)
+            write("predict: \(progress.rowsDone) rows (\(Int(fraction * 100))%), \(rate)\n")
         }
+    }
+
+    func finish() {
+        if drawn { write("\n") }
+        drawn = false
+    }
+
+    private func write(_ text: String) {
+        FileHandle.standardError.write(Data(text.utf8))
     }
 }

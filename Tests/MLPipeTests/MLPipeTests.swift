@@ -108,9 +108,15 @@ struct MLPipeTests {
             #expect(predict.status == 0, "\(predict.stderr)")
             let lines = try String(contentsOf: directory.appendingPathComponent("out.csv"), encoding: .utf8)
                 .split(separator: "\n").map(String.init)
-            #expect(lines.first == "id,prediction")
+            #expect(lines.first == "id,prediction,probability_benign,probability_malignant")
             #expect(lines.count == 31)
-            #expect(lines.dropFirst().allSatisfy { $0.hasSuffix(",benign") || $0.hasSuffix(",malignant") })
+            #expect(lines.dropFirst().allSatisfy { line in
+                let fields = line.split(separator: ",").map(String.init)
+                let probabilities = fields.dropFirst(2).compactMap(Double.init)
+                return fields.count == 4 && ["benign", "malignant"].contains(fields[1]) && probabilities.count == 2
+                    && abs(probabilities.reduce(0, +) - 1) < 1e-9
+            })
+            #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("out.rejects.csv").path), "no rejects, no file")
 
             let list = try mlpipe(["models", "list", "--json"], in: directory)
             let listed = try #require(try list.json() as? [[String: Any]])

@@ -109,3 +109,75 @@ extension MLPipeTests {
         #expect(!logged.contains(secret), "the access log holds no secret")
     }
 }
+
+extension MLPipeTests {
+    @Test("mlpipe predict: --map renames an input column onto a feature, --key and --pass-through are copied, bad rows go to the rejects file")
+    func predictWithMappingAndRejects() throws {
+        try withExample { directory in
+            let run = try mlpipe(["run", "--spec", "spec.json", "--json"], in: directory)
+            try #require(run.status == 0, "\(run.stderr)")
+            // The new patients with `mean_radius` renamed `radius`, a `ward` column, and one bad row.
+            let text = try String(contentsOf: directory.appendingPathComponent("data/new_patients.csv"), encoding: .utf8)
+            var lines = text.split(whereSeparator: \.isNewline).map(String.init)
+            lines[0] = lines[0].replacingOccurrences(of: "mean_radius", with: "radius") + ",ward"
+            for index in 1..<lines.count { lines[index] += index == 3 ? ",\"ward, 3\"" : ",w\(index)" }
+            var bad = lines[2].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            bad[1] = "not-a-number"
+            lines[2] = bad.joined(separator: ",")
+            try (lines.joined(separator: "\n") + "\n").write(to: directory.appendingPathComponent("renamed.csv"), atomically: true, encoding: .utf8)
+
+            let refused = try mlpipe(["predict", "--pipeline", "breast-cancer", "--input", "renamed.csv", "--output", "out.csv"], in: directory)
+            #expect(refused.status == 1 && refused.stderr.contains("no column 'mean_radius'"), "\(refused.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("out.csv").path))
+
+            let predicted = try mlpipe(["predict", "--pipeline", "breast-cancer", "--input", "renamed.csv", "--output", "out.csv",
+                                        "--map", "radius=mean_radius", "--pass-through", "ward", "--json"], in: directory)
+            #expect(predicted.status == 0, "\(predicted.stderr)")
+            let summary = try #require(try predicted.json() as? [String: Any])
+            #expect(summary["rows"] as? Int == 30 && summary["predicted"] as? Int == 29 && summary["rejected"] as? Int == 1, "\(summary)")
+            let output = try CSVLines(directory.appendingPathComponent("out.csv"))
+            #expect(output.header == ["id", "ward", "prediction", "probability_benign", "probability_malignant"])
+            #expect(output.rows.count == 29)
+            #expect(output.rows[1][1] == "ward, 3", "a quoted pass-through value is copied as it was")
+            let rejects = try CSVLines(directory.appendingPathComponent("out.rejects.csv"))
+            #expect(rejects.header == ["line", "reason", "id"])
+            #expect(rejects.rows.count == 1 && rejects.rows[0][0] == "3" && rejects.rows[0][1].contains("not-a-number"), "\(rejects.rows)")
+        }
+    }
+}
+
+/// A small CSV read for assertions (quoted fields with commas; no line breaks in fields).
+struct CSVLines {
+    var header: [String]
+    var rows: [[String]]
+
+    init(_ url: URL) throws {
+        let lines = try String(contentsOf: url, encoding: .utf8).split(whereSeparator: \.isNewline).map(String.init)
+        let parsed = lines.map(Self.fields)
+        header = parsed.first ?? []
+        rows = Array(parsed.dropFirst())
+    }
+
+    static func fields(_ line: String) -> [String] {
+        var fields: [String] = [], current = "", quoted = false
+        var characters = Array(line)[...]
+        while let character = characters.popFirst() {
+            if quoted {
+                if character == "\"" {
+                    if characters.first == "\"" { current.append("\""); characters.removeFirst() } else { quoted = false }
+                } else {
+                    current.append(character)
+                }
+            } else if character == "\"" {
+                quoted = true
+            } else if character == "," {
+                fields.append(current)
+                current = ""
+            } else {
+                current.append(character)
+            }
+        }
+        fields.append(current)
+        return fields
+    }
+}

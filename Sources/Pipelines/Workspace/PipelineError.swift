@@ -70,6 +70,12 @@ public enum PipelineError: Error, Sendable, Equatable, CustomStringConvertible {
     case invalidFeatureList(String)
     /// The deployment has no earlier model to roll back to.
     case nothingToRollBack(DeploymentScope)
+    /// A batch prediction cannot start: its input lacks a column the model or the options
+    /// need, or the options contradict each other. Nothing was written.
+    case invalidBatch(String)
+    /// A row of a batch input cannot be predicted and the batch stops at the first one
+    /// (``BadRowPolicy/fail``): `location` is `file:line`. Nothing was written.
+    case badBatchRow(location: String, reason: String)
 
     public var description: String {
         switch self {
@@ -117,6 +123,8 @@ public enum PipelineError: Error, Sendable, Equatable, CustomStringConvertible {
         case let .fileWrite(path, reason): return "cannot write \(path): \(reason)"
         case .invalidFeatureList(let reason): return "invalid feature list: \(reason)"
         case .nothingToRollBack(let scope): return "\(scope) has no earlier deployment to roll back to"
+        case .invalidBatch(let reason): return "cannot predict the batch: \(reason)"
+        case let .badBatchRow(location, reason): return "\(location): \(reason) (the batch stops at the first bad row; nothing was written)"
         }
     }
 }

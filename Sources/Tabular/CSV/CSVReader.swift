@@ -34,30 +34,11 @@ public enum CSV {
     /// - Complexity: O(file size); one pass, plus a second text-only pass when a column
     ///   first looked numeric or boolean and later held text.
     public static func read(contentsOf url: URL, options: CSVOptions = CSVOptions()) throws(TabularError) -> Table {
-        let path = url.path
-        let descriptor = open(path, O_RDONLY)
-        guard descriptor >= 0 else {
-            throw .csv(CSVError(.unreadable(String(cString: strerror(errno))), file: path, line: 1, column: 1))
-        }
-        defer { close(descriptor) }
-        var status = stat()
-        guard fstat(descriptor, &status) == 0 else {
-            throw .csv(CSVError(.unreadable(String(cString: strerror(errno))), file: path, line: 1, column: 1))
-        }
-        let size = Int(status.st_size)
-        if size == 0 {
-            throw .csv(CSVError(.emptyFile, file: path, line: 1, column: 1))
-        }
-        guard let mapping = mmap(nil, size, PROT_READ, MAP_PRIVATE, descriptor, 0), mapping != MAP_FAILED else {
-            throw .csv(CSVError(.unreadable(String(cString: strerror(errno))), file: path, line: 1, column: 1))
-        }
-        defer { munmap(mapping, size) }
-        let bytes = UnsafeBufferPointer(start: mapping.assumingMemoryBound(to: UInt8.self), count: size)
-        let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
-        return try CSVTableReader(bytes: bytes, file: path, options: options) { offset in
+        let mapped = try CSVMappedFile(path: url.path)
+        defer { withExtendedLifetime(mapped) {} }
+        return try CSVTableReader(bytes: mapped.bytes, file: mapped.path, options: options) { offset in
             // Drop the pages already parsed from this process's resident set.
-            let end = offset / pageSize * pageSize
-            if end > 0 { madvise(mapping, end, MADV_DONTNEED) }
+            mapped.release(upTo: offset)
         }.read()
     }
 
@@ -94,15 +75,11 @@ struct CSVTableReader {
     static let releaseInterval = 8 << 20
 
     func read() throws(TabularError) -> Table {
-        let delimiter = try options.delimiterByte(file: file)
-        var start = 0
-        if bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF { start = 3 }
-        var scanner = CSVScanner(bytes: bytes, delimiter: delimiter, file: file, position: start)
+        let opening = try Self.start(bytes: bytes, file: file, options: options)
+        var scanner = opening.scanner
+        let header = opening.header
+        let delimiter = opening.delimiter
         var fields: [FieldSpan] = []
-        guard try scanner.nextRecord(into: &fields) else {
-            throw .csv(CSVError(.emptyFile, file: file, line: 1, column: 1))
-        }
-        let header = try readHeader(fields, scanner: scanner)
         let missingTokens = MissingTokens(options.missingValues)
         var builders = header.enumerated().map { index, name in
             ColumnBuilder(name: name, forcedType: options.schema[name], file: file, column: index + 1,
@@ -186,7 +163,28 @@ struct CSVTableReader {
         return try Table(builders.map { $0.build() })
     }
 
-    private func readHeader(_ fields: [FieldSpan], scanner: CSVScanner) throws(TabularError) -> [String] {
+    /// The header of `bytes` and a scanner at the first data record: a UTF-8 byte-order mark
+    /// skipped, an input without a header row refused, the names checked. The one place
+    /// these rules live, for ``CSV`` and ``CSVChunkReader`` alike.
+    static func start(
+        bytes: UnsafeBufferPointer<UInt8>, file: String?, options: CSVOptions
+    ) throws(TabularError) -> (scanner: CSVScanner, header: [String], delimiter: UInt8) {
+        let delimiter = try options.delimiterByte(file: file)
+        var start = 0
+        if bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF { start = 3 }
+        var scanner = CSVScanner(bytes: bytes, delimiter: delimiter, file: file, position: start)
+        var fields: [FieldSpan] = []
+        guard try scanner.nextRecord(into: &fields) else {
+            throw .csv(CSVError(.emptyFile, file: file, line: 1, column: 1))
+        }
+        let header = try readHeader(fields, scanner: scanner, file: file, options: options)
+        return (scanner, header, delimiter)
+    }
+
+    /// The column names: none empty, none repeated, every schema name among them.
+    private static func readHeader(
+        _ fields: [FieldSpan], scanner: CSVScanner, file: String?, options: CSVOptions
+    ) throws(TabularError) -> [String] {
         var names: [String] = []
         var seen = Set<String>()
         for (index, field) in fields.enumerated() {
@@ -203,5 +201,55 @@ struct CSVTableReader {
             throw .csv(CSVError(.unknownSchemaColumn(name), file: file, line: fields.first?.line ?? 1, column: 1))
         }
         return names
+    }
+}
+
+/// A file mapped read-only and private, unmapped when the last reference to it goes: the
+/// input of ``CSV/read(contentsOf:options:)``, and of a ``CSVChunkReader`` and its chunks.
+final class CSVMappedFile {
+    /// The file's path, as errors name it.
+    let path: String
+    /// The file's bytes.
+    let bytes: UnsafeBufferPointer<UInt8>
+    private let mapping: UnsafeMutableRawPointer
+    private let pageSize: Int
+
+    /// Maps the file at `path`.
+    ///
+    /// - Throws: ``TabularError/csv(_:)``: ``CSVError/Kind/emptyFile`` for an empty file,
+    ///   ``CSVError/Kind/unreadable(_:)`` when it cannot be opened or mapped.
+    init(path: String) throws(TabularError) {
+        let descriptor = open(path, O_RDONLY)
+        guard descriptor >= 0 else {
+            throw .csv(CSVError(.unreadable(String(cString: strerror(errno))), file: path, line: 1, column: 1))
+        }
+        defer { close(descriptor) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else {
+            throw .csv(CSVError(.unreadable(String(cString: strerror(errno))), file: path, line: 1, column: 1))
+        }
+        let size = Int(status.st_size)
+        if size == 0 {
+            throw .csv(CSVError(.emptyFile, file: path, line: 1, column: 1))
+        }
+        guard let mapping = mmap(nil, size, PROT_READ, MAP_PRIVATE, descriptor, 0), mapping != MAP_FAILED else {
+            throw .csv(CSVError(.unreadable(String(cString: strerror(errno))), file: path, line: 1, column: 1))
+        }
+        self.path = path
+        self.mapping = mapping
+        self.bytes = UnsafeBufferPointer(start: mapping.assumingMemoryBound(to: UInt8.self), count: size)
+        self.pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
+    }
+
+    /// Drops the whole pages before `offset` from the process's resident set. The mapping
+    /// is private and read-only, so the pages are clean: read again, they are faulted back
+    /// in from the file.
+    func release(upTo offset: Int) {
+        let end = min(offset, bytes.count) / pageSize * pageSize
+        if end > 0 { madvise(mapping, end, MADV_DONTNEED) }
+    }
+
+    deinit {
+        munmap(mapping, bytes.count)
     }
 }

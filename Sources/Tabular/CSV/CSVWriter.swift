@@ -16,18 +16,22 @@ extension CSV {
     ///   - table: The table to write.
     ///   - options: The delimiter and the missing-value tokens to quote (`schema` and
     ///     `allowsInfinity` are not used for writing).
+    ///   - header: Whether to start with the header row (false: records only, to append
+    ///     to a file begun with one).
     /// - Throws: ``TabularError/csv(_:)`` for an invalid delimiter.
     /// - Complexity: O(rows × columns).
-    public static func encode(_ table: Table, options: CSVOptions = CSVOptions()) throws(TabularError) -> [UInt8] {
+    public static func encode(_ table: Table, options: CSVOptions = CSVOptions(), header: Bool = true) throws(TabularError) -> [UInt8] {
         let delimiter = try options.delimiterByte(file: nil)
         let tokens = options.missingValues
         var out: [UInt8] = []
         out.reserveCapacity(table.rowCount * table.columns.count * 8 + 64)
-        for (index, name) in table.columnNames.enumerated() {
-            if index > 0 { out.append(delimiter) }
-            appendField(name, emptyIsText: true, delimiter: delimiter, to: &out)
+        if header {
+            for (index, name) in table.columnNames.enumerated() {
+                if index > 0 { out.append(delimiter) }
+                appendField(name, emptyIsText: true, delimiter: delimiter, to: &out)
+            }
+            out.append(10)
         }
-        out.append(10)
         for row in 0..<table.rowCount {
             for (index, column) in table.columns.enumerated() {
                 if index > 0 { out.append(delimiter) }

@@ -265,8 +265,11 @@ struct ColumnBuilder {
         state = .numeric
     }
 
+    /// Appends a missing value. Also how ``CSVChunk`` fills the row of a field that
+    /// ``add(_:bytes:)`` refused: with a `forcedType`, a throwing `add` leaves the builder
+    /// unchanged.
     @inline(__always)
-    private mutating func appendMissing() {
+    mutating func appendMissing() {
         switch state {
         case .numeric: doubles.append(0)
         case .integer: integers.append(0)

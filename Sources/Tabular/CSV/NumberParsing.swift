@@ -1,11 +1,19 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Fast, exact parsing of decimal numbers from bytes.
 ///
 /// Hand-written because parsing numbers dominates reading numeric CSV: `Double(String)`
 /// needs a `String` per field and calls `strtod`. The fast path is Clinger's: when the
 /// decimal significand has at most 19 digits and is ≤ 2⁵³, and the decimal exponent is
 /// within ±22, both it and the power of ten are exact doubles and one IEEE multiplication
-/// or division rounds correctly. Everything else falls back to `Double(String)`
-/// (correctly rounded), after the text has been checked against the CSV number grammar.
+/// or division rounds correctly. Everything else (17-digit numbers as NumPy and pandas write
+/// them, say) falls back to the C library's `strtod` on a copy of the field on the stack
+/// (correctly rounded, no `String` made), after the text has been checked against the CSV
+/// number grammar.
 enum NumberParsing {
     /// The exact power of ten 10ᵉ for e in 0…22 (a switch, so no lazy global is touched
     /// per number).
@@ -241,9 +249,27 @@ enum NumberParsing {
         }
     }
 
-    /// Grammar already checked: let the standard library round correctly.
+    /// Grammar already checked: let the C library's `strtod` round correctly, on a copy of
+    /// the field on the stack. `strtod` reads the decimal point of the process's locale, so
+    /// a process whose locale uses another one takes `Double(String)` (the "C" locale).
     private static func correctlyRounded(_ p: UnsafePointer<UInt8>, _ count: Int) -> Double? {
-        let text = String(decoding: UnsafeBufferPointer(start: p, count: count), as: UTF8.self)
-        return Double(text)
+        guard count < 128, localeUsesDecimalPoint() else {
+            return Double(String(decoding: UnsafeBufferPointer(start: p, count: count), as: UTF8.self))
+        }
+        return withUnsafeTemporaryAllocation(of: CChar.self, capacity: count + 1) { buffer -> Double? in
+            guard let base = buffer.baseAddress else { return nil }
+            for k in 0..<count { base[k] = CChar(bitPattern: p[k]) }
+            base[count] = 0
+            var end: UnsafeMutablePointer<CChar>?
+            let value = strtod(base, &end)
+            return end == base + count ? value : nil
+        }
+    }
+
+    /// Whether the process's locale writes numbers with a `.` (the "C" locale, unless the
+    /// host called `setlocale`).
+    private static func localeUsesDecimalPoint() -> Bool {
+        guard let conventions = localeconv(), let point = conventions.pointee.decimal_point else { return false }
+        return point[0] == CChar(UInt8(ascii: ".")) && point[1] == 0
     }
 }

@@ -1,0 +1,71 @@
+public import Foundation
+public import Tabular
+
+extension Deployment {
+    /// Predicts a table into a table with the model deployed now, a chunk at a time: memory
+    /// grows with ``BatchOptions/chunkRows``, not with the input.
+    ///
+    /// The model is taken once: a deploy during the batch does not change the model of any
+    /// row (the summary names the one that predicted them all). Each output row holds the
+    /// key and pass-through columns as read, `prediction` (labels in their original form),
+    /// and for classifiers one `probability_<class>` per class. A row that cannot be
+    /// predicted (a value of the wrong type, a missing value the model does not impute, an
+    /// unknown category, a record with too few or too many fields) goes to `rejects` with its
+    /// line and reason, or stops the batch (``BadRowPolicy/fail``). Both outputs appear under
+    /// their final names only when the batch completes.
+    ///
+    /// ```swift
+    /// let summary = try await pipeline.deployment.predictBatch(
+    ///     from: try CSVBatchSource(URL(fileURLWithPath: "patients.csv")),
+    ///     to: CSVBatchSink(URL(fileURLWithPath: "predicted.csv")),
+    ///     rejects: CSVBatchSink(URL(fileURLWithPath: "rejected.csv")),
+    ///     options: BatchOptions(keys: ["id"]))
+    /// print(summary.rowsPredicted, summary.rowsRejected, summary.model)
+    /// ```
+    ///
+    /// - Parameters:
+    ///   - source: The input (``CSVBatchSource`` or a host's).
+    ///   - output: Where predictions go (``CSVBatchSink`` or a host's).
+    ///   - rejects: Where rows that cannot be predicted go (nil: they are only counted).
+    ///   - options: Keys, column mapping, pass-through, chunk size, bad-row policy.
+    ///   - progress: Called after each chunk.
+    /// - Returns: Rows read, predicted and rejected; the model and its version; the time.
+    /// - Throws: ``PipelineError/nothingDeployed(_:)``, ``PipelineError/invalidBatch(_:)``
+    ///   (a column missing from the input; nothing written),
+    ///   ``PipelineError/badBatchRow(location:reason:)``, ``PipelineError/data(_:)`` for an
+    ///   input that cannot be read, ``PipelineError/fileWrite(path:reason:)``.
+    /// - Complexity: O(rows × features) plus the model's prediction cost.
+    public func predictBatch(
+        from source: any BatchTableSource, to output: any BatchTableSink, rejects: (any BatchTableSink)? = nil,
+        options: BatchOptions = BatchOptions(), progress: (@Sendable (BatchProgress) -> Void)? = nil
+    ) async throws(PipelineError) -> BatchSummary {
+        let model = try await loadedModel()
+        let version = try await workspace.registry.model(model.id).version
+        let run = try BatchRun(model: model, version: version, source: source, options: options)
+        let summary = try await offload { () throws(PipelineError) -> BatchSummary in
+            try run.predict(to: output, rejects: rejects, progress: progress)
+        }
+        workspace.logger.debug(
+            "\(scope): batch from \(source.name): \(summary.rowsPredicted) predicted, \(summary.rowsRejected) rejected, model \(summary.model) (version \(summary.modelVersion))")
+        return summary
+    }
+
+    /// Predicts a CSV file into another (see ``predictBatch(from:to:rejects:options:progress:)``).
+    ///
+    /// - Parameters:
+    ///   - input: The CSV to predict.
+    ///   - output: The CSV to write (replaced only when the batch completes).
+    ///   - rejects: Where rows that cannot be predicted go (nil: only counted).
+    ///   - options: Keys, column mapping, pass-through, chunk size, bad-row policy.
+    ///   - csv: How the files are read and written (delimiter, missing-value tokens).
+    ///   - progress: Called after each chunk.
+    /// - Throws: As ``predictBatch(from:to:rejects:options:progress:)``.
+    public func predictCSV(
+        input: URL, output: URL, rejects: URL? = nil, options: BatchOptions = BatchOptions(), csv: CSVOptions = CSVOptions(),
+        progress: (@Sendable (BatchProgress) -> Void)? = nil
+    ) async throws(PipelineError) -> BatchSummary {
+        try await predictBatch(
+            from: try CSVBatchSource(input, options: csv), to: CSVBatchSink(output, options: csv),
+            rejects: rejects.map { CSVBatchSink($0, options: csv) }, options: options, progress: progress)
+    }
+}
