@@ -12,12 +12,13 @@ struct PredictCommand: AsyncParsableCommand {
             The output holds the key columns (the pipeline's dataset keys unless --key is given), the --pass-through \
             columns, `prediction`, and for classifiers one `probability_<class>` per class. Rows that cannot be \
             predicted go to the rejects file (OUTPUT with `.rejects.csv`) with their line and reason, unless \
-            --fail-on-bad-row stops the batch at the first. Outputs appear only once the batch completes.
+            --fail-on-bad-row stops the batch at the first. Outputs appear only once the batch completes. \
+            Without --input and --output, runs the table consumers the pipeline's deployment step declares.
             """)
     @OptionGroup var options: GlobalOptions
     @OptionGroup var target: DeploymentTarget
-    @Option(help: "The input CSV (a header row with the model's features, or columns mapped onto them).") var input: String
-    @Option(help: "The output CSV.") var output: String
+    @Option(help: "The input CSV (a header row with the model's features, or columns mapped onto them).") var input: String?
+    @Option(help: "The output CSV.") var output: String?
     @Option(help: "The rejects CSV (default: OUTPUT with .rejects.csv).") var rejects: String?
     @Option(name: .customLong("key"), help: "A key column copied to the output (repeat; default: the pipeline's dataset keys).")
     var keys: [String] = []
@@ -28,6 +29,13 @@ struct PredictCommand: AsyncParsableCommand {
     @Flag(help: "Stop at the first row that cannot be predicted (nothing is written).") var failOnBadRow = false
 
     func validate() throws {
+        guard (input == nil) == (output == nil) else { throw ValidationError("give --input and --output together (or neither: the declared table consumers)") }
+        if input == nil {
+            guard target.pipeline != nil else { throw ValidationError("without --input and --output, name a --pipeline: its table consumers run") }
+            guard keys.isEmpty, mappings.isEmpty, passThrough.isEmpty, rejects == nil, !failOnBadRow else {
+                throw ValidationError("--key, --map, --pass-through, --rejects and --fail-on-bad-row go with --input; the table consumers declare their own")
+            }
+        }
         guard chunkRows > 0 else { throw ValidationError("--chunk-rows must be positive") }
         for mapping in mappings where mapping.split(separator: "=", omittingEmptySubsequences: false).count != 2 {
             throw ValidationError("--map takes INPUT=FEATURE, not '\(mapping)'")
@@ -37,6 +45,7 @@ struct PredictCommand: AsyncParsableCommand {
     func run() async throws {
         let workspace = try options.workspace()
         let (deployment, label) = try await target.find(in: workspace)
+        guard let input, let output else { return try await runConsumers(workspace, label: label) }
         var batch = BatchOptions(passThrough: passThrough, chunkRows: chunkRows, badRows: failOnBadRow ? .fail : .reject)
         if keys.isEmpty, let name = target.pipeline {
             let pipeline = try await findPipeline(name, repository: target.repository, in: workspace)
@@ -77,9 +86,42 @@ struct PredictCommand: AsyncParsableCommand {
         }
     }
 
-    /// `out.csv` → `out.rejects.csv`.
+    /// `out.csv` → `out.rejects.csv` (the table consumer's rule).
     static func rejectsPath(for output: String) -> String {
-        output.hasSuffix(".csv") ? String(output.dropLast(4)) + ".rejects.csv" : output + ".rejects.csv"
+        TableConsumer(input: "", output: output).rejectsPath
+    }
+
+    /// The pipeline's declared table consumers, one batch each.
+    private func runConsumers(_ workspace: Workspace, label: String) async throws {
+        let pipeline = try await findPipeline(target.pipeline ?? "", repository: target.repository, in: workspace)
+        let tables = try await pipeline.configuration().configuration.deployment.consumers.compactMap(\.table)
+        guard !tables.isEmpty else {
+            throw CommandFailure("\(label) declares no table consumer: give --input and --output, or add {\"table\": {…}} to deployment.consumers")
+        }
+        let bar = BatchProgressBar(enabled: !options.json)
+        let summaries: [BatchSummary]
+        do {
+            summaries = try await pipeline.runTableConsumers { _, progress in bar.show(progress) }
+        } catch {
+            bar.finish()
+            guard case .nothingDeployed = error else { throw error }
+            throw CommandFailure("\(label) has no deployed model")
+        }
+        bar.finish()
+        var objects: [[String: Any]] = []
+        for (table, summary) in zip(tables, summaries) {
+            let rejects = table.urls(relativeTo: workspace.baseDirectory).rejects
+            if summary.rowsRejected == 0 { try? FileManager.default.removeItem(at: rejects) }  // an empty rejects file says nothing
+            objects.append([
+                "input": table.input, "output": table.output, "rows": summary.rowsRead, "predicted": summary.rowsPredicted,
+                "rejected": summary.rowsRejected, "model": summary.model.rawValue, "version": summary.modelVersion,
+            ])
+            if !options.json {
+                print("\(table.input) → \(table.output): predicted \(summary.rowsPredicted) of \(summary.rowsRead) rows with model \(summary.model) (version \(summary.modelVersion))"
+                    + (summary.rowsRejected > 0 ? "; \(summary.rowsRejected) rejected into \(table.rejectsPath)" : ""))
+            }
+        }
+        if options.json { try printJSON(objects) }
     }
 }
 

@@ -114,6 +114,13 @@ extension MLPipeTests {
     @Test("mlpipe predict: --map renames an input column onto a feature, --key and --pass-through are copied, bad rows go to the rejects file")
     func predictWithMappingAndRejects() throws {
         try withExample { directory in
+            // The spec also declares a table consumer (paths relative to the spec file).
+            let specURL = directory.appendingPathComponent("spec.json")
+            var spec = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: specURL)) as? [String: Any])
+            spec["deployment"] = ["consumers": ["inProcess", ["table": [
+                "input": "renamed.csv", "output": "declared/out.csv", "columnMapping": ["radius": "mean_radius"], "passThrough": ["ward"],
+            ]]]]
+            try JSONSerialization.data(withJSONObject: spec, options: [.prettyPrinted, .sortedKeys]).write(to: specURL)
             let run = try mlpipe(["run", "--spec", "spec.json", "--json"], in: directory)
             try #require(run.status == 0, "\(run.stderr)")
             // The new patients with `mean_radius` renamed `radius`, a `ward` column, and one bad row.
@@ -142,6 +149,17 @@ extension MLPipeTests {
             let rejects = try CSVLines(directory.appendingPathComponent("out.rejects.csv"))
             #expect(rejects.header == ["line", "reason", "id"])
             #expect(rejects.rows.count == 1 && rejects.rows[0][0] == "3" && rejects.rows[0][1].contains("not-a-number"), "\(rejects.rows)")
+
+            // Without --input and --output: the declared table consumer runs.
+            let declared = try mlpipe(["predict", "--pipeline", "breast-cancer", "--json"], in: directory)
+            #expect(declared.status == 0, "\(declared.stderr)")
+            let batches = try #require(try declared.json() as? [[String: Any]])
+            #expect(batches.count == 1 && batches.first?["predicted"] as? Int == 29 && batches.first?["rejected"] as? Int == 1, "\(batches)")
+            let written = try CSVLines(directory.appendingPathComponent("declared/out.csv"))
+            #expect(written.header == output.header && written.rows == output.rows, "the same batch as with the options given by hand")
+            #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("declared/out.rejects.csv").path))
+            let mixed = try mlpipe(["predict", "--pipeline", "breast-cancer", "--map", "a=b"], in: directory)
+            #expect(mixed.status == 2 && mixed.stderr.contains("go with --input"), "\(mixed.stderr)")
         }
     }
 }

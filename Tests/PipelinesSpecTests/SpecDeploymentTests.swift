@@ -35,21 +35,60 @@ struct SpecDeploymentTests {
         #expect(try JSONDecoder().decode(DeploymentStep.self, from: data) == step)
     }
 
+    @Test("a table consumer: paths relative to the spec file, keys, mapping, pass-through, chunk size, bad-row policy")
+    func tableConsumer() throws {
+        let yaml = minimalYAML + """
+            deployment:
+              consumers:
+                - inProcess
+                - table: {input: in/new.csv, output: /tmp/out.csv, keys: id, columnMapping: {radius: mean_radius},
+                          passThrough: [ward], chunkRows: 1000, badRows: fail}
+                - table: {input: a.csv, output: b.csv, rejects: bad.csv}
+
+            """
+        let spec = try parse(yaml)
+        let expected = TableConsumer(
+            input: specDirectory.appendingPathComponent("in/new.csv").path, output: "/tmp/out.csv",
+            options: BatchOptions(keys: ["id"], columnMapping: ["radius": "mean_radius"], passThrough: ["ward"], chunkRows: 1000, badRows: .fail))
+        #expect(spec.configuration.deployment.consumers == [
+            .inProcess, .table(expected),
+            .table(TableConsumer(input: specDirectory.appendingPathComponent("a.csv").path, output: specDirectory.appendingPathComponent("b.csv").path,
+                                 rejects: specDirectory.appendingPathComponent("bad.csv").path)),
+        ])
+        #expect(expected.rejectsPath == "/tmp/out.rejects.csv")
+        let step = spec.configuration.deployment
+        #expect(try JSONDecoder().decode(DeploymentStep.self, from: try JSONEncoder().encode(step)) == step)
+        let defaults = try JSONDecoder().decode(DeploymentConsumer.self, from: Data(#"{"table": {"input": "a.csv", "output": "b.csv"}}"#.utf8))
+        #expect(defaults == .table(TableConsumer(input: "a.csv", output: "b.csv")), "absent options take their defaults")
+
+        expectError(minimalYAML + "deployment: {consumers: [{table: {input: a.csv}}]}\n", path: "deployment.consumers[0].table.output",
+                    line: 8, column: 34, reason: "missing required key 'output'")
+        expectError(minimalYAML + "deployment: {consumers: [{table: {input: a.csv, output: b.csv, badRows: skip}}]}\n",
+                    path: "deployment.consumers[0].table.badRows", line: 8, column: 73, reason: #"expected "reject" or "fail", got 'skip'"#)
+        expectError(minimalYAML + "deployment: {consumers: [{table: {input: a.csv, output: b.csv, chunkRows: 0}}]}\n",
+                    path: "deployment.consumers[0].table.chunkRows", line: 8, column: 75, reason: "must be at least 1, got 0")
+        expectError(minimalYAML + "deployment: {consumers: [{table: {input: a.csv, output: b.csv, folder: x}}]}\n",
+                    path: "deployment.consumers[0].table.folder", line: 8, column: 64,
+                    reason: "unknown key 'folder' (allowed: input, output, rejects, keys, columnMapping, passThrough, chunkRows, badRows)")
+        expectError(minimalYAML + "deployment: {consumers: [{table: {input: a.csv, output: b.csv}, endpoint: e}]}\n",
+                    path: "deployment.consumers[0]", line: 8, column: 26, reason: "a consumer is an endpoint or a table, not both")
+    }
+
     @Test("bad consumers fail at their key path, line and column")
     func errors() {
         let nameRule = "may hold only lowercase letters, digits and '-', and must not start with '-'"
         expectError(minimalYAML + "deployment:\n  consumers: [inProcess, {endpoint: Churn}]\n", path: "deployment.consumers[1].endpoint",
                     line: 9, column: 37, reason: "endpoint name 'Churn' \(nameRule)")
         expectError(minimalYAML + "deployment: {consumers: [http]}\n", path: "deployment.consumers[0]", line: 8, column: 26,
-                    reason: #"unknown consumer 'http' (expected "inProcess" or {"endpoint": NAME})"#)
+                    reason: #"unknown consumer 'http' (expected "inProcess", {"endpoint": NAME} or {"table": {…}})"#)
         expectError(minimalYAML + "deployment: {consumers: [{endpoint: a}, {endpoint: a}]}\n", path: "deployment.consumers[1].endpoint",
                     line: 8, column: 52, reason: "endpoint 'a' is listed twice")
         expectError(minimalYAML + "deployment: {consumers: [{endpoint: a, name: b}]}\n", path: "deployment.consumers[0].name",
-                    line: 8, column: 40, reason: "unknown key 'name' (allowed: endpoint)")
+                    line: 8, column: 40, reason: "unknown key 'name' (allowed: endpoint, table)")
         expectError(minimalYAML + "deployment: {consumers: inProcess}\n", path: "deployment.consumers", line: 8, column: 25,
                     reason: "expected an array, got a string")
         expectError(minimalYAML + "deployment: {consumers: [5]}\n", path: "deployment.consumers[0]", line: 8, column: 26,
-                    reason: #"expected "inProcess" or an object {"endpoint": NAME}, got a number"#)
+                    reason: #"expected "inProcess" or an object {"endpoint": NAME} or {"table": {…}}, got a number"#)
         expectError(minimalYAML + "deployment: {endpoints: [a]}\n", path: "deployment.endpoints", line: 8, column: 14,
                     reason: "unknown key 'endpoints' (allowed: consumers)")
         expectError(minimalYAML + "deployment: {consumers: [{endpoint: 5}]}\n", path: "deployment.consumers[0].endpoint", line: 8,

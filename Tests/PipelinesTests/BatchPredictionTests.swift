@@ -102,6 +102,48 @@ struct BatchPredictionTests {
         #expect(zip(ids, values).allSatisfy { id, value in abs(value - Double(2 * (id % 100) + 1)) < 1e-9 })
     }
 
+    @Test("table consumers declared in the deployment step run in order, paths from the base directory, keys from the dataset step")
+    func declaredConsumers() async throws {
+        let folder = try Self.directory()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let clock = ManualWallClock(now: Fixtures.start)
+        let workspace = Workspace(store: InMemoryStore(clock: clock), clock: clock, baseDirectory: folder)
+        let pipeline = try await WorkspaceTests.regressionPipeline(workspace)
+        try "id,value\n1,3\n2,x\n".write(to: folder.appendingPathComponent("a.csv"), atomically: true, encoding: .utf8)
+        try "id,x\n9,1\n".write(to: folder.appendingPathComponent("b.csv"), atomically: true, encoding: .utf8)
+        try await pipeline.configure { config in
+            config.deployment.consumers = [
+                .inProcess,
+                .table(TableConsumer(input: "a.csv", output: "out/a.csv", options: BatchOptions(columnMapping: ["value": "x"]))),
+                .table(TableConsumer(input: "b.csv", output: "out/b.csv")),
+            ]
+        }
+        let run = try await pipeline.run(jobs: [.datasetGeneration, .training]).result()
+        try #require(run.status == .succeeded, "\(run.outcomes)")
+        try await pipeline.deployment.deploy(try #require(try await pipeline.models().first).id, ifCurrent: nil)
+
+        let summaries = try await pipeline.runTableConsumers()
+        #expect(summaries.map(\.rowsPredicted) == [1, 1] && summaries.map(\.rowsRejected) == [1, 0])
+        #expect(try Self.lines(folder.appendingPathComponent("out/a.csv")).first == "id,prediction", "keys from the dataset step")
+        #expect(try Self.lines(folder.appendingPathComponent("out/a.rejects.csv")).count == 2)
+        #expect(try Self.lines(folder.appendingPathComponent("out/b.csv")).count == 2)
+
+        await expectPipelineError({
+            try await pipeline.configure { config in
+                config.deployment.consumers = [
+                    .table(TableConsumer(input: "a.csv", output: "a.csv", options: BatchOptions(chunkRows: 0))),
+                    .table(TableConsumer(input: " ", output: "c.csv", options: BatchOptions(columnMapping: ["p": "x", "q": "x"]))),
+                ]
+            }
+        }) { error in
+            guard case let .invalidConfiguration(_, problems) = error else { return false }
+            return problems.map(\.path) == [
+                "deployment.consumers[0].table.output", "deployment.consumers[0].table.chunkRows",
+                "deployment.consumers[1].table.input", "deployment.consumers[1].table.columnMapping",
+            ]
+        }
+    }
+
     @Test("fail on the first bad row: the error names file and line; an earlier output stays as it was, no temporary file left")
     func failFast() async throws {
         let (_, pipeline, _) = try await Self.deployedLine()

@@ -243,6 +243,11 @@ public struct ConfigurationValidator: Sendable {
         }
         var named: Set<String> = []
         for (index, consumer) in configuration.deployment.consumers.enumerated() {
+            if let table = consumer.table {
+                for (key, reason) in table.problems() {
+                    problems.append(ConfigurationProblem("deployment.consumers[\(index)].table.\(key)", reason))
+                }
+            }
             guard let name = consumer.endpointName else { continue }
             let path = "deployment.consumers[\(index)].endpoint"
             if let problem = EndpointName.problem(name) {

@@ -34,6 +34,8 @@ public enum DeploymentConsumer: Sendable, Hashable, Codable, CustomStringConvert
     /// An HTTP API endpoint with this name (unique across the store; see
     /// ``EndpointName``), served by `PipelinesServer` to holders of its tokens.
     case endpoint(String)
+    /// An input table predicted into an output table (``Pipeline/runTableConsumers(progress:)``).
+    case table(TableConsumer)
 
     /// The endpoint's name, for an endpoint consumer.
     public var endpointName: String? {
@@ -46,23 +48,34 @@ public enum DeploymentConsumer: Sendable, Hashable, Codable, CustomStringConvert
         switch self {
         case .inProcess: return "inProcess"
         case .endpoint(let name): return "endpoint '\(name)'"
+        case .table(let table): return "table '\(table.input)' → '\(table.output)'"
         }
     }
 
-    private enum CodingKeys: String, CodingKey { case endpoint }
+    /// The table consumer, for a table consumer.
+    public var table: TableConsumer? {
+        if case .table(let table) = self { return table }
+        return nil
+    }
 
-    /// Decodes `"inProcess"` or `{"endpoint": "NAME"}`.
+    private enum CodingKeys: String, CodingKey { case endpoint, table }
+
+    /// Decodes `"inProcess"`, `{"endpoint": "NAME"}` or `{"table": {…}}`.
     public init(from decoder: any Decoder) throws {
         if let name = try? decoder.singleValueContainer().decode(String.self) {  // a bare name, or not a string
             guard name == "inProcess" else {
                 throw DecodingError.dataCorrupted(.init(
-                    codingPath: decoder.codingPath, debugDescription: "unknown consumer '\(name)' (inProcess or {\"endpoint\": NAME})"))
+                    codingPath: decoder.codingPath, debugDescription: "unknown consumer '\(name)' (inProcess, {\"endpoint\": NAME} or {\"table\": {…}})"))
             }
             self = .inProcess
             return
         }
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        self = .endpoint(try container.decode(String.self, forKey: .endpoint))
+        if let table = try container.decodeIfPresent(TableConsumer.self, forKey: .table) {
+            self = .table(table)
+        } else {
+            self = .endpoint(try container.decode(String.self, forKey: .endpoint))
+        }
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -73,6 +86,9 @@ public enum DeploymentConsumer: Sendable, Hashable, Codable, CustomStringConvert
         case .endpoint(let name):
             var container = encoder.container(keyedBy: CodingKeys.self)
             try container.encode(name, forKey: .endpoint)
+        case .table(let table):
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(table, forKey: .table)
         }
     }
 }

@@ -44,6 +44,19 @@ public struct BatchOptions: Sendable, Hashable, Codable {
         self.chunkRows = chunkRows
         self.badRows = badRows
     }
+
+    private enum CodingKeys: String, CodingKey { case keys, columnMapping, passThrough, chunkRows, badRows }
+
+    /// Decodes the options, each key optional (its default when absent).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let defaults = BatchOptions()
+        keys = try container.decodeIfPresent([String].self, forKey: .keys) ?? defaults.keys
+        columnMapping = try container.decodeIfPresent([String: String].self, forKey: .columnMapping) ?? defaults.columnMapping
+        passThrough = try container.decodeIfPresent([String].self, forKey: .passThrough) ?? defaults.passThrough
+        chunkRows = try container.decodeIfPresent(Int.self, forKey: .chunkRows) ?? defaults.chunkRows
+        badRows = try container.decodeIfPresent(BadRowPolicy.self, forKey: .badRows) ?? defaults.badRows
+    }
 }
 
 /// What a batch did: rows in, predicted and rejected, and the one model that predicted them.

@@ -109,7 +109,8 @@ public final class CSVBatchSource: BatchTableSource, @unchecked Sendable {
 
 /// A CSV file written to a temporary name beside it and renamed into place on
 /// ``commit()``: a crash or a failed batch never leaves a half-written file under the final
-/// name, and an earlier file of that name stays until the new one is complete.
+/// name, and an earlier file of that name stays until the new one is complete. Its folder
+/// is created when missing.
 public final class CSVBatchSink: BatchTableSink, @unchecked Sendable {
     // One batch writes it, from one thread at a time.
     public let url: URL
@@ -125,6 +126,11 @@ public final class CSVBatchSink: BatchTableSink, @unchecked Sendable {
     }
 
     public func begin(columns: [String]) throws(PipelineError) {
+        do {
+            try FileManager.default.createDirectory(at: temporary.deletingLastPathComponent(), withIntermediateDirectories: true)
+        } catch {
+            throw .fileWrite(path: url.path, reason: "cannot create its folder: \(error)")
+        }
         guard FileManager.default.createFile(atPath: temporary.path, contents: nil) else {
             throw .fileWrite(path: temporary.path, reason: "cannot create the file")
         }

@@ -69,3 +69,32 @@ extension Deployment {
             rejects: rejects.map { CSVBatchSink($0, options: csv) }, options: options, progress: progress)
     }
 }
+
+extension Pipeline {
+    /// Runs the table consumers of the pipeline's current configuration, one batch each, in
+    /// order, with the model deployed now: each input predicted into its output (relative
+    /// paths from the workspace's ``Workspace/baseDirectory``; keys default to the dataset
+    /// step's). See ``Deployment/predictBatch(from:to:rejects:options:progress:)``.
+    ///
+    /// - Parameter progress: Called after each chunk, with the consumer's index.
+    /// - Returns: One summary per table consumer, in the configuration's order (none: empty).
+    /// - Throws: The first batch's error; the batches before it are complete, the ones after
+    ///   it are not run.
+    public func runTableConsumers(
+        progress: (@Sendable (_ consumer: Int, BatchProgress) -> Void)? = nil
+    ) async throws(PipelineError) -> [BatchSummary] {
+        let configuration = try await configuration().configuration
+        var summaries: [BatchSummary] = []
+        for (index, table) in configuration.deployment.consumers.compactMap(\.table).enumerated() {
+            var options = table.options
+            if options.keys.isEmpty { options.keys = configuration.dataset.keys }
+            let files = table.urls(relativeTo: workspace.baseDirectory)
+            var report: (@Sendable (BatchProgress) -> Void)?
+            if let progress { report = { progress(index, $0) } }
+            let summary = try await deployment.predictCSV(
+                input: files.input, output: files.output, rejects: files.rejects, options: options, progress: report)
+            summaries.append(summary)
+        }
+        return summaries
+    }
+}
