@@ -121,8 +121,6 @@ extension MLPipeTests {
                 "input": "renamed.csv", "output": "declared/out.csv", "columnMapping": ["radius": "mean_radius"], "passThrough": ["ward"],
             ]]]]
             try JSONSerialization.data(withJSONObject: spec, options: [.prettyPrinted, .sortedKeys]).write(to: specURL)
-            let run = try mlpipe(["run", "--spec", "spec.json", "--json"], in: directory)
-            try #require(run.status == 0, "\(run.stderr)")
             // The new patients with `mean_radius` renamed `radius`, a `ward` column, and one bad row.
             let text = try String(contentsOf: directory.appendingPathComponent("data/new_patients.csv"), encoding: .utf8)
             var lines = text.split(whereSeparator: \.isNewline).map(String.init)
@@ -132,6 +130,15 @@ extension MLPipeTests {
             bad[1] = "not-a-number"
             lines[2] = bad.joined(separator: ",")
             try (lines.joined(separator: "\n") + "\n").write(to: directory.appendingPathComponent("renamed.csv"), atomically: true, encoding: .utf8)
+
+            let run = try mlpipe(["run", "--spec", "spec.json", "--json"], in: directory)
+            try #require(run.status == 0, "\(run.stderr)")
+            // The run's deployment job ran the declared consumer.
+            #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("declared/out.csv").path))
+            let jobs = try #require((try run.json() as? [String: Any])?["jobs"] as? [[String: Any]])
+            let deploymentSummary = jobs.last.flatMap { $0["summary"] as? String } ?? ""
+            #expect(deploymentSummary.contains("29 predicted, 1 rejected"), "\(deploymentSummary)")
+            try FileManager.default.removeItem(at: directory.appendingPathComponent("declared"))
 
             let refused = try mlpipe(["predict", "--pipeline", "breast-cancer", "--input", "renamed.csv", "--output", "out.csv"], in: directory)
             #expect(refused.status == 1 && refused.stderr.contains("no column 'mean_radius'"), "\(refused.stderr)")

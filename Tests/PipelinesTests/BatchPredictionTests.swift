@@ -128,6 +128,15 @@ struct BatchPredictionTests {
         #expect(try Self.lines(folder.appendingPathComponent("out/a.rejects.csv")).count == 2)
         #expect(try Self.lines(folder.appendingPathComponent("out/b.csv")).count == 2)
 
+        // The deployment job (by hand or from a trigger) runs them too, with the model deployed then.
+        try FileManager.default.removeItem(at: folder.appendingPathComponent("out"))
+        let deploymentRun = try await pipeline.run(jobs: [.deployment]).result()
+        #expect(deploymentRun.status == .succeeded, "\(deploymentRun.outcomes)")
+        let summary = deploymentRun.outcomes.first?.summary ?? ""
+        #expect(summary.contains("a.csv → out/a.csv: 1 predicted, 1 rejected") && summary.contains("b.csv → out/b.csv: 1 predicted, 0 rejected"),
+                "\(summary)")
+        #expect(try Self.lines(folder.appendingPathComponent("out/b.csv")).count == 2)
+
         await expectPipelineError({
             try await pipeline.configure { config in
                 config.deployment.consumers = [

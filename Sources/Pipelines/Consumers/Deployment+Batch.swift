@@ -74,7 +74,8 @@ extension Pipeline {
     /// Runs the table consumers of the pipeline's current configuration, one batch each, in
     /// order, with the model deployed now: each input predicted into its output (relative
     /// paths from the workspace's ``Workspace/baseDirectory``; keys default to the dataset
-    /// step's). See ``Deployment/predictBatch(from:to:rejects:options:progress:)``.
+    /// step's). See ``Deployment/predictBatch(from:to:rejects:options:progress:)``. The
+    /// deployment job runs them too, after its automatic deployment.
     ///
     /// - Parameter progress: Called after each chunk, with the consumer's index.
     /// - Returns: One summary per table consumer, in the configuration's order (none: empty).
@@ -84,14 +85,27 @@ extension Pipeline {
         progress: (@Sendable (_ consumer: Int, BatchProgress) -> Void)? = nil
     ) async throws(PipelineError) -> [BatchSummary] {
         let configuration = try await configuration().configuration
+        return try await deployment.runTableConsumers(
+            configuration.deployment.consumers.compactMap(\.table), datasetKeys: configuration.dataset.keys,
+            baseDirectory: workspace.baseDirectory, progress: progress)
+    }
+}
+
+extension Deployment {
+    /// `tables`, one batch each, in order (keys default to `datasetKeys`; relative paths
+    /// from `baseDirectory`).
+    func runTableConsumers(
+        _ tables: [TableConsumer], datasetKeys: [String], baseDirectory: URL,
+        progress: (@Sendable (_ consumer: Int, BatchProgress) -> Void)? = nil
+    ) async throws(PipelineError) -> [BatchSummary] {
         var summaries: [BatchSummary] = []
-        for (index, table) in configuration.deployment.consumers.compactMap(\.table).enumerated() {
+        for (index, table) in tables.enumerated() {
             var options = table.options
-            if options.keys.isEmpty { options.keys = configuration.dataset.keys }
-            let files = table.urls(relativeTo: workspace.baseDirectory)
+            if options.keys.isEmpty { options.keys = datasetKeys }
+            let files = table.urls(relativeTo: baseDirectory)
             var report: (@Sendable (BatchProgress) -> Void)?
             if let progress { report = { progress(index, $0) } }
-            let summary = try await deployment.predictCSV(
+            let summary = try await predictCSV(
                 input: files.input, output: files.output, rejects: files.rejects, options: options, progress: report)
             summaries.append(summary)
         }

@@ -119,7 +119,25 @@ struct ModelTester: Sendable {
 
 /// Job 4: deploys by the selection criterion (nothing to do with manual selection).
 enum DeploymentJob {
+    /// Deploys the model the selection step chooses (when automatic), then runs the table
+    /// consumers the run's configuration declares with the model deployed then.
     static func run(_ context: JobContext) async throws(PipelineError) -> String {
+        let deployed = try await autoDeploy(context)
+        let tables = context.configuration.configuration.deployment.consumers.compactMap(\.table)
+        guard !tables.isEmpty else { return deployed }
+        let deployment = Deployment(scope: .pipeline(context.pipeline.id), workspace: context.workspace)
+        guard try await deployment.current() != nil else { return deployed + "; table consumers not run: nothing is deployed" }
+        let summaries = try await context.phases.time("table consumers") { () async throws(PipelineError) in
+            try await deployment.runTableConsumers(
+                tables, datasetKeys: context.configuration.configuration.dataset.keys, baseDirectory: context.baseDirectory)
+        }
+        let lines = zip(tables, summaries).map { table, summary in
+            "\(table.input) → \(table.output): \(summary.rowsPredicted) predicted, \(summary.rowsRejected) rejected (model \(summary.model) version \(summary.modelVersion))"
+        }
+        return ([deployed] + lines).joined(separator: "; ")
+    }
+
+    private static func autoDeploy(_ context: JobContext) async throws(PipelineError) -> String {
         let configuration = context.configuration.configuration
         guard let criterion = configuration.selection.autoDeploy else { return "manual selection: nothing deployed automatically" }
         let pipelineID = context.pipeline.id
