@@ -76,6 +76,21 @@ struct BatchPredictionTests {
         #expect(texts[3].contains("feature 'x': missing"), "NA is a missing value, not a number: \(texts[3])")
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() == ["in.csv", "out.csv", "rejects.csv"],
                 "no temporary file left behind")
+
+        // Again: the outputs are replaced whole; the input is never the output.
+        let again = try await pipeline.deployment.predictCSV(
+            input: input, output: output, rejects: rejects,
+            options: BatchOptions(keys: ["patient"], columnMapping: ["value": "x"], passThrough: ["ward"], chunkRows: 5))
+        #expect(again.rowsPredicted == 3)
+        #expect(try Self.lines(output) == written)
+        await expectPipelineError({
+            _ = try await pipeline.deployment.predictCSV(input: input, output: folder.appendingPathComponent("./in.csv"),
+                                                         options: BatchOptions(columnMapping: ["value": "x"]))
+        }) { error in
+            if case .invalidBatch(let reason) = error { return reason.contains("three different files") }
+            return false
+        }
+        #expect(try String(contentsOf: input, encoding: .utf8) == Self.input)
     }
 
     @Test("a chunk larger than a slice: bad rows far into it are named by their own lines; every good row predicted in order")
@@ -227,8 +242,7 @@ struct BatchPredictionTests {
                     var column = table.columns[index].selecting(slice.map { rows[$0] })
                     column.name = name
                     return (column, [:])
-                },
-                text: { row, column in table.columns[column][rows[row]].description })
+                })
         }
     }
 

@@ -1,4 +1,9 @@
 public import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 public import Tabular
 
 /// One chunk of a batch's input: how many rows, where each came from, and its columns
@@ -15,18 +20,20 @@ public struct BatchChunk {
     /// hold a missing value). A batch calls it for several columns at once, from several
     /// threads: it must only read shared state.
     public var column: (_ index: Int, _ type: ColumnType, _ name: String, _ rows: Range<Int>) -> (Column, [Int: String])
-    /// The text of a field as given (for pass-through columns).
-    public var text: (_ row: Int, _ column: Int) -> String
 
     /// A chunk.
+    ///
+    /// - Parameters:
+    ///   - rowCount: Rows in the chunk.
+    ///   - locations: Where each row came from (a line), one per row.
+    ///   - unreadable: Rows that cannot be read at all, with why.
+    ///   - column: Reads a column for a range of rows (see ``column``).
     public init(rowCount: Int, locations: [Int], unreadable: [Int: String] = [:],
-                column: @escaping (Int, ColumnType, String, Range<Int>) -> (Column, [Int: String]),
-                text: @escaping (Int, Int) -> String) {
+                column: @escaping (Int, ColumnType, String, Range<Int>) -> (Column, [Int: String])) {
         self.rowCount = rowCount
         self.locations = locations
         self.unreadable = unreadable
         self.column = column
-        self.text = text
     }
 }
 
@@ -95,8 +102,7 @@ public final class CSVBatchSource: BatchTableSource, @unchecked Sendable {
             column: { index, type, name, rows in
                 let (column, problems) = chunk.column(index, as: type, named: name, rows: rows)
                 return (column, problems.mapValues(Self.reason))
-            },
-            text: { row, column in chunk.text(row: row, column: column) })
+            })
     }
 
     /// A CSV error without its place (the rejects output gives the line).
@@ -152,14 +158,15 @@ public final class CSVBatchSink: BatchTableSink, @unchecked Sendable {
             try handle.synchronize()
             try handle.close()
             self.handle = nil
-            if FileManager.default.fileExists(atPath: url.path) {
-                _ = try FileManager.default.replaceItemAt(url, withItemAt: temporary)
-            } else {
-                try FileManager.default.moveItem(at: temporary, to: url)
-            }
         } catch {
             abandon()
             throw .fileWrite(path: url.path, reason: "\(error)")
+        }
+        // rename(2): atomic, and it replaces an earlier file of that name in one step.
+        guard rename(temporary.path, url.path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            abandon()
+            throw .fileWrite(path: url.path, reason: reason)
         }
     }
 

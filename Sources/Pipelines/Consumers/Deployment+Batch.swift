@@ -59,12 +59,18 @@ extension Deployment {
     ///   - options: Keys, column mapping, pass-through, chunk size, bad-row policy.
     ///   - csv: How the files are read and written (delimiter, missing-value tokens).
     ///   - progress: Called after each chunk.
-    /// - Throws: As ``predictBatch(from:to:rejects:options:progress:)``.
+    /// - Throws: As ``predictBatch(from:to:rejects:options:progress:)``;
+    ///   ``PipelineError/invalidBatch(_:)`` when two of the files are the same.
     public func predictCSV(
         input: URL, output: URL, rejects: URL? = nil, options: BatchOptions = BatchOptions(), csv: CSVOptions = CSVOptions(),
         progress: (@Sendable (BatchProgress) -> Void)? = nil
     ) async throws(PipelineError) -> BatchSummary {
-        try await predictBatch(
+        let files: [URL] = [input, output] + (rejects.map { [$0] } ?? [])
+        let paths = files.map { $0.standardizedFileURL.resolvingSymlinksInPath().path }
+        guard Set(paths).count == paths.count else {
+            throw .invalidBatch("the input, the output and the rejects file must be three different files (\(paths.joined(separator: ", ")))")
+        }
+        return try await predictBatch(
             from: try CSVBatchSource(input, options: csv), to: CSVBatchSink(output, options: csv),
             rejects: rejects.map { CSVBatchSink($0, options: csv) }, options: options, progress: progress)
     }
