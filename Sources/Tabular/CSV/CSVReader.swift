@@ -170,6 +170,18 @@ struct CSVTableReader {
         bytes: UnsafeBufferPointer<UInt8>, file: String?, options: CSVOptions
     ) throws(TabularError) -> (scanner: CSVScanner, header: [String], delimiter: UInt8) {
         let delimiter = try options.delimiterByte(file: file)
+        let (scanner, fields) = try afterHeaderRecord(bytes: bytes, file: file, delimiter: delimiter)
+        let header = try readHeader(fields, scanner: scanner, file: file, options: options)
+        return (scanner, header, delimiter)
+    }
+
+    /// A scanner past the first record (the header) of `bytes`, a UTF-8 byte-order mark
+    /// skipped, and the header's fields.
+    ///
+    /// - Throws: ``CSVError/Kind/emptyFile`` when there is no record at all.
+    static func afterHeaderRecord(
+        bytes: UnsafeBufferPointer<UInt8>, file: String?, delimiter: UInt8
+    ) throws(TabularError) -> (scanner: CSVScanner, fields: [FieldSpan]) {
         var start = 0
         if bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF { start = 3 }
         var scanner = CSVScanner(bytes: bytes, delimiter: delimiter, file: file, position: start)
@@ -177,8 +189,7 @@ struct CSVTableReader {
         guard try scanner.nextRecord(into: &fields) else {
             throw .csv(CSVError(.emptyFile, file: file, line: 1, column: 1))
         }
-        let header = try readHeader(fields, scanner: scanner, file: file, options: options)
-        return (scanner, header, delimiter)
+        return (scanner, fields)
     }
 
     /// The column names: none empty, none repeated, every schema name among them.

@@ -43,13 +43,7 @@ extension CSV {
     public static func recordLines(bytes: [UInt8], name: String? = nil, options: CSVOptions = CSVOptions()) throws(TabularError) -> [Int] {
         let delimiter = try options.delimiterByte(file: name)
         return try bytes.withUnsafeBufferPointer { (buffer) throws(TabularError) -> [Int] in
-            var start = 0
-            if buffer.count >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF { start = 3 }
-            var scanner = CSVScanner(bytes: buffer, delimiter: delimiter, file: name, position: start)
-            var fields: [FieldSpan] = []
-            guard try scanner.nextRecord(into: &fields) else {
-                throw .csv(CSVError(.emptyFile, file: name, line: 1, column: 1))
-            }
+            var (scanner, fields) = try CSVTableReader.afterHeaderRecord(bytes: buffer, file: name, delimiter: delimiter)
             var lines: [Int] = []
             while scanner.skipBlankLines() {
                 lines.append(scanner.line)
