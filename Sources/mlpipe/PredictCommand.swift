@@ -11,7 +11,8 @@ struct PredictCommand: AsyncParsableCommand {
         discussion: """
             The output holds the key columns (the pipeline's dataset keys unless --key is given), the --pass-through \
             columns, `prediction`, and for classifiers one `probability_<class>` per class. Rows that cannot be \
-            predicted go to the rejects file (OUTPUT with `.rejects.csv`) with their line and reason, unless \
+            predicted go to the rejects file (OUTPUT with `.rejects.csv`, written every time: a header alone says \
+            none) with their line and reason, unless \
             --fail-on-bad-row stops the batch at the first. Outputs appear only once the batch completes. \
             Without --input and --output, runs the table consumers the pipeline's deployment step declares.
             """)
@@ -72,13 +73,12 @@ struct PredictCommand: AsyncParsableCommand {
             throw CommandFailure("\(label) has no deployed model")
         }
         bar.finish()
-        if summary.rowsRejected == 0 { try? FileManager.default.removeItem(at: rejectsURL) }  // an empty rejects file says nothing
         if options.json {
             var object: [String: Any] = [
                 "rows": summary.rowsRead, "predicted": summary.rowsPredicted, "rejected": summary.rowsRejected, "output": output,
                 "model": summary.model.rawValue, "version": summary.modelVersion, "seconds": summary.seconds,
             ]
-            if summary.rowsRejected > 0 { object["rejects"] = rejectsURL.path }
+            object["rejects"] = rejectsURL.path
             try printJSON(object)
         } else {
             print("predicted \(summary.rowsPredicted) of \(summary.rowsRead) rows with model \(summary.model) (version \(summary.modelVersion)) into \(output)"
@@ -110,8 +110,6 @@ struct PredictCommand: AsyncParsableCommand {
         bar.finish()
         var objects: [[String: Any]] = []
         for (table, summary) in zip(tables, summaries) {
-            let rejects = table.urls(relativeTo: workspace.baseDirectory).rejects
-            if summary.rowsRejected == 0 { try? FileManager.default.removeItem(at: rejects) }  // an empty rejects file says nothing
             objects.append([
                 "input": table.input, "output": table.output, "rows": summary.rowsRead, "predicted": summary.rowsPredicted,
                 "rejected": summary.rowsRejected, "model": summary.model.rawValue, "version": summary.modelVersion,

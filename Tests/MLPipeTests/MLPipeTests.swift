@@ -116,7 +116,8 @@ struct MLPipeTests {
                 return fields.count == 4 && ["benign", "malignant"].contains(fields[1]) && probabilities.count == 2
                     && abs(probabilities.reduce(0, +) - 1) < 1e-9
             })
-            #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("out.rejects.csv").path), "no rejects, no file")
+            #expect(try String(contentsOf: directory.appendingPathComponent("out.rejects.csv"), encoding: .utf8) == "line,reason,id\n",
+                    "no rejects: the header alone (an earlier run's rejects never linger)")
 
             let list = try mlpipe(["models", "list", "--json"], in: directory)
             let listed = try #require(try list.json() as? [[String: Any]])
