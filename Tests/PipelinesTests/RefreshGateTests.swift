@@ -76,7 +76,9 @@ struct RefreshGateTests {
     static func served() async throws -> (Workspace, GatedStore, Pipeline, String) {
         let clock = ManualWallClock(now: Fixtures.start)
         let store = GatedStore(clock: clock)
-        let workspace = Workspace(store: store, clock: clock, baseDirectory: try Fixtures.directory, deploymentRefresh: .seconds(1))
+        // A long interval: the values must be expired (older than 4 s) but still within the
+        // stale allowance (younger than 8 s) while the test runs, however loaded the machine.
+        let workspace = Workspace(store: store, clock: clock, baseDirectory: try Fixtures.directory, deploymentRefresh: .seconds(4))
         let pipeline = try await WorkspaceTests.regressionPipeline(workspace)
         try await pipeline.configure { $0.deployment.consumers = [.endpoint("line")] }
         let run = try await pipeline.run(jobs: [.datasetGeneration, .training]).result()
@@ -93,7 +95,7 @@ struct RefreshGateTests {
         let records: [[String: Value]] = [["x": .numeric(3)]]
         _ = try await pipeline.deployment.predict(records)
         #expect(try await workspace.endpoints.authorize(endpoint: "line", secret: secret) != nil)
-        try await Task.sleep(for: .milliseconds(1_050))  // both cached values expire
+        try await Task.sleep(for: .milliseconds(4_050))  // both cached values expire
 
         store.hold()
         let before = store.reads
