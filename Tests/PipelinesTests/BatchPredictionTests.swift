@@ -250,10 +250,28 @@ struct BatchPredictionTests {
     final class TableSink: BatchTableSink, @unchecked Sendable {
         let tables = Mutex<[Table]>([])
         let committed = Mutex(false)
+        let abandoned = Mutex(false)
         func begin(columns: [String]) throws(PipelineError) {}
         func write(_ rows: Table) throws(PipelineError) { tables.withLock { $0.append(rows) } }
         func commit() throws(PipelineError) { committed.withLock { $0 = true } }
-        func abandon() {}
+        func abandon() { abandoned.withLock { $0 = true } }
+    }
+
+    @Test("cancelling the task stops the batch before its next slice: cancelled, the output abandoned, never committed")
+    func cancellation() async throws {
+        let (_, pipeline, _) = try await Self.deployedLine()
+        let input = try Table([Column(name: "id", integer: Array(0..<6)), Column(name: "x", numeric: (0..<6).map(Double.init))])
+        let source = HeldSource(input)
+        let sink = TableSink()
+        let batch = Task { try await pipeline.deployment.predictBatch(from: source, to: sink, options: BatchOptions(keys: ["id"], chunkRows: 3)) }
+        while !source.firstServed { try await Task.sleep(for: .milliseconds(2)) }
+        batch.cancel()
+        source.release()
+        await expectPipelineError({ _ = try await batch.value }) { error in
+            if case .cancelled(job: .deployment) = error { return true }
+            return false
+        }
+        #expect(sink.abandoned.withLock { $0 } && !sink.committed.withLock { $0 })
     }
 
     @Test("a deploy during a batch does not change its model: every row is the first model's, and the summary says which")

@@ -1,4 +1,5 @@
 public import Foundation
+import Estimators
 public import Tabular
 
 extension Deployment {
@@ -33,7 +34,9 @@ extension Deployment {
     /// - Throws: ``PipelineError/nothingDeployed(_:)``, ``PipelineError/invalidBatch(_:)``
     ///   (a column missing from the input; nothing written),
     ///   ``PipelineError/badBatchRow(location:reason:)``, ``PipelineError/data(_:)`` for an
-    ///   input that cannot be read, ``PipelineError/fileWrite(path:reason:)``.
+    ///   input that cannot be read, ``PipelineError/fileWrite(path:reason:)``,
+    ///   ``PipelineError/cancelled(job:)`` (job `deployment`) when the task is cancelled
+    ///   (the batch stops within a slice of 8,192 rows; nothing is written).
     /// - Complexity: O(rows × features) plus the model's prediction cost.
     public func predictBatch(
         from source: any BatchTableSource, to output: any BatchTableSink, rejects: (any BatchTableSink)? = nil,
@@ -42,9 +45,20 @@ extension Deployment {
         let model = try await loadedModel()
         let version = try await workspace.registry.model(model.id).version
         let run = try BatchRun(model: model, version: version, source: source, options: options)
-        let summary = try await offload { () throws(PipelineError) -> BatchSummary in
-            try run.predict(to: output, rejects: rejects, progress: progress)
+        // Cancelling the task (a job's timeout, the host) stops the batch at its next slice.
+        let cancellation = FitCancellation()
+        let result: Result<BatchSummary, PipelineError> = await withTaskCancellationHandler {
+            do throws(PipelineError) {
+                return .success(try await offload { () throws(PipelineError) -> BatchSummary in
+                    try run.predict(to: output, rejects: rejects, progress: progress, cancellation: cancellation)
+                })
+            } catch {
+                return .failure(error)
+            }
+        } onCancel: {
+            cancellation.cancel()
         }
+        let summary = try result.get()
         workspace.logger.debug(
             "\(scope): batch from \(source.name): \(summary.rowsPredicted) predicted, \(summary.rowsRejected) rejected, model \(summary.model) (version \(summary.modelVersion))")
         return summary
