@@ -1,4 +1,3 @@
-import Foundation
 public import Hummingbird
 import Pipelines
 
@@ -46,22 +45,24 @@ public struct ServerError: HTTPResponseError, Sendable, Hashable {
         plainResponse()
     }
 
-    /// `{"error": {...}}` as bytes.
-    func jsonBody() -> Data {
-        struct Body: Encodable {
-            struct Detail: Encodable {
-                var code: String
-                var message: String
-                var record: Int?
-                var feature: String?
-            }
-            var error: Detail
+    /// `{"error": {"code", "feature"?, "message", "record"?}}` as bytes (keys sorted, as
+    /// every answer's).
+    func jsonBody() -> [UInt8] {
+        var writer = JSONWriter()
+        writer.raw(#"{"error":{"code":"#)
+        writer.string(code)
+        if let feature {
+            writer.raw(#","feature":"#)
+            writer.string(feature)
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let body = Body(error: .init(code: code, message: message, record: record, feature: feature))
-        // Encoding strings and integers cannot fail; keep a fixed body just in case.
-        return (try? encoder.encode(body)) ?? Data(#"{"error":{"code":"internal","message":"cannot encode the error"}}"#.utf8)
+        writer.raw(#","message":"#)
+        writer.string(message)
+        if let record {
+            writer.raw(#","record":"#)
+            writer.integer(record)
+        }
+        writer.raw("}}")
+        return writer.bytes
     }
 }
 

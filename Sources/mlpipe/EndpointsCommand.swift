@@ -2,38 +2,16 @@ import ArgumentParser
 import Foundation
 import Pipelines
 
-/// Who holds an endpoint, as `endpoints list` shows it.
-struct EndpointOwner {
-    /// `pipeline` or `line`.
-    let kind: String
-    /// The pipeline's or the model line's name.
-    let name: String
-    /// The pipeline's or the line's identifier.
-    let id: String
-    /// The pipeline's repository (nil for a line).
-    let repository: String?
-
+extension ScopeOwner {
+    /// As `endpoints list --json` shows it.
     var object: [String: Any] {
-        var object: [String: Any] = ["kind": kind, "name": name, "id": id]
+        var object: [String: Any] = ["kind": kind.rawValue, "name": name, "id": id]
         if let repository { object["repository"] = repository }
         return object
     }
 
-    var text: String { kind == "pipeline" ? "pipeline \(name)" : "line \(name)" }
-}
-
-/// The owner of `scope`: its pipeline (with its repository's name from `repositories`) or
-/// its model line.
-func endpointOwner(_ scope: DeploymentScope, repositories: [RepositoryID: String], in workspace: Workspace) async throws -> EndpointOwner {
-    switch scope {
-    case .pipeline(let id):
-        let record = try await workspace.pipeline(id).record()
-        return EndpointOwner(kind: "pipeline", name: record.name, id: id.rawValue, repository: repositories[record.repositoryID])
-    case .standalone(let root):
-        // A line whose models were all erased has no name left: show its identifier.
-        let name = (try? await workspace.registry.line(of: root).name) ?? root.rawValue
-        return EndpointOwner(kind: "line", name: name, id: root.rawValue, repository: nil)
-    }
+    /// As the `endpoints list` table shows it.
+    var text: String { "\(kind.rawValue) \(name)" }
 }
 
 /// `mlpipe endpoints list`.
@@ -54,18 +32,13 @@ struct EndpointsCommand: AsyncParsableCommand {
         func run() async throws {
             let workspace = try options.workspace()
             let endpoints = workspace.endpoints
-            var rows: [(record: EndpointRecord, owner: EndpointOwner, model: ModelRecord?, tokens: Int)] = []
+            var rows: [(record: EndpointRecord, owner: ScopeOwner, model: ModelRecord?, tokens: Int)] = []
             let now = workspace.clock.now
-            var repositories: [RepositoryID: String] = [:]
-            for repository in try await workspace.repositories() {
-                let record = try await repository.record()
-                repositories[record.id] = record.name
-            }
             for record in try await endpoints.list() {
                 let endpoint = try await endpoints.endpoint(named: record.name)
                 let model = try await endpoint.deployment.current()
                 let active = try await endpoints.tokens(for: record.name).filter { $0.isValid(at: now) }.count
-                rows.append((record, try await endpointOwner(record.scope, repositories: repositories, in: workspace), model, active))
+                rows.append((record, try await workspace.owner(of: record.scope), model, active))
             }
             if options.json {
                 try printJSON(rows.map { row -> [String: Any] in

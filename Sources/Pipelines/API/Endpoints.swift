@@ -139,17 +139,50 @@ extension Workspace {
     /// The store's API endpoints and their tokens.
     public var endpoints: Endpoints { Endpoints(workspace: self) }
 
-    /// Who holds a deployment scope, by name, for messages: `pipeline 'churn' in repository
-    /// 'Sales'` or `model line 'gate'` (by identifier when the names cannot be read).
-    func ownerDescription(_ scope: DeploymentScope) async -> String {
+    /// Who holds a deployment scope, by name: its pipeline (and the pipeline's repository)
+    /// or its model line. A line whose models were all erased has no name left: its
+    /// identifier stands in for it.
+    ///
+    /// - Throws: ``PipelineError/notFound(_:)`` for a deleted pipeline, ``PipelineError/store(_:)``.
+    public func owner(of scope: DeploymentScope) async throws(PipelineError) -> ScopeOwner {
         switch scope {
         case .pipeline(let id):
-            guard let record = try? await store.pipeline(id) else { return scope.description }
-            guard let repository = try? await store.repository(record.repositoryID) else { return "pipeline '\(record.name)'" }
-            return "pipeline '\(record.name)' in repository '\(repository.name)'"
+            let record = try await pipeline(id).record()
+            let repository = try await storage { try await store.repository(record.repositoryID) }
+            return ScopeOwner(kind: .pipeline, name: record.name, id: id.rawValue, repository: repository?.name)
         case .standalone(let root):
-            guard let line = try? await registry.line(of: root) else { return scope.description }
-            return "model line '\(line.name)'"
+            let name: String
+            do {
+                name = try await registry.line(of: root).name
+            } catch .notFound {
+                name = root.rawValue
+            }
+            return ScopeOwner(kind: .line, name: name, id: root.rawValue, repository: nil)
+        }
+    }
+}
+
+/// Who holds a deployment scope (``Workspace/owner(of:)``).
+public struct ScopeOwner: Sendable, Hashable, CustomStringConvertible {
+    /// A pipeline or a standalone model line.
+    public enum Kind: String, Sendable, Hashable {
+        case pipeline, line
+    }
+
+    /// A pipeline or a line.
+    public var kind: Kind
+    /// The pipeline's or the line's name.
+    public var name: String
+    /// The pipeline's or the line's identifier.
+    public var id: String
+    /// The pipeline's repository (nil for a line).
+    public var repository: String?
+
+    /// `pipeline 'churn' in repository 'Sales'` or `model line 'gate'`.
+    public var description: String {
+        switch kind {
+        case .pipeline: repository.map { "pipeline '\(name)' in repository '\($0)'" } ?? "pipeline '\(name)'"
+        case .line: "model line '\(name)'"
         }
     }
 }

@@ -105,7 +105,9 @@ extension Pipeline {
         } catch {
             guard case .store(.endpointTaken(let name, let holder)) = error else { throw error }
             let index = configuration.deployment.consumers.firstIndex(of: .endpoint(name)) ?? 0
-            let owner = await workspace.ownerDescription(holder)
+            // The holder by name; by identifier should its names not be readable now.
+            let owner: String
+            do { owner = try await workspace.owner(of: holder).description } catch { owner = holder.description }
             throw .invalidConfiguration(pipeline: pipeline, problems: [
                 ConfigurationProblem("deployment.consumers[\(index)].endpoint", "the endpoint name '\(name)' is taken by \(owner)")
             ])

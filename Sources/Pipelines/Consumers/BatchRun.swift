@@ -111,7 +111,8 @@ struct BatchRun: Sendable {
                     rejected += rejectedRows
                 }
                 read += chunk.rowCount
-                progress?(BatchProgress(rowsDone: read, rowsPerSecond: Self.rate(read, since: start), fractionDone: source.fractionRead))
+                let seconds = PhaseClock.seconds(since: start)
+                progress?(BatchProgress(rowsDone: read, rowsPerSecond: seconds > 0 ? Double(read) / seconds : 0, fractionDone: source.fractionRead))
             }
             try output.commit()
             try rejects?.commit()
@@ -120,15 +121,13 @@ struct BatchRun: Sendable {
             rejects?.abandon()
             throw error
         }
-        let elapsed = ContinuousClock.now - start
         return BatchSummary(rowsRead: read, rowsPredicted: predicted, rowsRejected: rejected, model: model.id, modelVersion: version,
-                            seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+                            seconds: PhaseClock.seconds(since: start))
     }
 
-    private static func rate(_ rows: Int, since start: ContinuousClock.Instant) -> Double {
-        let elapsed = ContinuousClock.now - start
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        return seconds > 0 ? Double(rows) / seconds : 0
+    /// A table of `columns`, or the data error saying why not.
+    private static func table(_ columns: [Column]) throws(PipelineError) -> Table {
+        do { return try Table(columns) } catch { throw .data(error) }
     }
 
     /// The rows `rows` of a chunk: how many were predicted and how many rejected.
@@ -143,8 +142,7 @@ struct BatchRun: Sendable {
             for (row, reason) in problems where bad[row - offset] == nil { bad[row - offset] = "feature '\(feature.name)': \(reason)" }
             columns.append(column)
         }
-        let table: Table
-        do { table = try Table(columns) } catch { throw .data(error) }
+        let table = try Self.table(columns)
 
         // Encode the readable rows; a row the encoder refuses (missing without imputation,
         // an unknown category) is set aside and the rest encoded again, from that row on.
@@ -179,7 +177,7 @@ struct BatchRun: Sendable {
                     result.append(Column(name: Self.probabilityPrefix + name, numeric: (0..<probabilities.rows).map { probabilities[$0, index] }))
                 }
             }
-            do { try output.write(try Table(result)) } catch let error as PipelineError { throw error } catch { throw .data(error as? TabularError ?? .invalidArgument("\(error)")) }
+            try output.write(try Self.table(result))
             predictedRows += piece.rows.count
         }
         if let rejects, !bad.isEmpty {
@@ -192,7 +190,7 @@ struct BatchRun: Sendable {
                 guard let index = copied.firstIndex(where: { $0.name == key }) else { continue }
                 result.append(copiedColumns[index].selecting(badRows))
             }
-            do { try rejects.write(try Table(result)) } catch let error as PipelineError { throw error } catch { throw .data(error as? TabularError ?? .invalidArgument("\(error)")) }
+            try rejects.write(try Self.table(result))
         }
         return (predictedRows, bad.count)
     }
