@@ -82,8 +82,7 @@ public struct PredictionServer: Sendable {
             }.response(from: request, context: context)
         }
         router.get("/openapi.json") { _, _ in
-            Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
-                     body: ResponseBody(byteBuffer: ByteBuffer(string: OpenAPIDocument.json)))
+            jsonResponse(ByteBuffer(string: OpenAPIDocument.json))
         }
         if case .prometheus(let registry) = configuration.metrics {
             router.get("/metrics") { _, _ in
@@ -130,8 +129,7 @@ public struct PredictionServer: Sendable {
         }
         let version = try await versions.version(of: predictions.modelID, in: workspace)
         let answer = PredictionResponse(predictions, version: version, endpoint: name).json()
-        return (Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
-                         body: ResponseBody(byteBuffer: ByteBuffer(bytes: answer))), name)
+        return (jsonResponse(ByteBuffer(bytes: answer)), name)
     }
 
     /// `GET /v1/endpoints/{name}`.
@@ -248,10 +246,9 @@ public struct PredictionServer: Sendable {
 extension ServerError {
     /// The error's response (its body does not depend on the request).
     func plainResponse() -> Response {
-        var headers = HTTPFields()
-        headers[.contentType] = "application/json; charset=utf-8"
-        if status == .unauthorized { headers[.wwwAuthenticate] = "Bearer" }
-        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: jsonBody())))
+        var response = jsonResponse(ByteBuffer(bytes: jsonBody()), status: status)
+        if status == .unauthorized { response.headers[.wwwAuthenticate] = "Bearer" }
+        return response
     }
 }
 
@@ -265,7 +262,12 @@ func json(_ value: some Encodable) throws -> Response {
     } catch {
         throw ServerError(status: .internalServerError, code: "internal", message: "the answer could not be encoded")
     }
-    return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+    return jsonResponse(ByteBuffer(bytes: data))
+}
+
+/// A response carrying JSON text.
+func jsonResponse(_ body: ByteBuffer, status: HTTPResponse.Status = .ok) -> Response {
+    Response(status: status, headers: [.contentType: "application/json; charset=utf-8"], body: ResponseBody(byteBuffer: body))
 }
 
 /// Model versions by id (a model's version never changes), read once each.
