@@ -80,12 +80,18 @@ struct DeploymentTarget: ParsableArguments {
 
     /// The deployment, and how messages name its owner (`pipeline NAME`, `model line NAME`).
     func find(in workspace: Workspace) async throws -> (deployment: Deployment, label: String) {
+        let found = try await resolve(in: workspace)
+        return (found.deployment, found.label)
+    }
+
+    /// ``find(in:)``, and the pipeline itself when one is named.
+    func resolve(in workspace: Workspace) async throws -> (deployment: Deployment, label: String, pipeline: Pipeline?) {
         if let line {
             let found = try await workspace.registry.line(named: line)
-            return (found.deployment, "model line \(found.name)")
+            return (found.deployment, "model line \(found.name)", nil)
         }
         let found = try await findPipeline(pipeline ?? "", repository: repository, in: workspace)
-        return (found.deployment, "pipeline \(try await found.record().name)")
+        return (found.deployment, "pipeline \(try await found.record().name)", found)
     }
 }
 

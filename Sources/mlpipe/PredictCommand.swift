@@ -45,11 +45,14 @@ struct PredictCommand: AsyncParsableCommand {
 
     func run() async throws {
         let workspace = try options.workspace()
-        let (deployment, label) = try await target.find(in: workspace)
-        guard let input, let output else { return try await runConsumers(workspace, label: label) }
+        let (deployment, label, pipeline) = try await target.resolve(in: workspace)
+        guard let input, let output else {
+            // validate() asks for --pipeline without --input and --output.
+            guard let pipeline else { throw CommandFailure("name a --pipeline: its table consumers run") }
+            return try await runConsumers(pipeline, label: label)
+        }
         var batch = BatchOptions(passThrough: passThrough, chunkRows: chunkRows, badRows: failOnBadRow ? .fail : .reject)
-        if keys.isEmpty, let name = target.pipeline {
-            let pipeline = try await findPipeline(name, repository: target.repository, in: workspace)
+        if keys.isEmpty, let pipeline {
             batch.keys = try await pipeline.configuration().configuration.dataset.keys
         } else {
             batch.keys = keys
@@ -92,8 +95,7 @@ struct PredictCommand: AsyncParsableCommand {
     }
 
     /// The pipeline's declared table consumers, one batch each.
-    private func runConsumers(_ workspace: Workspace, label: String) async throws {
-        let pipeline = try await findPipeline(target.pipeline ?? "", repository: target.repository, in: workspace)
+    private func runConsumers(_ pipeline: Pipeline, label: String) async throws {
         let tables = try await pipeline.configuration().configuration.deployment.consumers.compactMap(\.table)
         guard !tables.isEmpty else {
             throw CommandFailure("\(label) declares no table consumer: give --input and --output, or add {\"table\": {…}} to deployment.consumers")
