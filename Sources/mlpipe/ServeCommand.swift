@@ -59,6 +59,7 @@ struct ServeCommand: AsyncParsableCommand {
             let line: String
             if json {
                 let object: [String: Any] = ["listening": "http://\(address)", "endpoints": endpoints]
+                // Strings and a list of strings always serialise; the fallback is never taken.
                 let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data()
                 line = String(decoding: data, as: UTF8.self) + "\n"
             } else {
@@ -96,7 +97,7 @@ struct SchedulerService: Service {
         } catch {
             // Keep serving predictions: say why the scheduler stopped, then wait for shutdown.
             workspace.logger.error("mlpipe serve: the scheduler stopped: \(error)")
-            try? await gracefulShutdown()
+            try? await gracefulShutdown()  // throws only when cancelled: then the service is stopping anyway
         }
     }
 }
