@@ -17,6 +17,7 @@ enum Schema {
         migrator.registerMigration("v3", migrate: migrateToVersion3)
         migrator.registerMigration("v4", migrate: migrateToVersion4)
         migrator.registerMigration("v5", migrate: migrateToVersion5)
+        migrator.registerMigration("v6", migrate: migrateToVersion6)
         return migrator
     }()
 
@@ -287,6 +288,25 @@ enum Schema {
                 revoked_at REAL
             );
             CREATE INDEX tokens_by_endpoint ON tokens(endpoint, created_at, id);
+            """)
+    }
+
+    /// Version 6: the folder consumers' ledger (``Pipelines/FolderLedgerStore``). The key
+    /// is the primary key, so of processes taking one file at once exactly one inserts it.
+    private static func migrateToVersion6(_ db: Database) throws {
+        let states = FolderFileState.allCases.map { "'\($0.rawValue)'" }.joined(separator: ", ")
+        try db.execute(sql: """
+            CREATE TABLE folder_files (
+                folder TEXT NOT NULL,
+                name TEXT NOT NULL,
+                size INTEGER NOT NULL CHECK (size >= 0),
+                sha256 TEXT NOT NULL CHECK (length(sha256) = 64),
+                state TEXT NOT NULL CHECK (state IN (\(states))),
+                taken_at REAL NOT NULL,
+                record TEXT NOT NULL,
+                PRIMARY KEY (folder, name, size, sha256)
+            ) WITHOUT ROWID;
+            CREATE INDEX folder_files_by_time ON folder_files(folder, taken_at, name, sha256);
             """)
     }
 }

@@ -175,6 +175,9 @@ public enum StorageConformance {
         Check("endpointsReplaceExactly", endpointsReplaceExactly),
         Check("endpointsFreedByPipelineDeletion", endpointsFreedByPipelineDeletion),
         Check("tokensInsertListRevoke", tokensInsertListRevoke),
+        Check("folderLedgerTakeOnce", folderLedgerTakeOnce),
+        Check("folderLedgerUpdate", folderLedgerUpdate),
+        Check("folderLedgerTakeRace", folderLedgerTakeRace),
     ]
 
     /// Runs one check on a fresh store; returns its failure messages.

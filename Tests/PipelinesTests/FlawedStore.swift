@@ -40,6 +40,11 @@ struct FlawedStore: ForwardingStore {
         case revocationOverwritten
         /// `token(_:)` answers a revoked token as if it were not revoked.
         case tokenLookupIgnoresRevocation
+        /// `takeFolderFile` knows a file by folder and name only: new bytes under a known
+        /// name answer `known`.
+        case ledgerKeyedByName
+        /// `takeFolderFile` replaces a stored entry and answers `taken` again.
+        case ledgerRetakesKnownFile
     }
 
     /// Records of `.anyModel` swaps, which ``Flaw/anyModelForgetsPrevious`` reports
@@ -225,5 +230,20 @@ struct FlawedStore: ForwardingStore {
         _ = try await base.revokeToken(id, at: date)  // answers with this call's date, as an overwriting store would
         token.revokedAt = date
         return token
+    }
+
+    // Folder ledger
+    func takeFolderFile(_ entry: FolderFileRecord) async throws -> FolderFileTake {
+        switch flaw {
+        case .ledgerKeyedByName:
+            if let stored = await base.folderFiles(in: entry.folder, unfinishedOnly: false).first(where: { $0.name == entry.name }) {
+                return .known(stored)
+            }
+        case .ledgerRetakesKnownFile:
+            if case .known = await base.takeFolderFile(entry) { try await base.updateFolderFile(entry) }
+            return .taken(entry)
+        default: break
+        }
+        return await base.takeFolderFile(entry)
     }
 }

@@ -79,4 +79,9 @@ extension ForwardingStore {
     func tokens(of endpoint: String?) async throws -> [TokenRecord] { await base.tokens(of: endpoint) }
     func token(_ id: TokenID) async throws -> TokenRecord? { try await base.token(id) }
     func revokeToken(_ id: TokenID, at date: Date) async throws -> TokenRecord { try await base.revokeToken(id, at: date) }
+    func takeFolderFile(_ entry: FolderFileRecord) async throws -> FolderFileTake { await base.takeFolderFile(entry) }
+    func updateFolderFile(_ entry: FolderFileRecord) async throws { try await base.updateFolderFile(entry) }
+    func folderFiles(in folder: String, unfinishedOnly: Bool) async throws -> [FolderFileRecord] {
+        await base.folderFiles(in: folder, unfinishedOnly: unfinishedOnly)
+    }
 }

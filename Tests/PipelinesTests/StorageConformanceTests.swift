@@ -181,6 +181,20 @@ struct StorageConformanceTests {
         #expect(report.failures.contains { $0.message.hasPrefix("racing claimFiring(firing 0) ×8: schedulers that claimed it: expected 1, got 8") })
     }
 
+    @Test("a store that knows folder files by name only fails the ledger check")
+    func ledgerKeyedByNameIsCaught() async throws {
+        let report = try await StorageConformance.run { clock in FlawedStore(clock: clock, flaw: .ledgerKeyedByName) }
+        #expect(Set(report.failures.map(\.check)) == ["folderLedgerTakeOnce"])
+        #expect(report.failures.contains { $0.message.hasPrefix("takeFolderFile(/data/inbox/a.csv (120 bytes, sha256 bbbbbbbbbbbb…))") })
+    }
+
+    @Test("a store that takes a known folder file again fails the ledger checks")
+    func ledgerRetakingIsCaught() async throws {
+        let report = try await StorageConformance.run { clock in FlawedStore(clock: clock, flaw: .ledgerRetakesKnownFile) }
+        #expect(Set(report.failures.map(\.check)) == ["folderLedgerTakeOnce", "folderLedgerTakeRace"])
+        #expect(report.failures.contains { $0.message.hasPrefix("racing takeFolderFile ×8: expected exactly 1 taken, got 8") })
+    }
+
     /// Every check about deployments (a deployment flaw may show in any of them, never elsewhere).
     static let deploymentChecks: Set<String> = Set(StorageConformance.checkNames.filter { $0.hasPrefix("deployment") })
         .union(["modelsDeployedProtected", "modelsFilterLinesAndDeployment", "deletePipelineCascade"])

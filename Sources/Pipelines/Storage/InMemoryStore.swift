@@ -22,6 +22,8 @@ public actor InMemoryStore: PipelineStorage {
     private var leases: [String: LeaseRecord] = [:]
     private var endpointRecords: [String: EndpointRecord] = [:]
     private var tokenRecords: [TokenID: TokenRecord] = [:]
+    /// The folder consumers' ledger (``FolderLedgerStore``, in InMemoryStore+FolderLedger.swift).
+    var folderFileRecords: [FolderFileKey: FolderFileRecord] = [:]
 
     /// An empty store whose deployment records are stamped by `clock`.
     public init(clock: any WallClock = SystemWallClock()) {

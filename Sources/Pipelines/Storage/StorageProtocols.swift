@@ -276,4 +276,5 @@ public protocol LeaseStore: Sendable {
 /// Everything a workspace stores: implement it to plug in a backend, and check it with
 /// `PipelinesTesting.StorageConformance`.
 public protocol PipelineStorage:
-    RepositoryStore, PipelineStore, DatasetStore, ModelStore, DeploymentStore, RunStore, TriggerStore, LeaseStore, EndpointStore {}
+    RepositoryStore, PipelineStore, DatasetStore, ModelStore, DeploymentStore, RunStore, TriggerStore, LeaseStore, EndpointStore,
+    FolderLedgerStore {}
