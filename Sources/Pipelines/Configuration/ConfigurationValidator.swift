@@ -248,6 +248,11 @@ public struct ConfigurationValidator: Sendable {
                     problems.append(ConfigurationProblem("deployment.consumers[\(index)].table.\(key)", reason))
                 }
             }
+            if let folder = consumer.folder {
+                for (key, reason) in folder.problems() {
+                    problems.append(ConfigurationProblem("deployment.consumers[\(index)].folder.\(key)", reason))
+                }
+            }
             guard let name = consumer.endpointName else { continue }
             let path = "deployment.consumers[\(index)].endpoint"
             if let problem = EndpointName.problem(name) {

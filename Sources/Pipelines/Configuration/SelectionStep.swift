@@ -26,7 +26,8 @@ public struct SelectionStep: Sendable, Hashable, Codable {
 
 /// A consumer of the deployed model.
 ///
-/// Encoded as `"inProcess"`, or `{"endpoint": "NAME"}` for an API endpoint.
+/// Encoded as `"inProcess"`, `{"endpoint": "NAME"}` for an API endpoint, `{"table": {…}}`
+/// or `{"folder": {…}}`.
 public enum DeploymentConsumer: Sendable, Hashable, Codable, CustomStringConvertible {
     /// Calls of ``Deployment/predict(_:)-(Array<Dictionary<String,Value>>)`` and
     /// ``Deployment/predict(_:)-(Table)`` in the host process.
@@ -36,6 +37,8 @@ public enum DeploymentConsumer: Sendable, Hashable, Codable, CustomStringConvert
     case endpoint(String)
     /// An input table predicted into an output table (``Pipeline/runTableConsumers(progress:)``).
     case table(TableConsumer)
+    /// CSV files dropped into a folder predicted into another (``FolderWatcher``).
+    case folder(FolderConsumer)
 
     /// The endpoint's name, for an endpoint consumer.
     public var endpointName: String? {
@@ -49,6 +52,7 @@ public enum DeploymentConsumer: Sendable, Hashable, Codable, CustomStringConvert
         case .inProcess: return "inProcess"
         case .endpoint(let name): return "endpoint '\(name)'"
         case .table(let table): return "table '\(table.input)' → '\(table.output)'"
+        case .folder(let folder): return "folder '\(folder.input)' → '\(folder.output)'"
         }
     }
 
@@ -58,14 +62,21 @@ public enum DeploymentConsumer: Sendable, Hashable, Codable, CustomStringConvert
         return nil
     }
 
-    private enum CodingKeys: String, CodingKey { case endpoint, table }
+    /// The folder consumer, for a folder consumer.
+    public var folder: FolderConsumer? {
+        if case .folder(let folder) = self { return folder }
+        return nil
+    }
 
-    /// Decodes `"inProcess"`, `{"endpoint": "NAME"}` or `{"table": {…}}`.
+    private enum CodingKeys: String, CodingKey { case endpoint, table, folder }
+
+    /// Decodes `"inProcess"`, `{"endpoint": "NAME"}`, `{"table": {…}}` or `{"folder": {…}}`.
     public init(from decoder: any Decoder) throws {
         if let name = try? decoder.singleValueContainer().decode(String.self) {  // a bare name, or not a string
             guard name == "inProcess" else {
                 throw DecodingError.dataCorrupted(.init(
-                    codingPath: decoder.codingPath, debugDescription: "unknown consumer '\(name)' (inProcess, {\"endpoint\": NAME} or {\"table\": {…}})"))
+                    codingPath: decoder.codingPath,
+                    debugDescription: "unknown consumer '\(name)' (inProcess, {\"endpoint\": NAME}, {\"table\": {…}} or {\"folder\": {…}})"))
             }
             self = .inProcess
             return
@@ -73,6 +84,8 @@ public enum DeploymentConsumer: Sendable, Hashable, Codable, CustomStringConvert
         let container = try decoder.container(keyedBy: CodingKeys.self)
         if let table = try container.decodeIfPresent(TableConsumer.self, forKey: .table) {
             self = .table(table)
+        } else if let folder = try container.decodeIfPresent(FolderConsumer.self, forKey: .folder) {
+            self = .folder(folder)
         } else {
             self = .endpoint(try container.decode(String.self, forKey: .endpoint))
         }
@@ -89,6 +102,9 @@ public enum DeploymentConsumer: Sendable, Hashable, Codable, CustomStringConvert
         case .table(let table):
             var container = encoder.container(keyedBy: CodingKeys.self)
             try container.encode(table, forKey: .table)
+        case .folder(let folder):
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(folder, forKey: .folder)
         }
     }
 }

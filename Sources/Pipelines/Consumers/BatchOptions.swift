@@ -59,6 +59,26 @@ public struct BatchOptions: Sendable, Hashable, Codable {
     }
 }
 
+extension BatchOptions {
+    /// What is wrong with the options, as (key, reason) pairs (the consumers' rule).
+    func problems() -> [(key: String, reason: String)] {
+        var problems: [(key: String, reason: String)] = []
+        if chunkRows < 1 { problems.append(("chunkRows", "must be at least 1, got \(chunkRows)")) }
+        let copied = keys + passThrough
+        if let repeated = copied.first(where: { name in copied.filter { $0 == name }.count > 1 }) {
+            problems.append(("passThrough", "column '\(repeated)' is listed twice in keys and passThrough"))
+        }
+        var features: [String: String] = [:]
+        for (input, feature) in columnMapping.sorted(by: { $0.key < $1.key }) {
+            if let other = features[feature] {
+                problems.append(("columnMapping", "both '\(other)' and '\(input)' are mapped to feature '\(feature)'"))
+            }
+            features[feature] = input
+        }
+        return problems
+    }
+}
+
 /// What a batch did: rows in, predicted and rejected, and the one model that predicted them.
 public struct BatchSummary: Sendable, Hashable, Codable {
     /// Rows read from the input.

@@ -128,7 +128,7 @@ public final class CSVBatchSink: BatchTableSink, @unchecked Sendable {
     public init(_ url: URL, options: CSVOptions = CSVOptions()) {
         self.url = url
         self.options = options
-        temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).partial-\(UUID().uuidString.prefix(8))")
+        temporary = FolderFiles.partialURL(for: url)
     }
 
     public func begin(columns: [String]) throws(PipelineError) {

@@ -75,18 +75,6 @@ public struct TableConsumer: Sendable, Hashable, Codable {
         if output.trimmingCharacters(in: .whitespaces).isEmpty { problems.append(("output", "must not be empty")) }
         if !input.isEmpty && input == output { problems.append(("output", "must not be the input")) }
         if rejectsPath == input || rejectsPath == output { problems.append(("rejects", "must not be the input or the output")) }
-        if options.chunkRows < 1 { problems.append(("chunkRows", "must be at least 1, got \(options.chunkRows)")) }
-        let copied = options.keys + options.passThrough
-        if let repeated = copied.first(where: { name in copied.filter { $0 == name }.count > 1 }) {
-            problems.append(("passThrough", "column '\(repeated)' is listed twice in keys and passThrough"))
-        }
-        var features: [String: String] = [:]
-        for (input, feature) in options.columnMapping.sorted(by: { $0.key < $1.key }) {
-            if let other = features[feature] {
-                problems.append(("columnMapping", "both '\(other)' and '\(input)' are mapped to feature '\(feature)'"))
-            }
-            features[feature] = input
-        }
-        return problems
+        return problems + options.problems()
     }
 }

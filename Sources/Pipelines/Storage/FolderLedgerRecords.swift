@@ -47,8 +47,8 @@ public struct FolderFileRecord: Sendable, Hashable, Codable {
     public var rowsRejected: Int?
     /// Why it failed or was abandoned.
     public var error: String?
-    /// Where the input goes, relative to the input folder (`processed/NAME`, `failed/NAME`;
-    /// decided before the move, so a restarted watcher finishes the same move).
+    /// Where the input goes, an absolute path in the processed or the failed folder
+    /// (decided before the move, so a restarted watcher finishes the same move).
     public var archivedAs: String?
 
     /// A ledger entry.

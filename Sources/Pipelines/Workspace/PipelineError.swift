@@ -76,6 +76,9 @@ public enum PipelineError: Error, Sendable, Equatable, CustomStringConvertible {
     /// A row of a batch input cannot be predicted and the batch stops at the first one
     /// (``BadRowPolicy/fail``): `location` is `file:line`. Nothing was written.
     case badBatchRow(location: String, reason: String)
+    /// Another watcher holds the folder's lease (``FolderWatcher``): `holder` names it and
+    /// when its lease expires unless renewed.
+    case folderBusy(folder: String, holder: String)
 
     public var description: String {
         switch self {
@@ -125,6 +128,7 @@ public enum PipelineError: Error, Sendable, Equatable, CustomStringConvertible {
         case .nothingToRollBack(let scope): return "\(scope) has no earlier deployment to roll back to"
         case .invalidBatch(let reason): return "cannot predict the batch: \(reason)"
         case let .badBatchRow(location, reason): return "\(location): \(reason) (the batch stops at the first bad row; nothing was written)"
+        case let .folderBusy(folder, holder): return "folder \(folder) is watched by \(holder)"
         }
     }
 }
