@@ -105,3 +105,40 @@ struct PipelineArgument: ParsableArguments {
         try await findPipeline(name, repository: repository, in: workspace)
     }
 }
+
+/// `--key`, `--map`, `--pass-through`, `--chunk-rows`, `--fail-on-bad-row`: the batch options
+/// of `mlpipe predict` and `mlpipe watch`.
+struct BatchFlags: ParsableArguments {
+    @Option(name: .customLong("key"), help: "A key column copied to the output (repeat; default: the pipeline's dataset keys).")
+    var keys: [String] = []
+    @Option(name: .customLong("map"), help: "INPUT=FEATURE: read the model's feature FEATURE from the input column INPUT (repeat).")
+    var mappings: [String] = []
+    @Option(name: .customLong("pass-through"), help: "Another input column copied to the output (repeat).") var passThrough: [String] = []
+    @Option(help: "Rows read and predicted at a time.") var chunkRows: Int = 65_536
+    @Flag(help: "Stop at the first row that cannot be predicted (nothing is written for that input).") var failOnBadRow = false
+
+    func validate() throws {
+        guard chunkRows > 0 else { throw ValidationError("--chunk-rows must be positive") }
+        for mapping in mappings where mapping.split(separator: "=", omittingEmptySubsequences: false).count != 2 {
+            throw ValidationError("--map takes INPUT=FEATURE, not '\(mapping)'")
+        }
+    }
+
+    /// Whether any of these flags was given.
+    var isGiven: Bool { !keys.isEmpty || !mappings.isEmpty || !passThrough.isEmpty || chunkRows != 65_536 || failOnBadRow }
+
+    /// The options; without --key, the pipeline's dataset keys (none for a model line).
+    func options(pipeline: Pipeline?) async throws -> BatchOptions {
+        var options = BatchOptions(passThrough: passThrough, chunkRows: chunkRows, badRows: failOnBadRow ? .fail : .reject)
+        if keys.isEmpty, let pipeline {
+            options.keys = try await pipeline.configuration().configuration.dataset.keys
+        } else {
+            options.keys = keys
+        }
+        for mapping in mappings {
+            let parts = mapping.split(separator: "=", omittingEmptySubsequences: false).map(String.init)
+            options.columnMapping[parts[0]] = parts[1]
+        }
+        return options
+    }
+}

@@ -21,25 +21,15 @@ struct PredictCommand: AsyncParsableCommand {
     @Option(help: "The input CSV (a header row with the model's features, or columns mapped onto them).") var input: String?
     @Option(help: "The output CSV.") var output: String?
     @Option(help: "The rejects CSV (default: OUTPUT with .rejects.csv).") var rejects: String?
-    @Option(name: .customLong("key"), help: "A key column copied to the output (repeat; default: the pipeline's dataset keys).")
-    var keys: [String] = []
-    @Option(name: .customLong("map"), help: "INPUT=FEATURE: read the model's feature FEATURE from the input column INPUT (repeat).")
-    var mappings: [String] = []
-    @Option(name: .customLong("pass-through"), help: "Another input column copied to the output (repeat).") var passThrough: [String] = []
-    @Option(help: "Rows read and predicted at a time.") var chunkRows: Int = 65_536
-    @Flag(help: "Stop at the first row that cannot be predicted (nothing is written).") var failOnBadRow = false
+    @OptionGroup var batch: BatchFlags
 
     func validate() throws {
         guard (input == nil) == (output == nil) else { throw ValidationError("give --input and --output together (or neither: the declared table consumers)") }
         if input == nil {
             guard target.pipeline != nil else { throw ValidationError("without --input and --output, name a --pipeline: its table consumers run") }
-            guard keys.isEmpty, mappings.isEmpty, passThrough.isEmpty, rejects == nil, !failOnBadRow else {
-                throw ValidationError("--key, --map, --pass-through, --rejects and --fail-on-bad-row go with --input; the table consumers declare their own")
+            guard !batch.isGiven, rejects == nil else {
+                throw ValidationError("--key, --map, --pass-through, --chunk-rows, --rejects and --fail-on-bad-row go with --input; the table consumers declare their own")
             }
-        }
-        guard chunkRows > 0 else { throw ValidationError("--chunk-rows must be positive") }
-        for mapping in mappings where mapping.split(separator: "=", omittingEmptySubsequences: false).count != 2 {
-            throw ValidationError("--map takes INPUT=FEATURE, not '\(mapping)'")
         }
     }
 
@@ -51,16 +41,7 @@ struct PredictCommand: AsyncParsableCommand {
             guard let pipeline else { throw CommandFailure("name a --pipeline: its table consumers run") }
             return try await runConsumers(pipeline, label: label)
         }
-        var batch = BatchOptions(passThrough: passThrough, chunkRows: chunkRows, badRows: failOnBadRow ? .fail : .reject)
-        if keys.isEmpty, let pipeline {
-            batch.keys = try await pipeline.configuration().configuration.dataset.keys
-        } else {
-            batch.keys = keys
-        }
-        for mapping in mappings {
-            let parts = mapping.split(separator: "=", omittingEmptySubsequences: false).map(String.init)
-            batch.columnMapping[parts[0]] = parts[1]
-        }
+        let batch = try await self.batch.options(pipeline: pipeline)
         let outputURL = URL(fileURLWithPath: output)
         let rejectsURL = URL(fileURLWithPath: rejects ?? Self.rejectsPath(for: output))
         let bar = BatchProgressBar(enabled: !options.json)

@@ -17,13 +17,15 @@ struct ServeCommand: AsyncParsableCommand {
             Routes: POST /v1/endpoints/NAME/predictions, GET /v1/endpoints, GET /v1/endpoints/NAME (all with \
             Authorization: Bearer TOKEN; create tokens with `mlpipe tokens create --endpoint NAME`), GET /health, \
             GET /ready, GET /openapi.json, and GET /metrics with --metrics. Deployments made by other processes \
-            are served within half a second.
+            are served within half a second. With --watch-folders, the folder consumers every pipeline declares run \
+            in the same process (as `mlpipe watch` runs them; one line per file on stdout).
             """)
     @OptionGroup var options: GlobalOptions
     @Option(help: "The address to listen on.") var host: String = "127.0.0.1"
     @Option(help: "The port to listen on (0: any free port).") var port: Int = 8080
     @Flag(help: "Also run the trigger scheduler in this process (firing lines on stdout).") var scheduler = false
     @Option(help: "With --scheduler: seconds between re-reads of the stored triggers.") var schedulerRefresh: Double = 60
+    @Flag(help: "Also run every pipeline's declared folder consumers in this process.") var watchFolders = false
     @Flag(help: "Record request metrics and serve them as Prometheus text at GET /metrics.") var metrics = false
     @Option(help: "The largest request body, in bytes.") var bodyLimit: Int = 10_000_000
     @Option(help: "The most records per prediction request.") var batchLimit: Int = 10_000
@@ -51,6 +53,12 @@ struct ServeCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("mlpipe serve: scheduler with \(triggers.count) trigger(s)\n".utf8))
             let printer = FiringPrinter(workspace: workspace, names: names, json: options.json)
             services.append(SchedulerService(workspace: workspace, refresh: schedulerRefresh, printer: printer))
+        }
+        if watchFolders {
+            var watchers: [FolderWatcher] = []
+            for pipeline in try await workspace.pipelines() { watchers += try await pipeline.folderWatchers() }
+            FileHandle.standardError.write(Data("mlpipe serve: watching \(watchers.count) folder(s)\n".utf8))
+            services.append(FolderWatchService(watchers: watchers, printer: FolderEventPrinter(json: options.json)))
         }
         let endpoints = try await workspace.endpoints.list().map(\.name)
         let json = options.json

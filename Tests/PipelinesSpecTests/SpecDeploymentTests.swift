@@ -71,7 +71,46 @@ struct SpecDeploymentTests {
                     path: "deployment.consumers[0].table.folder", line: 8, column: 64,
                     reason: "unknown key 'folder' (allowed: input, output, rejects, keys, columnMapping, passThrough, chunkRows, badRows)")
         expectError(minimalYAML + "deployment: {consumers: [{table: {input: a.csv, output: b.csv}, endpoint: e}]}\n",
-                    path: "deployment.consumers[0]", line: 8, column: 26, reason: "a consumer is an endpoint or a table, not both")
+                    path: "deployment.consumers[0]", line: 8, column: 26, reason: #"a consumer is one of {"endpoint": NAME}, {"table": {…}} or {"folder": {…}}, not endpoint and table"#)
+    }
+
+    @Test("a folder consumer: folders relative to the spec file, timings, batch options; bad values at their key path")
+    func folderConsumer() throws {
+        let yaml = minimalYAML + """
+            deployment:
+              consumers:
+                - folder: {input: inbox, output: /srv/outbox, failed: broken, settleSeconds: 0.5, pollSeconds: 3,
+                           keys: [id], columnMapping: {radius: mean_radius}, badRows: fail}
+                - folder: {input: a, output: b}
+
+            """
+        let spec = try parse(yaml)
+        var expected = FolderConsumer(
+            input: specDirectory.appendingPathComponent("inbox").path, output: "/srv/outbox", settleSeconds: 0.5, pollSeconds: 3,
+            options: BatchOptions(keys: ["id"], columnMapping: ["radius": "mean_radius"], badRows: .fail))
+        expected.failed = specDirectory.appendingPathComponent("broken").path
+        #expect(spec.configuration.deployment.consumers == [
+            .folder(expected),
+            .folder(FolderConsumer(input: specDirectory.appendingPathComponent("a").path, output: specDirectory.appendingPathComponent("b").path)),
+        ])
+        let folders = expected.folders(relativeTo: URL(fileURLWithPath: "/elsewhere"))
+        #expect(folders.processed.path == specDirectory.appendingPathComponent("inbox/processed").path, "processed/ inside the input by default")
+        #expect(folders.rejects.path == "/srv/outbox/rejects", "rejects/ inside the output by default")
+        let step = spec.configuration.deployment
+        #expect(try JSONDecoder().decode(DeploymentStep.self, from: try JSONEncoder().encode(step)) == step)
+        let defaults = try JSONDecoder().decode(DeploymentConsumer.self, from: Data(#"{"folder": {"input": "a", "output": "b"}}"#.utf8))
+        #expect(defaults == .folder(FolderConsumer(input: "a", output: "b")), "absent settings take their defaults")
+
+        expectError(minimalYAML + "deployment: {consumers: [{folder: {input: a}}]}\n", path: "deployment.consumers[0].folder.output",
+                    line: 8, column: 35, reason: "missing required key 'output'")
+        expectError(minimalYAML + "deployment: {consumers: [{folder: {input: a, output: b, pollSeconds: 0}}]}\n",
+                    path: "deployment.consumers[0].folder.pollSeconds", line: 8, column: 70, reason: "must be a positive number of seconds, got 0.0")
+        expectError(minimalYAML + "deployment: {consumers: [{folder: {input: a, output: b, settleSeconds: -1}}]}\n",
+                    path: "deployment.consumers[0].folder.settleSeconds", line: 8, column: 72,
+                    reason: "must be zero or a positive number of seconds, got -1.0")
+        expectError(minimalYAML + "deployment: {consumers: [{folder: {input: a, output: b}, table: {input: c, output: d}}]}\n",
+                    path: "deployment.consumers[0]", line: 8, column: 26,
+                    reason: #"a consumer is one of {"endpoint": NAME}, {"table": {…}} or {"folder": {…}}, not table and folder"#)
     }
 
     @Test("bad consumers fail at their key path, line and column")
@@ -80,15 +119,15 @@ struct SpecDeploymentTests {
         expectError(minimalYAML + "deployment:\n  consumers: [inProcess, {endpoint: Churn}]\n", path: "deployment.consumers[1].endpoint",
                     line: 9, column: 37, reason: "endpoint name 'Churn' \(nameRule)")
         expectError(minimalYAML + "deployment: {consumers: [http]}\n", path: "deployment.consumers[0]", line: 8, column: 26,
-                    reason: #"unknown consumer 'http' (expected "inProcess", {"endpoint": NAME} or {"table": {…}})"#)
+                    reason: #"unknown consumer 'http' (expected "inProcess", {"endpoint": NAME}, {"table": {…}} or {"folder": {…}})"#)
         expectError(minimalYAML + "deployment: {consumers: [{endpoint: a}, {endpoint: a}]}\n", path: "deployment.consumers[1].endpoint",
                     line: 8, column: 52, reason: "endpoint 'a' is listed twice")
         expectError(minimalYAML + "deployment: {consumers: [{endpoint: a, name: b}]}\n", path: "deployment.consumers[0].name",
-                    line: 8, column: 40, reason: "unknown key 'name' (allowed: endpoint, table)")
+                    line: 8, column: 40, reason: "unknown key 'name' (allowed: endpoint, table, folder)")
         expectError(minimalYAML + "deployment: {consumers: inProcess}\n", path: "deployment.consumers", line: 8, column: 25,
                     reason: "expected an array, got a string")
         expectError(minimalYAML + "deployment: {consumers: [5]}\n", path: "deployment.consumers[0]", line: 8, column: 26,
-                    reason: #"expected "inProcess" or an object {"endpoint": NAME} or {"table": {…}}, got a number"#)
+                    reason: #"expected "inProcess" or an object {"endpoint": NAME}, {"table": {…}} or {"folder": {…}}, got a number"#)
         expectError(minimalYAML + "deployment: {endpoints: [a]}\n", path: "deployment.endpoints", line: 8, column: 14,
                     reason: "unknown key 'endpoints' (allowed: consumers)")
         expectError(minimalYAML + "deployment: {consumers: [{endpoint: 5}]}\n", path: "deployment.consumers[0].endpoint", line: 8,

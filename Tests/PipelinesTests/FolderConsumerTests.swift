@@ -20,8 +20,8 @@ struct FolderConsumerTests {
             FolderConsumer(input: inbox.path, output: outbox.path, settleSeconds: settle, pollSeconds: 0.05, options: options)
         }
 
-        func watcher(_ consumer: FolderConsumer? = nil, lease: RunLeasePolicy? = nil) -> FolderWatcher {
-            FolderWatcher(deployment: pipeline.deployment, consumer: consumer ?? self.consumer(), lease: lease)
+        func watcher(_ consumer: FolderConsumer? = nil, lease: RunLeasePolicy? = nil) throws -> FolderWatcher {
+            try FolderWatcher(deployment: pipeline.deployment, consumer: consumer ?? self.consumer(), lease: lease)
         }
 
         /// Writes a CSV into the inbox, modified `age` seconds ago.
@@ -49,7 +49,7 @@ struct FolderConsumerTests {
         }
 
         func ledger() async throws -> [FolderFileRecord] {
-            try await store.folderFiles(in: inbox.resolvingSymlinksInPath().path, unfinishedOnly: false)
+            await store.folderFiles(in: inbox.resolvingSymlinksInPath().path, unfinishedOnly: false)
         }
     }
 
@@ -83,7 +83,7 @@ struct FolderConsumerTests {
         try s.drop("b.csv", "id,value\n7,0.5\n")
         try s.drop("notes.txt", "not a CSV")
         try s.drop(".hidden.csv", "id,value\n1,1\n")
-        let watcher = s.watcher()
+        let watcher = try s.watcher()
         let events = await watcher.poll()
         await watcher.stop()
         #expect(Self.names(events) == ["predicted a.csv", "predicted b.csv"])
@@ -108,7 +108,7 @@ struct FolderConsumerTests {
         let s = try await Self.setup()
         defer { try? FileManager.default.removeItem(at: s.root) }
         try s.drop("fresh.csv", "id,value\n1,1\n", age: 0)
-        let watcher = s.watcher(s.consumer(settle: 30))
+        let watcher = try s.watcher(s.consumer(settle: 30))
         #expect(await watcher.poll().isEmpty)
         #expect(s.files(s.inbox) == ["fresh.csv"])
         #expect(try await s.ledger().isEmpty, "nothing is taken before it settles")
@@ -127,7 +127,7 @@ struct FolderConsumerTests {
         try s.drop("empty.csv", "")
         var consumer = s.consumer()
         consumer.options.badRows = .fail
-        let watcher = s.watcher(consumer)
+        let watcher = try s.watcher(consumer)
         let events = await watcher.poll()
         await watcher.stop()
         #expect(Self.names(events) == ["failed badrow.csv", "failed empty.csv", "failed nocolumn.csv"])
@@ -145,7 +145,7 @@ struct FolderConsumerTests {
     func duplicatesAndNewVersions() async throws {
         let s = try await Self.setup()
         defer { try? FileManager.default.removeItem(at: s.root) }
-        let watcher = s.watcher()
+        let watcher = try s.watcher()
         try s.drop("a.csv", "id,value\n1,3\n")
         #expect(Self.names(await watcher.poll()) == ["predicted a.csv"])
         try s.drop("a.csv", "id,value\n1,3\n")
@@ -179,7 +179,7 @@ struct FolderConsumerTests {
             let digest = try FolderFilesProbe.sha256(data)
             var record = FolderFileRecord(folder: folder, name: name, size: Int64(data.count), sha256: digest, state: .taken,
                                           owner: "dead pid 1", takenAt: Date(timeIntervalSinceNow: -60))
-            _ = try await s.store.takeFolderFile(record)
+            _ = await s.store.takeFolderFile(record)
             record.state = state
             record.archivedAs = archivedAs?.path
             record.error = state == .failed ? "line 2: broken" : nil
@@ -204,7 +204,7 @@ struct FolderConsumerTests {
         // taken, then removed by someone.
         _ = try await entry("removed.csv", "id,value\n5,5\n", .taken)
 
-        let watcher = s.watcher()
+        let watcher = try s.watcher()
         let events = await watcher.poll()
         await watcher.stop()
         #expect(Self.names(events) == ["predicted predicted.csv", "predicted taken.csv", "predicted moved.csv", "failed broken.csv",
@@ -227,7 +227,7 @@ struct FolderConsumerTests {
         defer { try? FileManager.default.removeItem(at: s.root) }
         try await s.pipeline.deployment.undeploy()
         try s.drop("a.csv", "id,value\n1,3\n")
-        let watcher = s.watcher()
+        let watcher = try s.watcher()
         let events = await watcher.poll()
         guard case .waiting(.nothingDeployed)? = events.last, events.count == 1 else { Issue.record("\(events)"); return }
         #expect(s.files(s.inbox) == ["a.csv"])
@@ -240,7 +240,7 @@ struct FolderConsumerTests {
     func oneWatcherPerFolder() async throws {
         let s = try await Self.setup()
         defer { try? FileManager.default.removeItem(at: s.root) }
-        let first = s.watcher(), second = s.watcher()
+        let first = try s.watcher(), second = try s.watcher()
         #expect(await first.poll().isEmpty)
         try s.drop("a.csv", "id,value\n1,3\n")
         let refused = await second.poll()
@@ -256,7 +256,7 @@ struct FolderConsumerTests {
     func runUntilCancelled() async throws {
         let s = try await Self.setup()
         defer { try? FileManager.default.removeItem(at: s.root) }
-        let watcher = s.watcher()
+        let watcher = try s.watcher()
         let seen = Mutex<[String]>([])
         let task = Task { await watcher.run { event in seen.withLock { $0.append(Self.names([event])[0]) } } }
         try s.drop("a.csv", "id,value\n1,3\n")
@@ -266,7 +266,7 @@ struct FolderConsumerTests {
         task.cancel()
         await task.value
         #expect(seen.withLock { $0 } == ["predicted a.csv", "predicted b.csv"])
-        let lease = try await s.store.lease("folder-watch:\(s.inbox.resolvingSymlinksInPath().path)")
+        let lease = await s.store.lease("folder-watch:\(s.inbox.resolvingSymlinksInPath().path)")
         #expect(lease == nil, "the lease is given back")
     }
 
@@ -292,6 +292,11 @@ struct FolderConsumerTests {
         try await s.pipeline.configure { $0.deployment.consumers = [.folder(good)] }
         #expect(try await s.pipeline.configuration().configuration.deployment.consumers == [.folder(good)])
         let watchers = try await s.pipeline.folderWatchers()
+        let refused = #expect(throws: PipelineError.self) {
+            try FolderWatcher(deployment: s.pipeline.deployment, consumer: FolderConsumer(input: "x", output: "x/./"))
+        }
+        #expect(refused?.description == "cannot predict the batch: folder consumer output: must not be the input folder",
+                "a watcher never writes into the folder it watches")
         #expect(watchers.map(\.folders.input) == [s.inbox.standardizedFileURL])
         #expect(watchers.first?.options.keys == ["id"])
     }

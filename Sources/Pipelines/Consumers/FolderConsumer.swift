@@ -119,8 +119,8 @@ public struct FolderConsumer: Sendable, Hashable, Codable {
             let named: [(String, URL)] = [("output", folders.output), ("rejects", folders.rejects), ("processed", folders.processed),
                                           ("failed", folders.failed)]
             for (index, (key, url)) in named.enumerated() {
-                if url == folders.input { problems.append((key, "must not be the input folder")) }
-                if let earlier = named[..<index].first(where: { $0.1 == url }) {
+                if url.path == folders.input.path { problems.append((key, "must not be the input folder")) }
+                if let earlier = named[..<index].first(where: { $0.1.path == url.path }) {
                     problems.append((key, "must not be the \(earlier.0) folder"))
                 }
             }

@@ -59,11 +59,14 @@ extension Pipeline {
     ///
     /// - Parameter lease: How long a watcher's lease on its folder lasts (nil: the
     ///   workspace's ``Workspace/runLease``).
-    /// - Throws: ``PipelineError/notFound(_:)`` when the pipeline is gone; a storage error.
+    /// - Throws: ``PipelineError/notFound(_:)`` when the pipeline is gone; a storage error;
+    ///   ``PipelineError/invalidBatch(_:)`` for a consumer saved before its checks existed.
     public func folderWatchers(lease: RunLeasePolicy? = nil) async throws(PipelineError) -> [FolderWatcher] {
         let configuration = try await configuration().configuration
-        return configuration.deployment.consumers.compactMap(\.folder).map {
-            FolderWatcher(deployment: deployment, consumer: $0, defaultKeys: configuration.dataset.keys, lease: lease)
+        var watchers: [FolderWatcher] = []
+        for consumer in configuration.deployment.consumers.compactMap(\.folder) {
+            watchers.append(try FolderWatcher(deployment: deployment, consumer: consumer, defaultKeys: configuration.dataset.keys, lease: lease))
         }
+        return watchers
     }
 }

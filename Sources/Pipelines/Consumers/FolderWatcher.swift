@@ -19,7 +19,7 @@ import Synchronization
 /// ``RunLeasePolicy/duration``).
 ///
 /// ```swift
-/// let watcher = FolderWatcher(deployment: pipeline.deployment,
+/// let watcher = try FolderWatcher(deployment: pipeline.deployment,
 ///                             consumer: FolderConsumer(input: "inbox", output: "outbox"))
 /// let task = Task { await watcher.run { event in print(event) } }
 /// // … later
@@ -54,7 +54,16 @@ public final class FolderWatcher: Sendable {
     ///   - defaultKeys: The key columns when the consumer names none.
     ///   - lease: How long its lease on the folder lasts and how often it is renewed (nil:
     ///     the workspace's ``Workspace/runLease``).
-    public init(deployment: Deployment, consumer: FolderConsumer, defaultKeys: [String] = [], lease: RunLeasePolicy? = nil) {
+    /// - Throws: ``PipelineError/invalidBatch(_:)`` naming each problem of the consumer (the
+    ///   checks of a configuration that declares it: an output that is the input folder, a
+    ///   negative settle time, …).
+    public init(
+        deployment: Deployment, consumer: FolderConsumer, defaultKeys: [String] = [], lease: RunLeasePolicy? = nil
+    ) throws(PipelineError) {
+        let problems = consumer.problems()
+        guard problems.isEmpty else {
+            throw .invalidBatch("folder consumer " + problems.map { "\($0.key): \($0.reason)" }.joined(separator: "; "))
+        }
         self.deployment = deployment
         self.consumer = consumer
         folders = consumer.folders(relativeTo: deployment.workspace.baseDirectory)
