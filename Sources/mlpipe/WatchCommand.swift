@@ -30,6 +30,7 @@ struct WatchCommand: AsyncParsableCommand {
     @Option(help: "Seconds a watcher's lease on its folder lasts unless renewed: how long a killed watcher blocks the folder.")
     var lease: Double = 30
     @Flag(help: "One pass over the folder, then exit (waiting at most --lease seconds for another watcher's lease).") var once = false
+    @Flag(help: "Print the folder's ledger (every file taken, how far it got) and exit.") var ledger = false
     @OptionGroup var batch: BatchFlags
 
     func validate() throws {
@@ -63,6 +64,7 @@ struct WatchCommand: AsyncParsableCommand {
                 throw CommandFailure("\(label) declares no folder consumer: give --input and --output, or add {\"folder\": {…}} to deployment.consumers")
             }
         }
+        if ledger { return try await printLedger(watchers) }
         let printer = FolderEventPrinter(json: options.json)
         if once {
             var failures = 0
@@ -78,6 +80,28 @@ struct WatchCommand: AsyncParsableCommand {
             logger: workspace.logger))
         try await group.run()
         FileHandle.standardError.write(Data("mlpipe watch: stopped\n".utf8))
+    }
+
+    /// The ledger of each watcher's folder, oldest first.
+    private func printLedger(_ watchers: [FolderWatcher]) async throws {
+        var objects: [[String: Any]] = []
+        for watcher in watchers {
+            for entry in try await watcher.ledger() {
+                let object: [String: Any?] = [
+                    "folder": entry.folder, "file": entry.name, "size": entry.size, "sha256": entry.sha256, "state": entry.state.rawValue,
+                    "owner": entry.owner, "takenAt": entry.takenAt.timeIntervalSince1970, "updatedAt": entry.updatedAt.timeIntervalSince1970,
+                    "model": entry.model?.rawValue, "version": entry.modelVersion, "rows": entry.rowsRead, "predicted": entry.rowsPredicted,
+                    "rejected": entry.rowsRejected, "error": entry.error, "movedTo": entry.archivedAs,
+                ]
+                objects.append(object.compactMapValues { $0 })
+                if !options.json {
+                    let outcome = entry.error.map { ": \($0)" } ?? ""
+                    print("\(entry.state.rawValue) \(entry.folder)/\(entry.name) (\(entry.size) bytes, sha256 \(entry.sha256.prefix(12))…)"
+                        + (entry.archivedAs.map { " → \($0)" } ?? "") + outcome)
+                }
+            }
+        }
+        if options.json { try printJSON(objects) }
     }
 
     /// One pass, retried while another watcher holds the folder (at most `patience`
