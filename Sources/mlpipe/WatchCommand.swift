@@ -133,6 +133,11 @@ struct FolderWatchService: Service {
     func run() async throws {
         let watchers = watchers
         let printer = printer
+        guard !watchers.isEmpty else {
+            // Nothing to watch: stay up until the shutdown (a service that returns stops its whole group).
+            try? await gracefulShutdown()  // throws only when cancelled: then the group is stopping anyway
+            return
+        }
         // Each watcher ends when cancelled, giving its lease back.
         await cancelWhenGracefulShutdown {
             await withTaskGroup(of: Void.self) { group in

@@ -127,3 +127,53 @@ struct SplitMix64 {
         return z ^ (z >> 31)
     }
 }
+
+extension MLPipeTests {
+    @Test("mlpipe serve --watch-folders: the declared folder consumer predicts a dropped file while the server answers; SIGTERM stops both")
+    func serveWatchesFolders() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mlpipe-serve-watch-\(UUID().uuidString)")
+        try FileManager.default.copyItem(at: repositoryRoot.appendingPathComponent("Examples/BreastCancer"), to: directory)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try Self.folderExample(in: directory)
+        let output = directory.appendingPathComponent("serve.out"), log = directory.appendingPathComponent("serve.log")
+        for url in [output, log] { _ = FileManager.default.createFile(atPath: url.path, contents: nil) }
+        let server = Process()
+        server.executableURL = try mlpipeExecutable()
+        server.arguments = ["serve", "--port", "0", "--json", "--watch-folders"]
+        server.currentDirectoryURL = directory
+        server.standardOutput = try FileHandle(forWritingTo: output)
+        server.standardError = try FileHandle(forWritingTo: log)
+        try server.run()
+        defer { if server.isRunning { server.terminate() } }
+        var base: String?
+        for _ in 0..<300 where base == nil {
+            let first = (try? String(contentsOf: output, encoding: .utf8))?.split(separator: "\n").first
+            base = first.flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }?["listening"] as? String
+            if base == nil { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        let url = try #require(base, "mlpipe serve did not say where it listens: \(String(decoding: (try? Data(contentsOf: log)) ?? Data(), as: UTF8.self))")
+
+        // Written under a hidden name, then renamed: the watcher (settle time 0 here) never sees it half-written.
+        try FileManager.default.createDirectory(at: directory.appendingPathComponent("inbox"), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: directory.appendingPathComponent("data/new_patients.csv"),
+                                         to: directory.appendingPathComponent("inbox/.new.csv"))
+        try FileManager.default.moveItem(at: directory.appendingPathComponent("inbox/.new.csv"), to: directory.appendingPathComponent("inbox/new.csv"))
+        let predicted = directory.appendingPathComponent("outbox/new.csv")
+        for _ in 0..<100 where !FileManager.default.fileExists(atPath: directory.appendingPathComponent("inbox/processed/new.csv").path) {
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        let lines = try String(contentsOf: predicted, encoding: .utf8).split(separator: "\n")
+        #expect(lines.first == "id,prediction,probability_benign,probability_malignant")
+        #expect(lines.count == 31, "the 30 new patients")
+        #expect(try await http("GET", url + "/health").status == 200, "the server still answers")
+
+        server.terminate()
+        server.waitUntilExit()
+        #expect(server.terminationStatus == 0)
+        let printed = try String(contentsOf: output, encoding: .utf8).split(separator: "\n")
+        let event = try #require(printed.dropFirst().first.flatMap { try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] })
+        #expect(event["event"] as? String == "predicted" && event["file"] as? String == "new.csv" && event["rows"] as? Int == 30, "\(event)")
+        let logged = String(decoding: try Data(contentsOf: log), as: UTF8.self)
+        #expect(logged.contains("watching 1 folder(s)") && logged.contains("mlpipe serve: stopped"), "\(logged.suffix(800))")
+    }
+}

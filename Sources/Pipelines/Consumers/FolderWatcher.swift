@@ -87,14 +87,12 @@ public final class FolderWatcher: Sendable {
     public func run(onEvent: @escaping @Sendable (FolderEvent) -> Void = { _ in }) async {
         var lastWaiting: String?
         while !Task.isCancelled {
-            for event in await poll() {
-                guard case .waiting(let error) = event else {
-                    onEvent(event)
-                    continue
-                }
+            if let error = await poll(onEvent) {
                 if case .cancelled = error { break }
-                if error.description != lastWaiting { onEvent(event) }
+                if error.description != lastWaiting { onEvent(.waiting(error)) }
                 lastWaiting = error.description
+            } else {
+                lastWaiting = nil
             }
             do { try await Task.sleep(for: .milliseconds(Int64(consumer.pollSeconds * 1_000))) } catch { break }
         }
@@ -108,16 +106,25 @@ public final class FolderWatcher: Sendable {
     /// - Returns: What happened to each file, in order; a last ``FolderEvent/waiting(_:)``
     ///   when the pass stopped early (the files left wait for the next pass).
     public func poll() async -> [FolderEvent] {
-        var events: [FolderEvent] = []
+        let events = Mutex<[FolderEvent]>([])
+        if let error = await poll({ event in events.withLock { $0.append(event) } }) {
+            events.withLock { $0.append(.waiting(error)) }
+        }
+        return events.withLock { $0 }
+    }
+
+    /// One pass, each file's event reported as soon as it is finished; returns why the
+    /// pass stopped early, if it did.
+    private func poll(_ report: (FolderEvent) -> Void) async -> PipelineError? {
         do throws(PipelineError) {
             try await acquire()
             let heartbeat = Task { [self] in await renewWhileWorking() }
             defer { heartbeat.cancel() }
-            try await pass(&events)
+            try await pass(report)
+            return nil
         } catch {
-            events.append(.waiting(error))
+            return error
         }
-        return events
     }
 
     /// Gives the folder's lease back (a watcher that polls by hand calls it when done).
@@ -141,7 +148,7 @@ public final class FolderWatcher: Sendable {
 
     // MARK: The pass
 
-    private func pass(_ events: inout [FolderEvent]) async throws(PipelineError) {
+    private func pass(_ report: (FolderEvent) -> Void) async throws(PipelineError) {
         let candidates = try FolderFiles.candidates(in: folders.input)
         let settledBefore = Date().addingTimeInterval(-consumer.settleSeconds)
         var handled: [String: FolderFileKey] = [:]
@@ -149,7 +156,7 @@ public final class FolderWatcher: Sendable {
             try checkWorking()
             guard let (event, key) = try await handle(candidate) else { continue }
             handled[candidate.name] = key
-            if let event { events.append(event) }
+            if let event { report(event) }
         }
         // Entries an earlier watcher left unfinished whose file is gone (moved already, or
         // removed by someone) or holds other content now.
@@ -161,7 +168,7 @@ public final class FolderWatcher: Sendable {
             } else if present.contains(entry.name) {
                 continue  // not settled yet, or not read: the next pass decides
             }
-            events.append(try await close(entry))
+            report(try await close(entry))
         }
     }
 
