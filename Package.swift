@@ -160,7 +160,7 @@ let package = Package(
         // The store modules only to read what the processes left in it (and to hold a lease).
         .testTarget(
             name: "MLPipeTests",
-            dependencies: ["mlpipe", "Pipelines", "PipelinesSQLite"]
+            dependencies: ["mlpipe", "Pipelines", "PipelinesSQLite", "LinearAlgebra"]
         ),
         .testTarget(
             name: "PipelinesServerTests",

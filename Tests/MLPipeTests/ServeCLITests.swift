@@ -24,6 +24,46 @@ func http(_ method: String, _ url: String, token: String? = nil, body: String? =
     return HTTPAnswer(status: status, body: (try? JSONSerialization.jsonObject(with: data) as? [String: Any]) ?? [:])
 }
 
+/// A running `mlpipe serve --port 0 --json …` and where it listens.
+struct ServeProcess {
+    let process: Process
+    /// `http://127.0.0.1:PORT`.
+    let url: String
+    /// Its stdout (the listening line first) and stderr, as files.
+    let output: URL
+    let log: URL
+
+    /// Starts `mlpipe serve` on any free port in `directory` with `arguments` more, and waits
+    /// for the first line on stdout, which says where it listens.
+    static func start(_ arguments: [String], in directory: URL) async throws -> ServeProcess {
+        let output = directory.appendingPathComponent("serve.out"), log = directory.appendingPathComponent("serve.log")
+        for url in [output, log] { _ = FileManager.default.createFile(atPath: url.path, contents: nil) }
+        let server = Process()
+        server.executableURL = try mlpipeExecutable()
+        server.arguments = ["serve", "--port", "0", "--json"] + arguments
+        server.currentDirectoryURL = directory
+        server.standardOutput = try FileHandle(forWritingTo: output)
+        server.standardError = try FileHandle(forWritingTo: log)
+        try server.run()
+        var base: String?
+        for _ in 0..<300 where base == nil {
+            let first = (try? String(contentsOf: output, encoding: .utf8))?.split(separator: "\n").first
+            base = first.flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }?["listening"] as? String
+            if base == nil { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        guard let base else {
+            server.terminate()
+            throw CommandNotReady(log: String(decoding: (try? Data(contentsOf: log)) ?? Data(), as: UTF8.self))
+        }
+        return ServeProcess(process: server, url: base, output: output, log: log)
+    }
+
+    struct CommandNotReady: Error, CustomStringConvertible {
+        let log: String
+        var description: String { "mlpipe serve did not say where it listens: \(log)" }
+    }
+}
+
 extension MLPipeTests {
     /// The first new patient as a prediction body, with `features` (the deployed model's).
     static func patientBody(features: [String], in directory: URL) throws -> String {
@@ -50,24 +90,9 @@ extension MLPipeTests {
         let created = try mlpipe(["tokens", "create", "--endpoint", "breast-cancer", "--json"], in: directory)
         let secret = try #require((try created.json() as? [String: Any])?["secret"] as? String)
 
-        // Serve on any free port; the first line on stdout says where.
-        let output = directory.appendingPathComponent("serve.out"), log = directory.appendingPathComponent("serve.log")
-        for url in [output, log] { _ = FileManager.default.createFile(atPath: url.path, contents: nil) }
-        let server = Process()
-        server.executableURL = try mlpipeExecutable()
-        server.arguments = ["serve", "--port", "0", "--json"]
-        server.currentDirectoryURL = directory
-        server.standardOutput = try FileHandle(forWritingTo: output)
-        server.standardError = try FileHandle(forWritingTo: log)
-        try server.run()
+        let serving = try await ServeProcess.start([], in: directory)
+        let server = serving.process, url = serving.url, log = serving.log
         defer { if server.isRunning { server.terminate() } }
-        var base: String?
-        for _ in 0..<300 where base == nil {
-            let line = (try? Data(contentsOf: output)).flatMap { try? JSONSerialization.jsonObject(with: $0) as? [String: Any] }
-            base = line?["listening"] as? String
-            if base == nil { try await Task.sleep(for: .milliseconds(100)) }
-        }
-        let url = try #require(base, "mlpipe serve did not say where it listens: \(String(decoding: (try? Data(contentsOf: log)) ?? Data(), as: UTF8.self))")
 
         let description = try await http("GET", url + "/v1/endpoints/breast-cancer", token: secret)
         #expect(description.status == 200)

@@ -1,4 +1,5 @@
 import Foundation
+import LinearAlgebra
 import Testing
 
 extension MLPipeTests {
@@ -74,7 +75,7 @@ extension MLPipeTests {
         #expect(clean.status == 0, "\(clean.stderr)")
 
         // The same files, with the watcher killed at random moments, then started once more.
-        var random = SplitMix64(seed: 15)
+        var random = RandomSource(seed: 15)
         var killedWithWorkLeft = 0
         for round in 0..<20 {
             let child = Process()
@@ -84,7 +85,7 @@ extension MLPipeTests {
             child.standardOutput = FileHandle.nullDevice
             child.standardError = FileHandle.nullDevice
             try child.run()
-            try await Task.sleep(for: .milliseconds(200 + Int(random.next() % 1_300)))
+            try await Task.sleep(for: .milliseconds(200 + random.nextInt(below: 1_300)))
             let left = try FileManager.default.contentsOfDirectory(atPath: directory.appendingPathComponent("killed/inbox").path)
                 .filter { $0.hasSuffix(".csv") }.count
             kill(child.processIdentifier, SIGKILL)
@@ -115,19 +116,6 @@ extension MLPipeTests {
     }
 }
 
-/// A small seeded generator (SplitMix64) for the kill timings.
-struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 extension MLPipeTests {
     @Test("mlpipe serve --watch-folders: the declared folder consumer predicts a dropped file while the server answers; SIGTERM stops both")
     func serveWatchesFolders() async throws {
@@ -135,23 +123,9 @@ extension MLPipeTests {
         try FileManager.default.copyItem(at: repositoryRoot.appendingPathComponent("Examples/BreastCancer"), to: directory)
         defer { try? FileManager.default.removeItem(at: directory) }
         try Self.folderExample(in: directory)
-        let output = directory.appendingPathComponent("serve.out"), log = directory.appendingPathComponent("serve.log")
-        for url in [output, log] { _ = FileManager.default.createFile(atPath: url.path, contents: nil) }
-        let server = Process()
-        server.executableURL = try mlpipeExecutable()
-        server.arguments = ["serve", "--port", "0", "--json", "--watch-folders"]
-        server.currentDirectoryURL = directory
-        server.standardOutput = try FileHandle(forWritingTo: output)
-        server.standardError = try FileHandle(forWritingTo: log)
-        try server.run()
+        let serving = try await ServeProcess.start(["--watch-folders"], in: directory)
+        let server = serving.process, url = serving.url, output = serving.output, log = serving.log
         defer { if server.isRunning { server.terminate() } }
-        var base: String?
-        for _ in 0..<300 where base == nil {
-            let first = (try? String(contentsOf: output, encoding: .utf8))?.split(separator: "\n").first
-            base = first.flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }?["listening"] as? String
-            if base == nil { try await Task.sleep(for: .milliseconds(100)) }
-        }
-        let url = try #require(base, "mlpipe serve did not say where it listens: \(String(decoding: (try? Data(contentsOf: log)) ?? Data(), as: UTF8.self))")
 
         // Written under a hidden name, then renamed: the watcher (settle time 0 here) never sees it half-written.
         try FileManager.default.createDirectory(at: directory.appendingPathComponent("inbox"), withIntermediateDirectories: true)
