@@ -5,36 +5,14 @@ import Pipelines
 /// How records become rows and rows records: the whole record as JSON text, plus the
 /// copies of its queried fields.
 enum RecordCoding {
-    /// Encodes a record as JSON text: keys sorted (stable bytes), dates as seconds since
-    /// 2001 (`Date`'s own representation, so they round-trip exactly), non-finite numbers
-    /// as strings (JSON has no NaN).
+    /// Encodes a record as JSON text (``Pipelines/StoredRecordCoding``, the stores' one rule).
     static func encode<T: Encodable>(_ value: T, _ what: @autoclosure () -> String) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .deferredToDate
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(
-            positiveInfinity: "+Infinity", negativeInfinity: "-Infinity", nan: "NaN")
-        do {
-            return String(decoding: try encoder.encode(value), as: UTF8.self)
-        } catch {
-            throw StoreError.backend("encoding \(what()) as JSON: \(error)")
-        }
+        try StoredRecordCoding.encode(value, what())
     }
 
     /// Decodes a record written by ``encode(_:_:)``.
-    ///
-    /// - Throws: ``Pipelines/StoreError/backend(_:)`` naming the record when the text is
-    ///   not a valid record (a damaged file, or one written by an incompatible version).
     static func decode<T: Decodable>(_ type: T.Type, from text: String, _ what: @autoclosure () -> String) throws -> T {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .deferredToDate
-        decoder.nonConformingFloatDecodingStrategy = .convertFromString(
-            positiveInfinity: "+Infinity", negativeInfinity: "-Infinity", nan: "NaN")
-        do {
-            return try decoder.decode(type, from: Data(text.utf8))
-        } catch {
-            throw StoreError.backend("decoding \(what()) from its stored JSON: \(error)")
-        }
+        try StoredRecordCoding.decode(type, from: text, what())
     }
 
     /// Decodes the `record` column of every row, in order.
@@ -51,7 +29,8 @@ enum RecordCoding {
     }
 }
 
-/// A deployment scope as two columns: its kind and its identifier.
+/// A deployment scope as two columns: its kind and its identifier
+/// (``Pipelines/DeploymentScope/storageColumns``, the stores' one rule).
 struct ScopeKey: Hashable {
     /// `pipeline` or `standalone`.
     let kind: String
@@ -59,10 +38,7 @@ struct ScopeKey: Hashable {
     let id: String
 
     init(_ scope: DeploymentScope) {
-        switch scope {
-        case .pipeline(let pipeline): (kind, id) = ("pipeline", pipeline.rawValue)
-        case .standalone(let line): (kind, id) = ("standalone", line.rawValue)
-        }
+        (kind, id) = scope.storageColumns
     }
 
     init(kind: String, id: String) {
@@ -71,13 +47,7 @@ struct ScopeKey: Hashable {
     }
 
     /// The scope these columns name; nil for an unknown kind.
-    var scope: DeploymentScope? {
-        switch kind {
-        case "pipeline": return .pipeline(PipelineID(id))
-        case "standalone": return .standalone(ModelID(id))
-        default: return nil
-        }
-    }
+    var scope: DeploymentScope? { DeploymentScope(storageKind: kind, id: id) }
 }
 
 extension ModelRecord {
