@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Installs the Debian/Ubuntu packages the SDK builds against, only when one is missing:
-# OpenBLAS and LAPACKE (numerics), SQLite (the embedded store, through GRDB) and
-# pkg-config (to locate them).
+# Installs the Debian/Ubuntu packages the SDK builds and tests against, only when one is
+# missing: OpenBLAS and LAPACKE (numerics), SQLite (the embedded store, through GRDB),
+# pkg-config (to locate them) and PostgreSQL (the server Scripts/postgres.sh starts for the
+# PostgreSQL tests).
 # Uses sudo when not run as root. Safe to run repeatedly.
 set -euo pipefail
 
-packages=(libopenblas-dev liblapacke-dev libsqlite3-dev pkg-config)
+packages=(libopenblas-dev liblapacke-dev libsqlite3-dev pkg-config postgresql)
 
 missing=()
 for package in "${packages[@]}"; do

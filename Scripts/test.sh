@@ -1,13 +1,34 @@
 #!/usr/bin/env bash
 # The whole test suite on a fresh Debian/Ubuntu machine with Swift: installs the system
 # packages when missing, builds everything (failing on any compiler warning in our own
-# sources), then runs every test.
+# sources), then runs every test. Unless MLPIPE_TEST_POSTGRES_URL already names a server,
+# the tests get a throwaway PostgreSQL server (Scripts/postgres.sh), stopped on exit; and
+# MLPIPE_TEST_POSTGRES_REQUIRED=1, so the PostgreSQL tests fail rather than skip without one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./Scripts/install-system-packages.sh
 
 build_log=$(mktemp)
-trap 'rm -f "$build_log"' EXIT
+postgres_dir=""
+cleanup() {
+    rm -f "$build_log"
+    if [ -n "$postgres_dir" ]; then
+        ./Scripts/postgres.sh stop "$postgres_dir" \
+            || echo "warning: could not stop the test PostgreSQL server in $postgres_dir" >&2
+    fi
+}
+trap cleanup EXIT
+
+if [ -z "${MLPIPE_TEST_POSTGRES_URL:-}" ]; then
+    postgres_dir=$(mktemp -d "${TMPDIR:-/tmp}/mlpipe-pg.XXXXXX")
+    if ! MLPIPE_TEST_POSTGRES_URL=$(./Scripts/postgres.sh start "$postgres_dir"); then
+        echo "error: could not start the test PostgreSQL server (Scripts/postgres.sh, above)" >&2
+        exit 1
+    fi
+    export MLPIPE_TEST_POSTGRES_URL
+fi
+export MLPIPE_TEST_POSTGRES_REQUIRED=1
+
 swift build --build-tests 2>&1 | tee "$build_log"
 # Our own code builds without warnings (dependencies' warnings are theirs).
 root=$(pwd)
