@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "Pipelines", targets: ["Pipelines"]),
         .library(name: "PipelinesTesting", targets: ["PipelinesTesting"]),
         .library(name: "PipelinesSQLite", targets: ["PipelinesSQLite"]),
+        .library(name: "PipelinesPostgres", targets: ["PipelinesPostgres"]),
         .library(name: "PipelinesSpec", targets: ["PipelinesSpec"]),
         .library(name: "PipelinesServer", targets: ["PipelinesServer"]),
         .executable(name: "mlpipe", targets: ["mlpipe"]),
@@ -29,6 +30,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // MARK: System libraries
@@ -74,6 +77,18 @@ let package = Package(
         .target(
             name: "PipelinesSQLite",
             dependencies: ["Pipelines", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+
+        // The shared store on a PostgreSQL server: its own target, so that SDK users who
+        // import only Pipelines (or PipelinesSQLite) never pull in postgres-nio.
+        .target(
+            name: "PipelinesPostgres",
+            dependencies: [
+                "Pipelines",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
 
         .target(
@@ -143,7 +158,8 @@ let package = Package(
         .testTarget(
             name: "PipelinesTests",
             dependencies: [
-                "Pipelines", "PipelinesSQLite", "PipelinesSpec", "PipelinesTesting", "Tabular", "Estimators", "Scoring", "LinearAlgebra",
+                "Pipelines", "PipelinesSQLite", "PipelinesPostgres", "PipelinesSpec", "PipelinesTesting", "Tabular", "Estimators", "Scoring",
+                "LinearAlgebra",
             ],
             resources: [.copy("Fixtures")]
         ),

@@ -1,5 +1,6 @@
 import Foundation
 import Pipelines
+import PipelinesPostgres
 import PipelinesSQLite
 import PipelinesTesting
 import Testing
@@ -10,30 +11,37 @@ enum StorageBackend: String, CaseIterable, Sendable, CustomTestStringConvertible
     case inMemory
     /// ``SQLiteStore`` on a fresh temporary file per check.
     case sqlite
+    /// ``PostgresStore`` in a fresh schema of the test server per check.
+    case postgres
 
     var testDescription: String {
         switch self {
         case .inMemory: return "in-memory"
         case .sqlite: return "SQLite"
+        case .postgres: return "PostgreSQL"
         }
     }
 
     /// A fresh empty store stamping deployments with `clock`; SQLite files go to `directory`.
-    func makeStore(clock: ManualWallClock, in directory: TemporaryDirectory) throws -> any PipelineStorage {
+    func makeStore(clock: ManualWallClock, in directory: TemporaryDirectory) async throws -> any PipelineStorage {
         switch self {
         case .inMemory: return InMemoryStore(clock: clock)
         case .sqlite: return try SQLiteStore(path: directory.newPath(), clock: clock)
+        case .postgres: return try await PostgresTestServer.freshStore(clock: clock)
         }
     }
+
+    /// The backends whose tests run here (PostgreSQL only with a test server).
+    static var available: [StorageBackend] { allCases.filter { $0 != .postgres || PostgresTestServer.available } }
 }
 
 @Suite("Storage conformance")
 struct StorageConformanceTests {
-    @Test("the store passes every check", arguments: StorageBackend.allCases)
+    @Test("the store passes every check", arguments: StorageBackend.available)
     func storePasses(_ backend: StorageBackend) async throws {
         let directory = try TemporaryDirectory("conformance-\(backend.rawValue)")
         defer { directory.remove() }
-        let report = try await StorageConformance.run { clock in try backend.makeStore(clock: clock, in: directory) }
+        let report = try await StorageConformance.run { clock in try await backend.makeStore(clock: clock, in: directory) }
         for failure in report.failures {
             Issue.record("\(failure)")
         }
