@@ -114,7 +114,7 @@ let package = Package(
         .executableTarget(
             name: "mlpipe",
             dependencies: [
-                "Pipelines", "PipelinesSQLite", "PipelinesSpec", "PipelinesServer", "Estimators", "Tabular", "Scoring",
+                "Pipelines", "PipelinesSQLite", "PipelinesPostgres", "PipelinesSpec", "PipelinesServer", "Estimators", "Tabular", "Scoring",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -138,7 +138,7 @@ let package = Package(
         // The child process the crash test kills with SIGKILL while it saves and deploys.
         .executableTarget(
             name: "StoreCrashChild",
-            dependencies: ["Pipelines", "PipelinesSQLite", "Tabular", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["Pipelines", "PipelinesSQLite", "PipelinesPostgres", "Tabular", .product(name: "Crypto", package: "swift-crypto")],
             path: "Tests/StoreCrashChild"
         ),
         .testTarget(

@@ -126,10 +126,13 @@ public final class PostgresStore: PipelineStorage {
         }
     }
 
-    /// Serialization failure (40001) or deadlock (40P01): the transaction may simply be tried again.
+    /// Serialization failure (40001), deadlock (40P01), or a unique key inserted by a
+    /// concurrent transaction after this one checked it was free (23505: every method checks
+    /// its keys before inserting, so tried again it finds the other's row and answers as for
+    /// any taken key): the transaction may simply be tried again.
     static func isRetryable(_ error: PSQLError) -> Bool {
         let state = error.serverInfo?[.sqlState]
-        return state == "40001" || state == "40P01"
+        return state == "40001" || state == "40P01" || state == "23505"
     }
 
     /// `error` unchanged when it is a ``Pipelines/StoreError`` or a cancellation, else a

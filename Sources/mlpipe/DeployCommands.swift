@@ -24,7 +24,7 @@ struct DeployCommand: AsyncParsableCommand {
     var expect: String?
 
     func run() async throws {
-        let workspace = try options.workspace()
+        let workspace = try await options.workspace()
         let (deployment, name) = try await target.find(in: workspace)
         let chosen = try await findModel(model, in: workspace).id
         let change: DeploymentChange
@@ -71,7 +71,7 @@ struct RollbackCommand: AsyncParsableCommand {
     var to: String?
 
     func run() async throws {
-        let workspace = try options.workspace()
+        let workspace = try await options.workspace()
         let (deployment, name) = try await target.find(in: workspace)
         let change: DeploymentChange
         do {
@@ -109,7 +109,7 @@ struct UndeployCommand: AsyncParsableCommand {
     @OptionGroup var target: DeploymentTarget
 
     func run() async throws {
-        let workspace = try options.workspace()
+        let workspace = try await options.workspace()
         let (deployment, name) = try await target.find(in: workspace)
         let change = try await deployment.undeploy()
         let changed = change?.changed ?? false
@@ -152,7 +152,7 @@ struct HistoryCommand: AsyncParsableCommand {
     @OptionGroup var target: DeploymentTarget
 
     func run() async throws {
-        let workspace = try options.workspace()
+        let workspace = try await options.workspace()
         let history = try await target.find(in: workspace).deployment.history()
         if options.json {
             try printJSON(history.map(deploymentObject))

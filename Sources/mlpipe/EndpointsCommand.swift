@@ -30,7 +30,7 @@ struct EndpointsCommand: AsyncParsableCommand {
         @OptionGroup var options: GlobalOptions
 
         func run() async throws {
-            let workspace = try options.workspace()
+            let workspace = try await options.workspace()
             let endpoints = workspace.endpoints
             var rows: [(record: EndpointRecord, owner: ScopeOwner, model: ModelRecord?, tokens: Int)] = []
             let now = workspace.clock.now
@@ -80,7 +80,7 @@ extension ModelsCommand {
         }
 
         func run() async throws {
-            let workspace = try options.workspace()
+            let workspace = try await options.workspace()
             let handle = try await workspace.registry.line(named: line)
             if clear || !names.isEmpty { try await handle.setEndpoints(Set(names)) }
             let held = try await handle.endpoints().map(\.name)

@@ -41,7 +41,7 @@ struct ModelsCommand: AsyncParsableCommand {
         @Flag(help: "Only deployed models.") var deployed = false
 
         func run() async throws {
-            let workspace = try options.workspace()
+            let workspace = try await options.workspace()
             var pipelineID: PipelineID?
             if let pipeline { pipelineID = try await findPipeline(pipeline, repository: repository, in: workspace).id }
             let filter = ModelFilter(pipelineID: pipelineID, deployedOnly: deployed)
@@ -63,7 +63,7 @@ struct ModelsCommand: AsyncParsableCommand {
         @Argument(help: "The model id (or a unique prefix).") var id: String
 
         func run() async throws {
-            let workspace = try options.workspace()
+            let workspace = try await options.workspace()
             let model = try await findModel(id, in: workspace)
             let context = try await registryContext(workspace)
             var object = modelObject(model, deployed: context.deployed.contains(model.id), pipelineName: model.origin.pipelineID.flatMap { context.names[$0] })
@@ -87,7 +87,7 @@ struct ModelsCommand: AsyncParsableCommand {
         @Argument(help: "The model id (or a unique prefix).") var id: String
 
         func run() async throws {
-            let workspace = try options.workspace()
+            let workspace = try await options.workspace()
             let tested = try await workspace.registry.test(try await findModel(id, in: workspace).id)
             let context = try await registryContext(workspace)
             if options.json {
@@ -105,7 +105,7 @@ struct ModelsCommand: AsyncParsableCommand {
         @Option(help: "The file to write.") var output: String
 
         func run() async throws {
-            let workspace = try options.workspace()
+            let workspace = try await options.workspace()
             let model = try await findModel(id, in: workspace)
             do {
                 try await workspace.registry.export(model.id, to: URL(fileURLWithPath: output))
@@ -129,7 +129,7 @@ struct ModelsCommand: AsyncParsableCommand {
         @Option(help: "A classifier's classes in class-index order, comma-separated (payloads only).") var classes: String?
 
         func run() async throws {
-            let workspace = try options.workspace()
+            let workspace = try await options.workspace()
             let url = URL(fileURLWithPath: file)
             let data: Data
             do { data = try Data(contentsOf: url) } catch {
@@ -164,7 +164,7 @@ struct ModelsCommand: AsyncParsableCommand {
         @Argument(help: "The model id (or a unique prefix).") var id: String
 
         func run() async throws {
-            let workspace = try options.workspace()
+            let workspace = try await options.workspace()
             let model = try await findModel(id, in: workspace)
             try await workspace.registry.erase(model.id)
             if options.json { try printJSON(["erased": model.id.rawValue]) } else { print("erased \(model.id)") }

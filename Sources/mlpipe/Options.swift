@@ -2,11 +2,12 @@ import ArgumentParser
 import Foundation
 import Logging
 import Pipelines
+import PipelinesPostgres
 import PipelinesSQLite
 
 /// The options every command takes.
 struct GlobalOptions: ParsableArguments {
-    @Option(help: "The store file (created on first use).")
+    @Option(help: "The store: an SQLite file path or sqlite:PATH (created on first use), or a postgres://USER@HOST/DATABASE URL (password from the URL or PGPASSWORD).")
     var store: String = ".mlpipe/store.sqlite"
 
     @Flag(help: "Print machine-readable JSON on stdout.")
@@ -21,12 +22,23 @@ struct GlobalOptions: ParsableArguments {
     /// times leases). Workspaces given one `sourceCache` parse each data source once between them.
     func workspace(
         baseDirectory: URL? = nil, clock: any WallClock = SystemWallClock(), sourceCache: SourceCache = SourceCache()
-    ) throws -> Workspace {
-        let sqlite = try SQLiteStore(path: store)
-        return Workspace(
-            store: sqlite, clock: clock, logger: logger(),
+    ) async throws -> Workspace {
+        Workspace(
+            store: try await openStore(), clock: clock, logger: logger(),
             baseDirectory: baseDirectory ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
             sourceCache: sourceCache)
+    }
+
+    /// Where `--store` points.
+    var location: StoreLocation { StoreLocation(store) }
+
+    /// The store `--store` names, opened (an SQLite file is created when missing; a
+    /// PostgreSQL database gets its schema).
+    func openStore() async throws -> any PipelineStorage {
+        switch location {
+        case .sqlite(let path): return try SQLiteStore(path: path)
+        case .postgres(let url): return try await PostgresStore(url: url, logger: logger())
+        }
     }
 
     /// The SDK's messages on stderr: `debug` and above with `--verbose`, else warnings and errors.
@@ -140,5 +152,34 @@ struct BatchFlags: ParsableArguments {
             options.columnMapping[parts[0]] = parts[1]
         }
         return options
+    }
+}
+
+/// What `--store` names: an SQLite file (a path, or `sqlite:PATH`) or a PostgreSQL database
+/// (`postgres://…` or `postgresql://…`).
+enum StoreLocation: Equatable {
+    case sqlite(path: String)
+    case postgres(url: String)
+
+    init(_ text: String) {
+        let lowered = text.lowercased()
+        if lowered.hasPrefix("postgres://") || lowered.hasPrefix("postgresql://") {
+            self = .postgres(url: text)
+        } else if lowered.hasPrefix("sqlite://") {
+            self = .sqlite(path: String(text.dropFirst("sqlite://".count)))
+        } else if lowered.hasPrefix("sqlite:") {
+            self = .sqlite(path: String(text.dropFirst("sqlite:".count)))
+        } else {
+            self = .sqlite(path: text)
+        }
+    }
+
+    /// Whether the store may hold pipelines already (an SQLite file that exists; a server,
+    /// always): commands that only look something up open it only then.
+    var mayHoldData: Bool {
+        switch self {
+        case .sqlite(let path): return FileManager.default.fileExists(atPath: path)
+        case .postgres: return true
+        }
     }
 }

@@ -13,7 +13,7 @@ struct PipelinesCommand: AsyncParsableCommand {
         @OptionGroup var options: GlobalOptions
 
         func run() async throws {
-            let workspace = try options.workspace()
+            let workspace = try await options.workspace()
             var repositories: [RepositoryID: String] = [:]
             for repository in try await workspace.repositories() { repositories[repository.id] = try await repository.record().name }
             var pipelines: [PipelineRecord] = []
@@ -37,7 +37,7 @@ struct PipelinesCommand: AsyncParsableCommand {
         @OptionGroup var selected: PipelineArgument
 
         func run() async throws {
-            let workspace = try options.workspace()
+            let workspace = try await options.workspace()
             let handle = try await selected.find(in: workspace)
             let pipeline = try await handle.record()
             let configuration = try await handle.configuration()
@@ -81,7 +81,7 @@ struct PipelinesCommand: AsyncParsableCommand {
         @OptionGroup var selected: PipelineArgument
 
         func run() async throws {
-            let workspace = try options.workspace()
+            let workspace = try await options.workspace()
             let handle = try await selected.find(in: workspace)
             let pipeline = try await handle.record()
             try await handle.delete()
@@ -96,7 +96,7 @@ struct PipelinesCommand: AsyncParsableCommand {
         @OptionGroup var selected: PipelineArgument
 
         func run() async throws {
-            let workspace = try options.workspace()
+            let workspace = try await options.workspace()
             let handle = try await selected.find(in: workspace)
             let pipeline = try await handle.record()
             try await handle.resetDatasets()

@@ -34,7 +34,7 @@ struct PredictCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let workspace = try options.workspace()
+        let workspace = try await options.workspace()
         let (deployment, label, pipeline) = try await target.resolve(in: workspace)
         guard let input, let output else {
             // validate() asks for --pipeline without --input and --output.

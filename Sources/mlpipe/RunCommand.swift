@@ -48,7 +48,7 @@ struct RunCommand: AsyncParsableCommand {
         var existing: Pipeline?
         var unchanged: ConfigurationRecord?
         let validator = ConfigurationValidator(estimators: checker.estimators, scores: checker.scores)
-        if !requested.contains(.datasetGeneration), FileManager.default.fileExists(atPath: options.store),
+        if !requested.contains(.datasetGeneration), options.location.mayHoldData,
            validator.problems(in: parsed.configuration, training: nil, testing: nil).isEmpty
         {
             existing = try await existingPipeline(parsed, baseDirectory: base, sourceCache: sources)
@@ -60,7 +60,7 @@ struct RunCommand: AsyncParsableCommand {
             try await check(parsed, checker: checker, existing: existing, sources: sources)
         }
 
-        let workspace = try options.workspace(baseDirectory: base, sourceCache: sources)
+        let workspace = try await options.workspace(baseDirectory: base, sourceCache: sources)
         // (Error patterns on typed throws are avoided here: `catch PipelineError.notFound(…)`
         // crashes the Swift 6.3.1 compiler in this function.)
         // Another process may create the same repository or pipeline at the same moment:
@@ -167,7 +167,7 @@ extension RunCommand {
             let fromSettings = !problems.isEmpty && problems.allSatisfy {
                 $0.path.hasPrefix("dataset.") && $0.path != "dataset.training" && $0.path != "dataset.testing"
             }
-            if fromSettings, FileManager.default.fileExists(atPath: options.store),
+            if fromSettings, options.location.mayHoldData,
                let existing = try await existingPipeline(parsed, baseDirectory: checker.baseDirectory, sourceCache: sources)
             {
                 problems = try await existing.problems(in: parsed.configuration)
@@ -180,7 +180,7 @@ extension RunCommand {
 
     /// The spec's pipeline when the store already holds it (looked up without writing).
     func existingPipeline(_ parsed: PipelineSpec, baseDirectory: URL, sourceCache: SourceCache) async throws -> Pipeline? {
-        let workspace = try options.workspace(baseDirectory: baseDirectory, sourceCache: sourceCache)
+        let workspace = try await options.workspace(baseDirectory: baseDirectory, sourceCache: sourceCache)
         do {
             return try await workspace.repository(named: parsed.repository).pipeline(named: parsed.pipeline)
         } catch {

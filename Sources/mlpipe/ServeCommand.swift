@@ -39,7 +39,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let workspace = Workspace(
-            store: try SQLiteStore(path: options.store), clock: try AcceleratedClock.fromEnvironment() ?? SystemWallClock(),
+            store: try await options.openStore(), clock: try AcceleratedClock.fromEnvironment() ?? SystemWallClock(),
             logger: options.logger(), deploymentRefresh: .milliseconds(Int(deploymentRefresh * 1000)))
         var configuration = ServerConfiguration(bodyLimit: bodyLimit, batchLimit: batchLimit)
         if metrics { configuration.metrics = .prometheus(PrometheusCollectorRegistry()) }

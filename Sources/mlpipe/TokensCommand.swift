@@ -33,7 +33,7 @@ struct TokensCommand: AsyncParsableCommand {
         func validate() throws { _ = try lifetime() }
 
         func run() async throws {
-            let workspace = try options.workspace()
+            let workspace = try await options.workspace()
             let expiresAt = try lifetime().map { workspace.clock.now.addingTimeInterval($0) }
             let issued: IssuedToken
             do {
@@ -62,7 +62,7 @@ struct TokensCommand: AsyncParsableCommand {
         @Option(help: "Only the tokens of this endpoint.") var endpoint: String?
 
         func run() async throws {
-            let workspace = try options.workspace()
+            let workspace = try await options.workspace()
             if let endpoint { _ = try await workspace.endpoints.endpoint(named: endpoint) }  // an unknown name fails
             let tokens = try await workspace.endpoints.tokens(for: endpoint)
             let now = workspace.clock.now
@@ -87,7 +87,7 @@ struct TokensCommand: AsyncParsableCommand {
         @Argument(help: "The token id (or a unique prefix).") var id: String
 
         func run() async throws {
-            let workspace = try options.workspace()
+            let workspace = try await options.workspace()
             let tokens = try await workspace.endpoints.tokens()
             let exact = tokens.filter { $0.id.rawValue == id }
             let matches = exact.isEmpty ? tokens.filter { $0.id.rawValue.hasPrefix(id.lowercased()) } : exact

@@ -22,7 +22,7 @@ struct TriggersCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let workspace = try options.workspace()
+            let workspace = try await options.workspace()
             let pipeline = try await target.find(in: workspace)
             let zone = TimeZone(identifier: timeZone) ?? .gmt
             let parsed = try TriggerSchedule(parsing: schedule, timeZone: zone, now: Date())
@@ -42,7 +42,7 @@ struct TriggersCommand: AsyncParsableCommand {
         @Option(help: "The pipeline's repository, when several hold a pipeline of that name.") var repository: String?
 
         func run() async throws {
-            let workspace = try options.workspace()
+            let workspace = try await options.workspace()
             var only: [Pipeline]?
             if let pipeline { only = [try await findPipeline(pipeline, repository: repository, in: workspace)] }
             let (triggers, names) = try await allTriggers(in: workspace, of: only)
@@ -63,7 +63,7 @@ struct TriggersCommand: AsyncParsableCommand {
         @Argument(help: "The trigger id.") var id: String
 
         func run() async throws {
-            let workspace = try options.workspace()
+            let workspace = try await options.workspace()
             let trigger = TriggerID(id)
             let (triggers, _) = try await allTriggers(in: workspace)
             guard let owner = triggers.first(where: { $0.id == trigger })?.pipelineID else {
@@ -113,7 +113,7 @@ struct SchedulerCommand: AsyncParsableCommand {
     @Option(help: "Seconds between re-reads of the stored triggers.") var refresh: Double = 60
 
     func run() async throws {
-        let workspace = try options.workspace(clock: try AcceleratedClock.fromEnvironment() ?? SystemWallClock())
+        let workspace = try await options.workspace(clock: try AcceleratedClock.fromEnvironment() ?? SystemWallClock())
         let (triggers, names) = try await allTriggers(in: workspace)
         FileHandle.standardError.write(Data("mlpipe scheduler: \(triggers.count) trigger(s); stop with Ctrl-C\n".utf8))
         let printer = FiringPrinter(workspace: workspace, names: names, json: options.json)

@@ -48,7 +48,7 @@ struct WatchCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let workspace = try options.workspace()
+        let workspace = try await options.workspace()
         let (deployment, label, pipeline) = try await target.resolve(in: workspace)
         let policy = RunLeasePolicy(duration: lease, heartbeat: .milliseconds(Int64(lease * 1_000 / 3)))
         let watchers: [FolderWatcher]

@@ -33,18 +33,20 @@ extension MLPipeTests {
     static let deployers = 8
     static let deploysPerProcess = 15
 
-    @Test("8 concurrent `mlpipe deploy` processes × 15 deploys: every one succeeds, every listing shows one deployed model")
-    func concurrentDeploys() throws {
+    @Test("8 concurrent `mlpipe deploy` processes × 15 deploys: every one succeeds, every listing shows one deployed model",
+          arguments: CLIStore.available)
+    func concurrentDeploys(_ backend: CLIStore) throws {
+        let store = try backend.arguments()
         try withExample { directory in
             // One pipeline with two models: the first run deploys the first.
-            let first = try mlpipe(["run", "--spec", "spec.json", "--json"], in: directory)
+            let first = try mlpipe(["run", "--spec", "spec.json", "--json"] + store, in: directory)
             try #require(first.status == 0, "\(first.stderr)")
-            let second = try mlpipe(["run", "--spec", "spec.json", "--json", "--jobs", "training,testing"], in: directory)
+            let second = try mlpipe(["run", "--spec", "spec.json", "--json", "--jobs", "training,testing"] + store, in: directory)
             try #require(second.status == 0, "\(second.stderr)")
             let models = try #require(((try second.json() as? [String: Any])?["models"] as? [[String: Any]])?.compactMap { $0["id"] as? String })
             try #require(models.count == 2)
             let historyBefore = try #require(
-                try mlpipe(["history", "--pipeline", "breast-cancer", "--json"], in: directory).json() as? [[String: Any]])
+                try mlpipe(["history", "--pipeline", "breast-cancer", "--json"] + store, in: directory).json() as? [[String: Any]])
 
             let log = RaceLog()
             let deployers = (0..<Self.deployers).map { process in
@@ -54,7 +56,7 @@ extension MLPipeTests {
                         let model = models[(process + round) % 2]
                         let invocation: Invocation
                         do {
-                            invocation = try mlpipe(["deploy", "--pipeline", "breast-cancer", model, "--json"], in: directory)
+                            invocation = try mlpipe(["deploy", "--pipeline", "breast-cancer", model, "--json"] + store, in: directory)
                         } catch {
                             invocation = Invocation(status: -1, stdout: "", stderr: "could not start mlpipe: \(error)")
                         }
@@ -65,7 +67,7 @@ extension MLPipeTests {
             let lister = onThread {
                 repeat {
                     do {
-                        log.listed(try mlpipe(["models", "list", "--pipeline", "breast-cancer", "--json"], in: directory))
+                        log.listed(try mlpipe(["models", "list", "--pipeline", "breast-cancer", "--json"] + store, in: directory))
                     } catch {
                         log.listed(Invocation(status: -1, stdout: "", stderr: "could not start mlpipe: \(error)"))
                     }
@@ -105,7 +107,7 @@ extension MLPipeTests {
 
             // The history gained one record per changing deploy, each replacing the model before it.
             let history = try #require(
-                try mlpipe(["history", "--pipeline", "breast-cancer", "--json"], in: directory).json() as? [[String: Any]])
+                try mlpipe(["history", "--pipeline", "breast-cancer", "--json"] + store, in: directory).json() as? [[String: Any]])
             #expect(history.count - historyBefore.count == changing)
             #expect(changing >= 1)
             for (earlier, later) in zip(history, history.dropFirst()) {
@@ -113,10 +115,10 @@ extension MLPipeTests {
                 #expect(later["model"] as? String != later["previous"] as? String)
             }
             let deployedNow = try #require(
-                try mlpipe(["models", "list", "--pipeline", "breast-cancer", "--deployed", "--json"], in: directory).json() as? [[String: Any]])
+                try mlpipe(["models", "list", "--pipeline", "breast-cancer", "--deployed", "--json"] + store, in: directory).json() as? [[String: Any]])
             #expect(deployedNow.compactMap { $0["id"] as? String } == [history.last?["model"] as? String].compactMap { $0 })
             print("""
-                mlpipe deploy race: \(deploys.count - failures.count) of \(deploys.count) deploys succeeded \
+                mlpipe deploy race (\(backend.testDescription)): \(deploys.count - failures.count) of \(deploys.count) deploys succeeded \
                 (\(changing) changed the deployment), \(listings.count) listings, \(history.count) history records
                 """)
         }

@@ -17,6 +17,13 @@ enum PostgresTestServer {
     /// Why they are skipped, for the test report.
     static let skipReason: Comment = "no PostgreSQL server: set MLPIPE_TEST_POSTGRES_URL (Scripts/postgres.sh shell swift test …)"
 
+    /// The URL of a store made by ``freshStore(clock:pool:)`` (its schema, no TLS), for
+    /// another process to open the same store.
+    static func url(of store: PostgresStore) -> String? {
+        guard let url, let schema = store.configuration.schema else { return nil }
+        return url + (url.contains("?") ? "&" : "?") + "schema=\(schema)&sslmode=disable"
+    }
+
     /// A store in a fresh, empty schema of the test server (each call its own namespace).
     static func freshStore(clock: any WallClock = SystemWallClock(), pool: Int = 4) async throws -> PostgresStore {
         guard let url else {

@@ -2,19 +2,23 @@ import Crypto
 import Foundation
 import LinearAlgebra
 import Pipelines
+import PipelinesPostgres
 import PipelinesSQLite
 import Tabular
 import Testing
 
-/// The two backends the reliability tests run on.
+/// The backends the reliability tests run on (PostgreSQL with a test server).
 enum ReliabilityBackend: String, CaseIterable, Sendable, CustomTestStringConvertible {
-    case inMemory, sqlite
+    case inMemory, sqlite, postgres
     var testDescription: String { rawValue }
 
-    func makeStore(in directory: URL) throws -> any PipelineStorage {
+    static var available: [ReliabilityBackend] { allCases.filter { $0 != .postgres || PostgresTestServer.available } }
+
+    func makeStore(in directory: URL) async throws -> any PipelineStorage {
         switch self {
         case .inMemory: return InMemoryStore()
         case .sqlite: return try SQLiteStore(path: directory.appendingPathComponent("store.sqlite").path)
+        case .postgres: return try await PostgresTestServer.freshStore(pool: 10)
         }
     }
 }
@@ -75,10 +79,10 @@ struct ReliabilityTests {
     }
 
     @Test("8 tasks × 125 random train/swap/erase operations: exactly one model deployed after every step",
-          arguments: ReliabilityBackend.allCases)
+          arguments: ReliabilityBackend.available)
     func concurrentOperations(_ backend: ReliabilityBackend) async throws {
         try await withTemporaryDirectory { directory in
-            let store = try backend.makeStore(in: directory)
+            let store = try await backend.makeStore(in: directory)
             let repository = RepositoryRecord(name: "R", createdAt: Date())
             try await store.insertRepository(repository)
             let pipeline = PipelineRecord(repositoryID: repository.id, name: "P", createdAt: Date())
@@ -152,12 +156,22 @@ struct ReliabilityTests {
         var description: String { "StoreCrashChild not found near \(directory): build everything first (swift build --build-tests)" }
     }
 
-    @Test("a child killed with SIGKILL at random moments 50 times: the store reopens consistent, committed models intact")
-    func killedWhileSaving() async throws {
+    @Test("a child killed with SIGKILL at random moments 50 times: the store reopens consistent, committed models intact",
+          arguments: ReliabilityBackend.available.filter { $0 != .inMemory })
+    func killedWhileSaving(_ backend: ReliabilityBackend) async throws {
         let executable = try Self.childExecutable
         try await withTemporaryDirectory { directory in
-            let path = directory.appendingPathComponent("store.sqlite").path
-            let setup = try SQLiteStore(path: path)
+            // Where the child writes: the SQLite file, or a fresh schema of the test server.
+            let setup = try await backend.makeStore(in: directory)
+            let location: String
+            if let postgres = setup as? PostgresStore {
+                location = try #require(PostgresTestServer.url(of: postgres))
+            } else {
+                location = directory.appendingPathComponent("store.sqlite").path
+            }
+            func reopen() async throws -> any PipelineStorage {
+                backend == .postgres ? try await PostgresStore(url: location) : try SQLiteStore(path: location)
+            }
             let repository = RepositoryRecord(name: "R", createdAt: Date())
             try await setup.insertRepository(repository)
             let pipeline = PipelineRecord(repositoryID: repository.id, name: "P", createdAt: Date())
@@ -168,11 +182,13 @@ struct ReliabilityTests {
                 let output = Pipe()
                 let child = Process()
                 child.executableURL = executable
-                child.arguments = [path, pipeline.id.rawValue, String(round + 1)]
+                child.arguments = [location, pipeline.id.rawValue, String(round + 1)]
                 child.standardOutput = output
                 child.standardError = FileHandle.nullDevice
                 try child.run()
-                try await Task.sleep(for: .milliseconds(20 + random.nextInt(below: 180)))
+                // A PostgreSQL child connects (TCP, login, schema check) before its first save: kill it later.
+                let earliest = backend == .postgres ? 150 : 20
+                try await Task.sleep(for: .milliseconds(earliest + random.nextInt(below: backend == .postgres ? 350 : 180)))
                 kill(child.processIdentifier, SIGKILL)
                 child.waitUntilExit()
                 #expect(child.terminationReason == .uncaughtSignal, "round \(round): the child ended before it was killed")
@@ -181,9 +197,11 @@ struct ReliabilityTests {
                     committed.insert(ModelID(String(line.dropFirst("committed ".count))))
                 }
                 // Reopen as a new process would, and check everything.
-                let reopened = try SQLiteStore(path: path)
-                let problems = try reopened.integrityCheck()
-                #expect(problems.isEmpty, "round \(round): \(problems)")
+                let reopened = try await reopen()
+                if let sqlite = reopened as? SQLiteStore {
+                    let problems = try sqlite.integrityCheck()
+                    #expect(problems.isEmpty, "round \(round): \(problems)")
+                }
                 for id in committed {
                     let artifact = try await reopened.artifact(of: id)
                     #expect(artifact == crashChildArtifact(for: id), "round \(round): model \(id) is missing or damaged")

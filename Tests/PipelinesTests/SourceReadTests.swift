@@ -38,13 +38,13 @@ struct SourceReadTests {
         SourceLoader.reads(ofFileAt: directory.appendingPathComponent(file).path)
     }
 
-    @Test("configure, then a run of all jobs: each source (training and testing) is parsed once", arguments: ReliabilityBackend.allCases)
+    @Test("configure, then a run of all jobs: each source (training and testing) is parsed once", arguments: ReliabilityBackend.available)
     func configureAndRunReadOnce(backend: ReliabilityBackend) async throws {
         try await withTemporaryDirectory { directory in
             try Self.writeCSV(directory.appendingPathComponent("d.csv"))
             try Self.writeCSV(directory.appendingPathComponent("t.csv"), rows: 10, first: 100)
             let cache = SourceCache()
-            let workspace = Self.workspace(try backend.makeStore(in: directory), directory, cache: cache)
+            let workspace = Self.workspace(try await backend.makeStore(in: directory), directory, cache: cache)
             let pipeline = try await workspace.createRepository(named: "R").createPipeline(named: "P")
             try await Self.configure(pipeline, testing: "t.csv")
             #expect(Self.reads(directory) == 1 && Self.reads(directory, "t.csv") == 1)

@@ -1,11 +1,12 @@
 // A child process for the crash test (Tests/PipelinesTests/ReliabilityTests.swift): it
-// saves models and deploys them on a SQLite store as fast as it can, printing
-// "committed <model id>" after each save returns, until it is killed with SIGKILL.
+// saves models and deploys them on a store as fast as it can, printing "committed <model id>"
+// after each save returns, until it is killed with SIGKILL.
 //
-//   StoreCrashChild <store path> <pipeline id> <seed>
+//   StoreCrashChild <store: an SQLite path or a postgres:// URL> <pipeline id> <seed>
 import Crypto
 import Foundation
 import Pipelines
+import PipelinesPostgres
 import PipelinesSQLite
 import Tabular
 
@@ -22,14 +23,16 @@ func artifact(for id: ModelID) -> Data {
 
 let arguments = CommandLine.arguments
 guard arguments.count == 4, let seed = UInt64(arguments[3]) else {
-    FileHandle.standardError.write(Data("usage: StoreCrashChild <store path> <pipeline id> <seed>\n".utf8))
+    FileHandle.standardError.write(Data("usage: StoreCrashChild <SQLite path or postgres:// URL> <pipeline id> <seed>\n".utf8))
     exit(2)
 }
 let pipelineID = PipelineID(arguments[2])
 let schema = FeatureSchema(features: [Schema.Field(name: "x", type: .numeric)], label: "y", labelType: .numeric, classes: nil)
 
 do {
-    let store = try SQLiteStore(path: arguments[1])
+    let location = arguments[1]
+    let store: any PipelineStorage = location.hasPrefix("postgres://")
+        ? try await PostgresStore(url: location) : try SQLiteStore(path: location)
     var counter = seed &* 1_000_000
     while true {
         counter += 1
