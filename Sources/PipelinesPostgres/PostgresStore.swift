@@ -51,7 +51,14 @@ public final class PostgresStore: PipelineStorage {
         self.logger = logger
         let client = PostgresClient(configuration: configuration.clientConfiguration(), backgroundLogger: logger)
         self.client = client
-        running = Task { await client.run() }
+        // The client warns when leased from before `run()` began: wait until its task starts
+        // (it calls `run()` with no suspension point after saying so).
+        let (started, starting) = AsyncStream<Void>.makeStream()
+        running = Task {
+            starting.finish()
+            await client.run()
+        }
+        for await _ in started {}
         do {
             try await PostgresSchema.migrate(self)
         } catch {

@@ -78,19 +78,21 @@ extension MLPipeTests {
         return "{\"records\": [{\(fields.joined(separator: ", "))}]}"
     }
 
-    @Test("mlpipe serve: a curl-like prediction with a token, 401 without; another process's undeploy and deploy are served within a second; SIGTERM stops it cleanly")
-    func serve() async throws {
+    @Test("mlpipe serve: a curl-like prediction with a token, 401 without; another process's undeploy and deploy are served within a second; SIGTERM stops it cleanly",
+          arguments: CLIStore.available)
+    func serve(_ backend: CLIStore) async throws {
+        let store = try backend.arguments()
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mlpipe-serve-\(UUID().uuidString)")
         try FileManager.default.copyItem(at: repositoryRoot.appendingPathComponent("Examples/BreastCancer"), to: directory)
         defer { try? FileManager.default.removeItem(at: directory) }
         try Self.declareEndpoint("breast-cancer", in: directory)
-        let run = try mlpipe(["run", "--spec", "spec.json", "--json"], in: directory)
+        let run = try mlpipe(["run", "--spec", "spec.json", "--json"] + store, in: directory)
         try #require(run.status == 0, "\(run.stderr)")
         let deployed = try #require((try run.json() as? [String: Any])?["deployed"] as? String)
-        let created = try mlpipe(["tokens", "create", "--endpoint", "breast-cancer", "--json"], in: directory)
+        let created = try mlpipe(["tokens", "create", "--endpoint", "breast-cancer", "--json"] + store, in: directory)
         let secret = try #require((try created.json() as? [String: Any])?["secret"] as? String)
 
-        let serving = try await ServeProcess.start([], in: directory)
+        let serving = try await ServeProcess.start(store, in: directory)
         let server = serving.process, url = serving.url, log = serving.log
         defer { if server.isRunning { server.terminate() } }
 
@@ -118,9 +120,9 @@ extension MLPipeTests {
             } while Date() < deadline
             return false
         }
-        #expect(try mlpipe(["undeploy", "--pipeline", "breast-cancer"], in: directory).status == 0)
+        #expect(try mlpipe(["undeploy", "--pipeline", "breast-cancer"] + store, in: directory).status == 0)
         #expect(try await served(within: 1) { $0.status == 409 }, "the undeploy was not served within a second")
-        #expect(try mlpipe(["deploy", "--pipeline", "breast-cancer", deployed], in: directory).status == 0)
+        #expect(try mlpipe(["deploy", "--pipeline", "breast-cancer", deployed] + store, in: directory).status == 0)
         #expect(try await served(within: 1) { ($0.body["model"] as? [String: Any])?["id"] as? String == deployed },
                 "the deploy was not served within a second")
 
