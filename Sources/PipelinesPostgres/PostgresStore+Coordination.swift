@@ -21,29 +21,36 @@ extension PostgresStore {
     ///   ``Pipelines/StoreError/backend(_:)`` when the server fails.
     public func claimFiring(trigger: TriggerID, scheduledAt: Date, owner: String) async throws -> FiringClaim {
         try await write("claiming the firing of trigger \(trigger) at \(scheduledAt)") { connection in
-            let now = clock.now
-            guard try await connection.exists("SELECT 1 FROM triggers WHERE id = \(trigger.rawValue)", logger) else {
-                throw StoreError.notFound(kind: "trigger", id: trigger.rawValue)
-            }
-            let rows = try await connection.query(
-                "SELECT scheduled_at, owner, claimed_at FROM trigger_claims WHERE trigger_id = \(trigger.rawValue)", logger: logger
-            ).decode((Double, String, Double).self)
-            var latest: FiringClaimRecord?
-            for try await (scheduled, holder, claimed) in rows {
-                latest = FiringClaimRecord(triggerID: trigger, scheduledAt: Date(stored: scheduled), owner: holder,
-                                           claimedAt: Date(stored: claimed))
-            }
-            if let latest, latest.scheduledAt >= scheduledAt { return .taken(latest) }
-            let claim = FiringClaimRecord(triggerID: trigger, scheduledAt: scheduledAt, owner: owner, claimedAt: now)
-            try await connection.run(
-                """
-                INSERT INTO trigger_claims (trigger_id, scheduled_at, owner, claimed_at)
-                VALUES (\(trigger.rawValue), \(scheduledAt.stored), \(owner), \(now.stored))
-                ON CONFLICT (trigger_id) DO UPDATE
-                SET scheduled_at = excluded.scheduled_at, owner = excluded.owner, claimed_at = excluded.claimed_at
-                """, logger)
-            return .claimed(claim)
+            try await Self.claimFiring(connection, trigger: trigger, scheduledAt: scheduledAt, owner: owner, now: clock.now, logger)
         }
+    }
+
+    /// Claims a firing inside the caller's transaction (``claimFiring(trigger:scheduledAt:owner:)``,
+    /// and queuing a firing's run, share it).
+    static func claimFiring(
+        _ connection: PostgresConnection, trigger: TriggerID, scheduledAt: Date, owner: String, now: Date, _ logger: Logger
+    ) async throws -> FiringClaim {
+        guard try await connection.exists("SELECT 1 FROM triggers WHERE id = \(trigger.rawValue)", logger) else {
+            throw StoreError.notFound(kind: "trigger", id: trigger.rawValue)
+        }
+        let rows = try await connection.query(
+            "SELECT scheduled_at, owner, claimed_at FROM trigger_claims WHERE trigger_id = \(trigger.rawValue)", logger: logger
+        ).decode((Double, String, Double).self)
+        var latest: FiringClaimRecord?
+        for try await (scheduled, holder, claimed) in rows {
+            latest = FiringClaimRecord(triggerID: trigger, scheduledAt: Date(stored: scheduled), owner: holder,
+                                       claimedAt: Date(stored: claimed))
+        }
+        if let latest, latest.scheduledAt >= scheduledAt { return .taken(latest) }
+        let claim = FiringClaimRecord(triggerID: trigger, scheduledAt: scheduledAt, owner: owner, claimedAt: now)
+        try await connection.run(
+            """
+            INSERT INTO trigger_claims (trigger_id, scheduled_at, owner, claimed_at)
+            VALUES (\(trigger.rawValue), \(scheduledAt.stored), \(owner), \(now.stored))
+            ON CONFLICT (trigger_id) DO UPDATE
+            SET scheduled_at = excluded.scheduled_at, owner = excluded.owner, claimed_at = excluded.claimed_at
+            """, logger)
+        return .claimed(claim)
     }
 }
 

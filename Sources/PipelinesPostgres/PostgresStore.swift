@@ -85,17 +85,21 @@ public final class PostgresStore: PipelineStorage {
 
     // MARK: Transactions
 
-    /// Runs `body` in one `SERIALIZABLE` transaction, committed when it returns and rolled
-    /// back when it throws; tried again (a fresh transaction) when the server could not
-    /// serialize it or found a deadlock, up to ``PostgresStoreConfiguration/maximumAttempts``
-    /// times. Store errors pass through; others become ``Pipelines/StoreError/backend(_:)``
-    /// naming `what`.
-    func write<T: Sendable>(_ what: @autoclosure () -> String, _ body: (PostgresConnection) async throws -> T) async throws -> T {
+    /// Runs `body` in one `SERIALIZABLE` transaction (or `READ COMMITTED` when
+    /// `rowLocked`: for a body that locks the rows it changes with `FOR UPDATE`), committed
+    /// when it returns and rolled back when it throws; tried again (a fresh transaction)
+    /// when the server could not serialize it or found a deadlock, up to
+    /// ``PostgresStoreConfiguration/maximumAttempts`` times. Store errors pass through;
+    /// others become ``Pipelines/StoreError/backend(_:)`` naming `what`.
+    func write<T: Sendable>(
+        _ what: @autoclosure () -> String, rowLocked: Bool = false, _ body: (PostgresConnection) async throws -> T
+    ) async throws -> T {
+        let begin: PostgresQuery = rowLocked ? "BEGIN ISOLATION LEVEL READ COMMITTED" : "BEGIN ISOLATION LEVEL SERIALIZABLE"
         var attempt = 1
         while true {
             do {
                 return try await client.withConnection { connection in
-                    try await connection.query("BEGIN ISOLATION LEVEL SERIALIZABLE", logger: logger)
+                    try await connection.query(begin, logger: logger)
                     do {
                         let result = try await body(connection)
                         try await connection.query("COMMIT", logger: logger)

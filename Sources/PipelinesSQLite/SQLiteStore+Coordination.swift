@@ -20,27 +20,32 @@ extension SQLiteStore {
     public func claimFiring(trigger: TriggerID, scheduledAt: Date, owner: String) async throws -> FiringClaim {
         let clock = self.clock
         return try await write("claiming the firing of trigger \(trigger) at \(scheduledAt)") { db in
-            let now = clock.now
-            guard try Self.exists(db, "triggers", id: trigger.rawValue) else {
-                throw StoreError.notFound(kind: "trigger", id: trigger.rawValue)
-            }
-            if let row = try Row.fetchOne(
-                db, sql: "SELECT scheduled_at, owner, claimed_at FROM trigger_claims WHERE trigger_id = ?", arguments: [trigger.rawValue]) {
-                let latest = FiringClaimRecord(
-                    triggerID: trigger, scheduledAt: Date(timeIntervalSinceReferenceDate: row["scheduled_at"]), owner: row["owner"],
-                    claimedAt: Date(timeIntervalSinceReferenceDate: row["claimed_at"]))
-                if latest.scheduledAt >= scheduledAt { return .taken(latest) }
-            }
-            let claim = FiringClaimRecord(triggerID: trigger, scheduledAt: scheduledAt, owner: owner, claimedAt: now)
-            try db.execute(
-                sql: """
-                    INSERT INTO trigger_claims (trigger_id, scheduled_at, owner, claimed_at) VALUES (?, ?, ?, ?)
-                    ON CONFLICT (trigger_id) DO UPDATE
-                    SET scheduled_at = excluded.scheduled_at, owner = excluded.owner, claimed_at = excluded.claimed_at
-                    """,
-                arguments: [trigger.rawValue, scheduledAt.timeIntervalSinceReferenceDate, owner, now.timeIntervalSinceReferenceDate])
-            return .claimed(claim)
+            try Self.claimFiring(db, trigger: trigger, scheduledAt: scheduledAt, owner: owner, now: clock.now)
         }
+    }
+
+    /// Claims a firing inside the caller's transaction (``claimFiring(trigger:scheduledAt:owner:)``,
+    /// and queuing a firing's run, share it).
+    static func claimFiring(_ db: Database, trigger: TriggerID, scheduledAt: Date, owner: String, now: Date) throws -> FiringClaim {
+        guard try exists(db, "triggers", id: trigger.rawValue) else {
+            throw StoreError.notFound(kind: "trigger", id: trigger.rawValue)
+        }
+        if let row = try Row.fetchOne(
+            db, sql: "SELECT scheduled_at, owner, claimed_at FROM trigger_claims WHERE trigger_id = ?", arguments: [trigger.rawValue]) {
+            let latest = FiringClaimRecord(
+                triggerID: trigger, scheduledAt: Date(timeIntervalSinceReferenceDate: row["scheduled_at"]), owner: row["owner"],
+                claimedAt: Date(timeIntervalSinceReferenceDate: row["claimed_at"]))
+            if latest.scheduledAt >= scheduledAt { return .taken(latest) }
+        }
+        let claim = FiringClaimRecord(triggerID: trigger, scheduledAt: scheduledAt, owner: owner, claimedAt: now)
+        try db.execute(
+            sql: """
+                INSERT INTO trigger_claims (trigger_id, scheduled_at, owner, claimed_at) VALUES (?, ?, ?, ?)
+                ON CONFLICT (trigger_id) DO UPDATE
+                SET scheduled_at = excluded.scheduled_at, owner = excluded.owner, claimed_at = excluded.claimed_at
+                """,
+            arguments: [trigger.rawValue, scheduledAt.timeIntervalSinceReferenceDate, owner, now.timeIntervalSinceReferenceDate])
+        return .claimed(claim)
     }
 }
 

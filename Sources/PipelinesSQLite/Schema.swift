@@ -18,6 +18,7 @@ enum Schema {
         migrator.registerMigration("v4", migrate: migrateToVersion4)
         migrator.registerMigration("v5", migrate: migrateToVersion5)
         migrator.registerMigration("v6", migrate: migrateToVersion6)
+        migrator.registerMigration("v7", migrate: migrateToVersion7)
         return migrator
     }()
 
@@ -307,6 +308,25 @@ enum Schema {
                 PRIMARY KEY (folder, name, size, sha256)
             ) WITHOUT ROWID;
             CREATE INDEX folder_files_by_time ON folder_files(folder, taken_at, name, sha256);
+            """)
+    }
+
+    /// Version 7: the run queue (``Pipelines/RunQueueStore``). A trigger firing is queued
+    /// at most once (`UNIQUE (firing_trigger, firing_at)`; hand-queued runs have neither).
+    private static func migrateToVersion7(_ db: Database) throws {
+        let states = QueuedRunState.allCases.map { "'\($0.rawValue)'" }.joined(separator: ", ")
+        try db.execute(sql: """
+            CREATE TABLE queued_runs (
+                id TEXT PRIMARY KEY NOT NULL,
+                pipeline_id TEXT NOT NULL REFERENCES pipelines(id) ON DELETE CASCADE,
+                state TEXT NOT NULL CHECK (state IN (\(states))),
+                enqueued_at REAL NOT NULL,
+                firing_trigger TEXT,
+                firing_at REAL,
+                record TEXT NOT NULL,
+                UNIQUE (firing_trigger, firing_at)
+            );
+            CREATE INDEX queued_runs_by_state ON queued_runs(state, enqueued_at, id);
             """)
     }
 }

@@ -27,8 +27,10 @@ public import Pipelines
 /// versions appended from 1, the imported name + version uniqueness, the dataset
 /// compare-and-swap, leases (exclusive under a race, taken over once expired by the
 /// store's clock, renewed and released by their owner only), trigger firings claimed
-/// once under a race, and endpoint names unique across scopes (claimed and freed as a
-/// set, freed with their tokens when they are dropped or their pipeline is deleted) —
+/// once under a race, endpoint names unique across scopes (claimed and freed as a
+/// set, freed with their tokens when they are dropped or their pipeline is deleted), and
+/// the run queue (oldest first, each run claimed by one worker under a race, an expired
+/// claim retried while attempts are left, a trigger firing queued once) —
 /// and never asks a
 /// store to refuse, or to accept, what only the core's rules decide (deploying a rejected
 /// model, or a model of another pipeline or line).
@@ -178,6 +180,10 @@ public enum StorageConformance {
         Check("folderLedgerTakeOnce", folderLedgerTakeOnce),
         Check("folderLedgerUpdate", folderLedgerUpdate),
         Check("folderLedgerTakeRace", folderLedgerTakeRace),
+        Check("runQueueEnqueueClaimFinish", runQueueEnqueueClaimFinish),
+        Check("runQueueExpiredClaimRetriedOnce", runQueueExpiredClaimRetriedOnce),
+        Check("runQueueFiringQueuedOnce", runQueueFiringQueuedOnce),
+        Check("runQueueClaimRace", runQueueClaimRace),
     ]
 
     /// Runs one check on a fresh store; returns its failure messages.

@@ -34,6 +34,8 @@ struct FlawedStore: ForwardingStore {
         case releasesAnyLease
         /// `claimFiring` claims every firing, even one claimed already.
         case claimsEveryFiring
+        /// `claimQueuedRun` with nothing claimable hands out a run another worker holds.
+        case queueIgnoresLeases
         /// `setEndpoints` takes a name another scope holds away from it.
         case endpointsNotUnique
         /// `revokeToken` answers with the call's date, even for a token revoked already.
@@ -184,6 +186,17 @@ struct FlawedStore: ForwardingStore {
         let claim = try await base.claimFiring(trigger: trigger, scheduledAt: scheduledAt, owner: owner)
         guard flaw == .claimsEveryFiring, case .taken = claim else { return claim }
         return .claimed(FiringClaimRecord(triggerID: trigger, scheduledAt: scheduledAt, owner: owner, claimedAt: clock.now))
+    }
+
+    // Run queue
+    func claimQueuedRun(worker: String, for duration: TimeInterval, filter: QueuedRunFilter) async throws -> QueuedRunRecord? {
+        if let claimed = await base.claimQueuedRun(worker: worker, for: duration, filter: filter) { return claimed }
+        guard flaw == .queueIgnoresLeases,
+              var held = await base.queuedRuns(in: [.claimed]).first(where: filter.admits) else { return nil }
+        held.worker = worker
+        held.attempts += 1
+        held.leaseExpiresAt = clock.now.addingTimeInterval(duration)
+        return held
     }
 
     // Leases

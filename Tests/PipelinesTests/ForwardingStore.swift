@@ -84,4 +84,18 @@ extension ForwardingStore {
     func folderFiles(in folder: String, unfinishedOnly: Bool) async throws -> [FolderFileRecord] {
         await base.folderFiles(in: folder, unfinishedOnly: unfinishedOnly)
     }
+    func enqueueRun(_ run: QueuedRunRecord, claimingFiringAs owner: String?) async throws -> RunEnqueueing {
+        try await base.enqueueRun(run, claimingFiringAs: owner)
+    }
+    func claimQueuedRun(worker: String, for duration: TimeInterval, filter: QueuedRunFilter) async throws -> QueuedRunRecord? {
+        await base.claimQueuedRun(worker: worker, for: duration, filter: filter)
+    }
+    func renewQueuedRun(_ id: QueuedRunID, worker: String, for duration: TimeInterval, run: RunID?) async throws -> QueuedRunRecord {
+        try await base.renewQueuedRun(id, worker: worker, for: duration, run: run)
+    }
+    func finishQueuedRun(_ id: QueuedRunID, worker: String, run: RunID?, error: String?) async throws -> QueuedRunRecord {
+        try await base.finishQueuedRun(id, worker: worker, run: run, error: error)
+    }
+    func queuedRun(_ id: QueuedRunID) async throws -> QueuedRunRecord? { await base.queuedRun(id) }
+    func queuedRuns(in states: Set<QueuedRunState>?) async throws -> [QueuedRunRecord] { await base.queuedRuns(in: states) }
 }

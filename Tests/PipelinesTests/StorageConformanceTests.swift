@@ -185,8 +185,15 @@ struct StorageConformanceTests {
     @Test("a store claiming every firing fails the firing claim checks")
     func firingClaimedTwiceIsCaught() async throws {
         let report = try await StorageConformance.run { clock in FlawedStore(clock: clock, flaw: .claimsEveryFiring) }
-        #expect(Set(report.failures.map(\.check)) == ["firingClaimsOnce", "firingClaimsRace"])
+        #expect(Set(report.failures.map(\.check)) == ["firingClaimsOnce", "firingClaimsRace", "runQueueFiringQueuedOnce"])
         #expect(report.failures.contains { $0.message.hasPrefix("racing claimFiring(firing 0) ×8: schedulers that claimed it: expected 1, got 8") })
+    }
+
+    @Test("a store handing out queued runs another worker holds fails the queue checks")
+    func queueIgnoringLeasesIsCaught() async throws {
+        let report = try await StorageConformance.run { clock in FlawedStore(clock: clock, flaw: .queueIgnoresLeases) }
+        #expect(Set(report.failures.map(\.check)) == ["runQueueEnqueueClaimFinish", "runQueueExpiredClaimRetriedOnce", "runQueueClaimRace"])
+        #expect(report.failures.contains { $0.message.hasPrefix("racing claimQueuedRun ×8: workers that got nothing: expected 5, got 0") })
     }
 
     @Test("a store that knows folder files by name only fails the ledger check")

@@ -8,22 +8,24 @@ public import Foundation
 /// let workspace = Workspace(store: store)
 /// ```
 public actor InMemoryStore: PipelineStorage {
-    private let clock: any WallClock
+    let clock: any WallClock
     private var repositoryRecords: [RepositoryID: RepositoryRecord] = [:]
-    private var pipelineRecords: [PipelineID: PipelineRecord] = [:]
+    var pipelineRecords: [PipelineID: PipelineRecord] = [:]
     private var configurationRecords: [PipelineID: [ConfigurationRecord]] = [:]
     private var datasetSnapshots: [PipelineID: DatasetSnapshot] = [:]
     private var modelRecords: [ModelID: ModelRecord] = [:]
     private var artifacts: [ModelID: Data] = [:]
     private var history: [DeploymentScope: [DeploymentRecord]] = [:]
     private var runRecords: [RunID: RunRecord] = [:]
-    private var triggerRecords: [TriggerID: TriggerRecord] = [:]
-    private var firingClaims: [TriggerID: FiringClaimRecord] = [:]
+    var triggerRecords: [TriggerID: TriggerRecord] = [:]
+    var firingClaims: [TriggerID: FiringClaimRecord] = [:]
     private var leases: [String: LeaseRecord] = [:]
     private var endpointRecords: [String: EndpointRecord] = [:]
     private var tokenRecords: [TokenID: TokenRecord] = [:]
     /// The folder consumers' ledger (``FolderLedgerStore``, in InMemoryStore+FolderLedger.swift).
     var folderFileRecords: [FolderFileKey: FolderFileRecord] = [:]
+    /// The run queue (``RunQueueStore``, in InMemoryStore+RunQueue.swift).
+    var queuedRunRecords: [QueuedRunID: QueuedRunRecord] = [:]
 
     /// An empty store whose deployment records are stamped by `clock`.
     public init(clock: any WallClock = SystemWallClock()) {
@@ -136,6 +138,7 @@ public actor InMemoryStore: PipelineStorage {
         configurationRecords[id] = nil
         datasetSnapshots[id] = nil
         runRecords = runRecords.filter { $0.value.pipelineID != id }
+        queuedRunRecords = queuedRunRecords.filter { $0.value.pipelineID != id }
         triggerRecords = triggerRecords.filter { $0.value.pipelineID != id }
         firingClaims = firingClaims.filter { triggerRecords[$0.key] != nil }
         for (modelID, model) in modelRecords where model.origin.pipelineID == id {

@@ -277,4 +277,4 @@ public protocol LeaseStore: Sendable {
 /// `PipelinesTesting.StorageConformance`.
 public protocol PipelineStorage:
     RepositoryStore, PipelineStore, DatasetStore, ModelStore, DeploymentStore, RunStore, TriggerStore, LeaseStore, EndpointStore,
-    FolderLedgerStore {}
+    FolderLedgerStore, RunQueueStore {}
