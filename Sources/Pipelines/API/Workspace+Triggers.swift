@@ -149,22 +149,32 @@ extension Workspace {
     private func recordUnstarted(_ target: TriggerTarget, scheduledAt: Date, status: RunStatus, reason: String) async
         -> TriggerFiringReport.Outcome
     {
-        logger.debug("trigger \(target.triggerID) \(status.rawValue): \(reason)")
+        let recorded = await recordUnstarted(target, origin: .trigger(target.triggerID, scheduledAt: scheduledAt), status: status, reason: reason)
+        if let run = recorded.run { return .ran(run) }
+        return .failed(recorded.failure ?? reason)
+    }
+
+    /// Records a run of `target`'s jobs that did not start (skipped or failed): the run, or
+    /// why it could not be recorded.
+    func recordUnstarted(_ target: TriggerTarget, origin: RunOrigin, status: RunStatus, reason: String) async
+        -> (run: RunRecord?, failure: String?)
+    {
+        logger.debug("a run of pipeline \(target.pipelineID) \(status.rawValue): \(reason)")
         let version: Int
         do { version = try await store.pipeline(target.pipelineID)?.configurationVersion ?? 0 } catch {
-            logger.error("could not record the \(status.rawValue) run of trigger \(target.triggerID): \(error)")
-            return .failed("\(reason); the \(status.rawValue) run could not be recorded: \(error)")
+            logger.error("could not record the \(status.rawValue) run of pipeline \(target.pipelineID): \(error)")
+            return (nil, "\(reason); the \(status.rawValue) run could not be recorded: \(error)")
         }
         let now = clock.now
         let record = RunRecord(
-            pipelineID: target.pipelineID, configurationVersion: version, origin: .trigger(target.triggerID, scheduledAt: scheduledAt),
+            pipelineID: target.pipelineID, configurationVersion: version, origin: origin,
             jobs: target.jobs, status: status, startedAt: now, finishedAt: now,
             outcomes: target.jobs.map { JobOutcome(job: $0, status: .skipped, startedAt: nil, finishedAt: nil) }, error: reason)
         do { try await store.insertRun(record) } catch {
             logger.error("could not record the \(status.rawValue) run: \(error)")
-            return .failed("\(reason); the \(status.rawValue) run could not be recorded: \(error)")
+            return (nil, "\(reason); the \(status.rawValue) run could not be recorded: \(error)")
         }
-        return .ran(record)
+        return (record, nil)
     }
 }
 
