@@ -71,25 +71,71 @@ extension PostgresStore {
         }
     }
 
+    /// Writes `records` as the whole history of a scope that has none, with their own
+    /// dates, and points the scope at the last record's model, in one `SERIALIZABLE`
+    /// transaction (see ``Pipelines/DeploymentStore/restoreDeploymentHistory(_:in:)``; the
+    /// history table's triggers forbid changing rows, not adding them).
+    ///
+    /// ```swift
+    /// try await target.restoreDeploymentHistory(try await source.deploymentHistory(in: scope), in: scope)
+    /// ```
+    ///
+    /// - Throws: ``Pipelines/StoreError/invalidDeploymentHistory(scope:index:reason:)``,
+    ///   ``Pipelines/StoreError/deploymentHistoryExists(scope:records:)``,
+    ///   ``Pipelines/StoreError/notFound(kind:id:)`` for an unknown pipeline,
+    ///   ``Pipelines/StoreError/notDeployable(model:reason:)``, ``Pipelines/StoreError/backend(_:)``.
+    public func restoreDeploymentHistory(_ records: [DeploymentRecord], in scope: DeploymentScope) async throws {
+        let deployed = try DeploymentRecord.validateRestoredHistory(records, in: scope)
+        guard !records.isEmpty else { return }
+        let (kind, id) = scope.storageColumns
+        try await write("restoring the deployment history of \(scope)") { connection in
+            let existing = try await connection.value(
+                Int64.self, "SELECT count(*) FROM deployment_history WHERE scope_kind = \(kind) AND scope_id = \(id)", logger) ?? 0
+            guard existing == 0 else { throw StoreError.deploymentHistoryExists(scope: scope, records: Int(existing)) }
+            if let deployed {
+                if case .pipeline(let pipelineID) = scope { try await Self.requirePipeline(connection, pipelineID, logger) }
+                try await Self.requireArtifact(connection, deployed, logger)
+            }
+            var sequence: Int64 = 0
+            for record in records { sequence = try await insertHistory(connection, record) }
+            try await point(connection, scope, at: sequence, deployed)
+        }
+    }
+
     /// Appends a history record stamped with the store's clock and points the scope at it.
     func appendDeployment(
         _ connection: PostgresConnection, _ model: ModelID?, in scope: DeploymentScope, replacing current: ModelID?
     ) async throws -> DeploymentRecord {
         let record = DeploymentRecord(scope: scope, modelID: model, previousModelID: current, deployedAt: clock.now)
-        let (kind, id) = scope.storageColumns
+        try await point(connection, scope, at: try await insertHistory(connection, record), model)
+        return record
+    }
+
+    /// Appends `record` to its scope's history (inside the caller's transaction).
+    ///
+    /// - Returns: Its sequence number.
+    private func insertHistory(_ connection: PostgresConnection, _ record: DeploymentRecord) async throws -> Int64 {
+        let (kind, id) = record.scope.storageColumns
         guard let sequence = try await connection.value(
             Int64.self,
             """
             INSERT INTO deployment_history (scope_kind, scope_id, model_id, previous_model_id, deployed_at)
-            VALUES (\(kind), \(id), \(model?.rawValue), \(current?.rawValue), \(record.deployedAt.stored)) RETURNING sequence
+            VALUES (\(kind), \(id), \(record.modelID?.rawValue), \(record.previousModelID?.rawValue), \(record.deployedAt.stored))
+            RETURNING sequence
             """, logger)
-        else { throw StoreError.backend("appending to the deployment history of \(scope) returned no sequence") }
+        else { throw StoreError.backend("appending to the deployment history of \(record.scope) returned no sequence") }
+        return sequence
+    }
+
+    /// Points the scope at the history record `sequence`, which deploys `model` (inside the
+    /// caller's transaction, after its checks: the model exists).
+    private func point(_ connection: PostgresConnection, _ scope: DeploymentScope, at sequence: Int64, _ model: ModelID?) async throws {
+        let (kind, id) = scope.storageColumns
         try await connection.run(
             """
             INSERT INTO deployment_current (scope_kind, scope_id, sequence, model_id) VALUES (\(kind), \(id), \(sequence), \(model?.rawValue))
             ON CONFLICT (scope_kind, scope_id) DO UPDATE SET sequence = excluded.sequence, model_id = excluded.model_id
             """, logger)
-        return record
     }
 
     /// The model deployed now in `scope` (nil when none, or never deployed).

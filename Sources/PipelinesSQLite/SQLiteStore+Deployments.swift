@@ -69,25 +69,70 @@ extension SQLiteStore {
         }
     }
 
+    /// Writes `records` as the whole history of a scope that has none, with their own
+    /// dates, and points the scope at the last record's model, in one `IMMEDIATE`
+    /// transaction (see ``Pipelines/DeploymentStore/restoreDeploymentHistory(_:in:)``).
+    ///
+    /// ```swift
+    /// try await target.restoreDeploymentHistory(try await source.deploymentHistory(in: scope), in: scope)
+    /// ```
+    ///
+    /// - Throws: ``Pipelines/StoreError/invalidDeploymentHistory(scope:index:reason:)``,
+    ///   ``Pipelines/StoreError/deploymentHistoryExists(scope:records:)``,
+    ///   ``Pipelines/StoreError/notFound(kind:id:)`` for an unknown pipeline,
+    ///   ``Pipelines/StoreError/notDeployable(model:reason:)``, ``Pipelines/StoreError/backend(_:)``.
+    public func restoreDeploymentHistory(_ records: [DeploymentRecord], in scope: DeploymentScope) async throws {
+        let deployed = try DeploymentRecord.validateRestoredHistory(records, in: scope)
+        guard !records.isEmpty else { return }
+        let key = ScopeKey(scope)
+        try await write("restoring the deployment history of \(key.kind) \(key.id)") { db in
+            let existing = try Int.fetchOne(
+                db, sql: "SELECT count(*) FROM deployment_history WHERE scope_kind = ? AND scope_id = ?", arguments: [key.kind, key.id]) ?? 0
+            guard existing == 0 else { throw StoreError.deploymentHistoryExists(scope: scope, records: existing) }
+            if let deployed {
+                if case .pipeline(let pipelineID) = scope { try Self.requirePipeline(db, pipelineID) }
+                try Self.requireArtifact(db, deployed)
+            }
+            var sequence: Int64 = 0
+            for record in records { sequence = try Self.insertHistory(db, record) }
+            try Self.point(db, scope, at: sequence, deployed)
+        }
+    }
+
     /// Appends a history record replacing `current` by `model`, stamped now, and points
     /// the scope at it. Runs inside the caller's transaction, after its checks.
     func appendDeployment(_ db: Database, _ model: ModelID?, in scope: DeploymentScope,
                           replacing current: ModelID?) throws -> DeploymentRecord {
         let record = DeploymentRecord(scope: scope, modelID: model, previousModelID: current, deployedAt: clock.now)
-        let key = ScopeKey(scope)
+        try Self.point(db, scope, at: try Self.insertHistory(db, record), model)
+        return record
+    }
+
+    /// Appends `record` to its scope's history (inside the caller's transaction).
+    ///
+    /// - Returns: Its sequence number.
+    private static func insertHistory(_ db: Database, _ record: DeploymentRecord) throws -> Int64 {
+        let key = ScopeKey(record.scope)
         try db.execute(
             sql: """
                 INSERT INTO deployment_history (scope_kind, scope_id, model_id, previous_model_id, deployed_at)
                 VALUES (?, ?, ?, ?, ?)
                 """,
-            arguments: [key.kind, key.id, model?.rawValue, current?.rawValue, record.deployedAt.timeIntervalSinceReferenceDate])
+            arguments: [key.kind, key.id, record.modelID?.rawValue, record.previousModelID?.rawValue,
+                        record.deployedAt.timeIntervalSinceReferenceDate])
+        return db.lastInsertedRowID
+    }
+
+    /// Points the scope at the history record `sequence`, which deploys `model` (inside the
+    /// caller's transaction, after its checks: the model exists).
+    private static func point(_ db: Database, _ scope: DeploymentScope, at sequence: Int64, _ model: ModelID?) throws {
+        let key = ScopeKey(scope)
         try db.execute(
             sql: """
                 INSERT INTO deployment_current (scope_kind, scope_id, sequence, model_id) VALUES (?, ?, ?, ?)
                 ON CONFLICT (scope_kind, scope_id) DO UPDATE SET sequence = excluded.sequence, model_id = excluded.model_id
                 """,
-            arguments: [key.kind, key.id, db.lastInsertedRowID, model?.rawValue])
-        return record
+            arguments: [key.kind, key.id, sequence, model?.rawValue])
     }
 
     /// Throws `notDeployable` unless the model exists and has its artifact (what the store

@@ -104,6 +104,10 @@ enum ExpectedRefusal: CustomStringConvertible {
     case duplicateVersion(line: String, version: Int)
     /// `endpointTaken` naming the endpoint and the scope that holds it.
     case endpointTaken(name: String, holder: DeploymentScope)
+    /// `deploymentHistoryExists` naming the scope and how many records it holds.
+    case deploymentHistoryExists(scope: DeploymentScope, records: Int)
+    /// `invalidDeploymentHistory` naming the scope and the first bad record's index.
+    case invalidDeploymentHistory(scope: DeploymentScope, index: Int)
 
     func matches(_ error: StoreError) -> Bool {
         switch (self, error) {
@@ -134,6 +138,10 @@ enum ExpectedRefusal: CustomStringConvertible {
             return actualLine == line && actualVersion == version
         case let (.endpointTaken(name, holder), .endpointTaken(actualName, actualHolder)):
             return actualName == name && actualHolder == holder
+        case let (.deploymentHistoryExists(scope, records), .deploymentHistoryExists(actualScope, actualRecords)):
+            return actualScope == scope && actualRecords == records
+        case let (.invalidDeploymentHistory(scope, index), .invalidDeploymentHistory(actualScope, actualIndex, _)):
+            return actualScope == scope && actualIndex == index
         default:
             return false
         }
@@ -162,6 +170,10 @@ enum ExpectedRefusal: CustomStringConvertible {
         case let .duplicateVersion(line, version): return "StoreError.duplicateVersion(line: \(line), version: \(version))"
         case let .endpointTaken(name, holder):
             return "StoreError.endpointTaken(name: \(name), holder: \(Difference.render(holder)))"
+        case let .deploymentHistoryExists(scope, records):
+            return "StoreError.deploymentHistoryExists(scope: \(Difference.render(scope)), records: \(records))"
+        case let .invalidDeploymentHistory(scope, index):
+            return "StoreError.invalidDeploymentHistory(scope: \(Difference.render(scope)), index: \(index))"
         }
     }
 }

@@ -22,7 +22,8 @@ public import Pipelines
 /// The store offers transactional primitives and guards only its own integrity; the
 /// rules (what may be deployed where, what an orphaned model looks like, which version an
 /// import gets) live once in the core. So the suite checks the primitives — the
-/// compare-and-swap and unconditional swap of ``Pipelines/DeploymentStore``, the
+/// compare-and-swap and unconditional swap of ``Pipelines/DeploymentStore`` and the restore
+/// of a whole deployment history with its own dates, the
 /// orphaning closure applied to every model of a deleted pipeline, the configuration
 /// versions appended from 1, the imported name + version uniqueness, the dataset
 /// compare-and-swap, leases (exclusive under a race, taken over once expired by the
@@ -162,6 +163,8 @@ public enum StorageConformance {
         Check("deploymentRaceOneWinner", deploymentRaceOneWinner),
         Check("deploymentConcurrentSwapChain", deploymentConcurrentSwapChain),
         Check("deploymentRaceAnyModel", deploymentRaceAnyModel),
+        Check("deploymentRestoredHistory", deploymentRestoredHistory),
+        Check("deploymentRestoreRefusals", deploymentRestoreRefusals),
         Check("deletePipelineCascade", deletePipelineCascade),
         Check("runsInsertUpdateList", runsInsertUpdateList),
         Check("triggersInsertListDelete", triggersInsertListDelete),

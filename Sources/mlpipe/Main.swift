@@ -15,7 +15,7 @@ struct MLPipe: AsyncParsableCommand {
         subcommands: [
             RunCommand.self, PipelinesCommand.self, ModelsCommand.self, DeployCommand.self, RollbackCommand.self,
             UndeployCommand.self, HistoryCommand.self, PredictCommand.self, TriggersCommand.self, SchedulerCommand.self,
-            ServeCommand.self, EndpointsCommand.self, TokensCommand.self, WatchCommand.self,
+            ServeCommand.self, EndpointsCommand.self, TokensCommand.self, WatchCommand.self, StoreCommand.self,
         ]
     )
 

@@ -35,14 +35,22 @@ struct GlobalOptions: ParsableArguments {
     /// The store `--store` names, opened (an SQLite file is created when missing; a
     /// PostgreSQL database gets its schema).
     func openStore() async throws -> any PipelineStorage {
+        try await Self.openStore(location, logger: logger())
+    }
+
+    /// The store `location` names, opened as `--store` is (`mlpipe store copy` opens two).
+    static func openStore(_ location: StoreLocation, logger: Logger) async throws -> any PipelineStorage {
         switch location {
         case .sqlite(let path): return try SQLiteStore(path: path)
-        case .postgres(let url): return try await PostgresStore(url: url, logger: logger())
+        case .postgres(let url): return try await PostgresStore(url: url, logger: logger)
         }
     }
 
     /// The SDK's messages on stderr: `debug` and above with `--verbose`, else warnings and errors.
-    func logger() -> Logger {
+    func logger() -> Logger { Self.logger(verbose: verbose) }
+
+    /// The SDK's messages on stderr: `debug` and above when `verbose`, else warnings and errors.
+    static func logger(verbose: Bool) -> Logger {
         var logger = Logger(label: "mlpipe") { label in StreamLogHandler.standardError(label: label) }
         logger.logLevel = verbose ? .debug : .warning
         return logger

@@ -48,6 +48,9 @@ extension ForwardingStore {
         try await base.swapDeployment(in: scope, to: model, expecting: expected)
     }
     func deploymentHistory(in scope: DeploymentScope) async throws -> [DeploymentRecord] { await base.deploymentHistory(in: scope) }
+    func restoreDeploymentHistory(_ records: [DeploymentRecord], in scope: DeploymentScope) async throws {
+        try await base.restoreDeploymentHistory(records, in: scope)
+    }
     func insertRun(_ run: RunRecord) async throws { try await base.insertRun(run) }
     func updateRun(_ run: RunRecord) async throws { try await base.updateRun(run) }
     func run(_ id: RunID) async throws -> RunRecord? { await base.run(id) }

@@ -141,4 +141,8 @@ public struct FolderConsumerFolders: Sendable, Hashable {
     public var processed: URL
     /// Where inputs that cannot be predicted go.
     public var failed: URL
+
+    /// The input folder as the store's ledger names it (``FolderFileRecord/folder``): its
+    /// path with symbolic links resolved.
+    public var ledgerFolder: String { input.resolvingSymlinksInPath().path }
 }

@@ -72,7 +72,7 @@ public final class FolderWatcher: Sendable {
         self.options = options
         self.lease = lease ?? deployment.workspace.runLease
         owner = "\(Workspace.processIdentity) watcher \(UUID().uuidString.prefix(8).lowercased())"
-        ledgerFolder = folders.input.resolvingSymlinksInPath().path
+        ledgerFolder = folders.ledgerFolder
         leaseName = "folder-watch:\(ledgerFolder)"
     }
 

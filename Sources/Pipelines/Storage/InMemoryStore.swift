@@ -238,13 +238,7 @@ public actor InMemoryStore: PipelineStorage {
     public func swapDeployment(
         in scope: DeploymentScope, to model: ModelID?, expecting expected: DeploymentExpectation
     ) throws -> DeploymentSwap {
-        if case .pipeline(let pipelineID) = scope, pipelineRecords[pipelineID] == nil {
-            throw StoreError.notFound(kind: "pipeline", id: pipelineID.rawValue)
-        }
-        if let model {
-            guard modelRecords[model] != nil else { throw StoreError.notDeployable(model: model, reason: "no such model") }
-            guard artifacts[model] != nil else { throw StoreError.notDeployable(model: model, reason: "it has no artifact") }
-        }
+        try requireDeployable(model, in: scope)
         let latest = history[scope]?.last
         let current = latest?.modelID
         if case .current(let wanted) = expected, wanted != current {
@@ -257,6 +251,28 @@ public actor InMemoryStore: PipelineStorage {
     }
 
     public func deploymentHistory(in scope: DeploymentScope) -> [DeploymentRecord] { history[scope] ?? [] }
+
+    public func restoreDeploymentHistory(_ records: [DeploymentRecord], in scope: DeploymentScope) throws {
+        let deployed = try DeploymentRecord.validateRestoredHistory(records, in: scope)
+        guard !records.isEmpty else { return }
+        if let existing = history[scope], !existing.isEmpty {
+            throw StoreError.deploymentHistoryExists(scope: scope, records: existing.count)
+        }
+        if deployed != nil { try requireDeployable(deployed, in: scope) }
+        history[scope] = records
+    }
+
+    /// What the store guarantees of a scope it points at `model`: the pipeline of a
+    /// pipeline scope exists, and the model (unless nil) exists and has its artifact.
+    private func requireDeployable(_ model: ModelID?, in scope: DeploymentScope) throws {
+        if case .pipeline(let pipelineID) = scope, pipelineRecords[pipelineID] == nil {
+            throw StoreError.notFound(kind: "pipeline", id: pipelineID.rawValue)
+        }
+        if let model {
+            guard modelRecords[model] != nil else { throw StoreError.notDeployable(model: model, reason: "no such model") }
+            guard artifacts[model] != nil else { throw StoreError.notDeployable(model: model, reason: "it has no artifact") }
+        }
+    }
 
     // MARK: Runs
 

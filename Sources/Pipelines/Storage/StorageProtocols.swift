@@ -169,6 +169,32 @@ public protocol DeploymentStore: Sendable {
         -> DeploymentSwap
     /// Every deployment record of the scope, oldest first.
     func deploymentHistory(in scope: DeploymentScope) async throws -> [DeploymentRecord]
+    /// Writes `records` as the whole history of a scope that has none — with their own
+    /// dates and previous models, which ``swapDeployment(in:to:expecting:)`` cannot do (it
+    /// stamps the store's clock) — and points the scope at the last record's model, in one
+    /// transaction. What ``StoreCopy`` moves histories with.
+    ///
+    /// ```swift
+    /// try await target.restoreDeploymentHistory(try await source.deploymentHistory(in: scope), in: scope)
+    /// ```
+    ///
+    /// The order of the checks: the records themselves
+    /// (``DeploymentRecord/validateRestoredHistory(_:in:)``: they chain, from nothing
+    /// deployed), then that the scope has no history, then — when the last record deploys a
+    /// model — integrity as for a swap: the pipeline of a pipeline scope exists, the model
+    /// exists and has its artifact. The models of earlier records are not looked up (they
+    /// may have been erased since), nor the pipeline of a history that ends undeployed (a
+    /// deleted pipeline's history stays readable). No records: nothing is read or written.
+    ///
+    /// - Parameters:
+    ///   - records: The history, oldest first, every record of `scope`.
+    ///   - scope: The scope, without any history yet.
+    /// - Throws: ``StoreError/invalidDeploymentHistory(scope:index:reason:)`` for records
+    ///   that do not chain; ``StoreError/deploymentHistoryExists(scope:records:)`` when the
+    ///   scope has a history; ``StoreError/notFound(kind:id:)`` for an unknown pipeline;
+    ///   ``StoreError/notDeployable(model:reason:)`` for an unknown last model or one
+    ///   without artifact. Nothing is written then.
+    func restoreDeploymentHistory(_ records: [DeploymentRecord], in scope: DeploymentScope) async throws
 }
 
 /// What a deployment swap requires of the scope's current model.

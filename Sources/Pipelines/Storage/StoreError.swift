@@ -38,6 +38,12 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The endpoint name is held by another deployment scope (names are unique across the
     /// store).
     case endpointTaken(name: String, holder: DeploymentScope)
+    /// A deployment history was to be restored into a scope that has one already
+    /// (`records` records); see ``DeploymentStore/restoreDeploymentHistory(_:in:)``.
+    case deploymentHistoryExists(scope: DeploymentScope, records: Int)
+    /// Deployment records to restore are not a history a store could have written: the
+    /// record at `index` (from 0) breaks the rule `reason` names.
+    case invalidDeploymentHistory(scope: DeploymentScope, index: Int, reason: String)
 
     public var description: String {
         switch self {
@@ -63,6 +69,10 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case .modelDeployed(let model): return "model \(model) is deployed; deploy another model first"
         case .backend(let message): return "storage failed: \(message)"
         case let .endpointTaken(name, holder): return "the endpoint name '\(name)' is taken (by \(holder))"
+        case let .deploymentHistoryExists(scope, records):
+            return "\(scope) has a deployment history already (\(records) record(s)): a history is restored only into a scope without one"
+        case let .invalidDeploymentHistory(scope, index, reason):
+            return "the deployment history to restore into \(scope) is invalid at record \(index): \(reason)"
         }
     }
 
