@@ -176,7 +176,7 @@ let package = Package(
         // The store modules only to read what the processes left in it (and to hold a lease).
         .testTarget(
             name: "MLPipeTests",
-            dependencies: ["mlpipe", "Pipelines", "PipelinesSQLite", "LinearAlgebra"]
+            dependencies: ["mlpipe", "Pipelines", "PipelinesSQLite", "PipelinesPostgres", "LinearAlgebra"]
         ),
         .testTarget(
             name: "PipelinesServerTests",

@@ -15,7 +15,8 @@ struct MLPipe: AsyncParsableCommand {
         subcommands: [
             RunCommand.self, PipelinesCommand.self, ModelsCommand.self, DeployCommand.self, RollbackCommand.self,
             UndeployCommand.self, HistoryCommand.self, PredictCommand.self, TriggersCommand.self, SchedulerCommand.self,
-            ServeCommand.self, EndpointsCommand.self, TokensCommand.self, WatchCommand.self, StoreCommand.self,
+            ServeCommand.self, EndpointsCommand.self, TokensCommand.self, WatchCommand.self, StoreCommand.self, WorkerCommand.self,
+            QueueCommand.self,
         ]
     )
 

@@ -21,12 +21,13 @@ struct GlobalOptions: ParsableArguments {
     /// `clock` drives schedules and stamps records (the store keeps the system clock, which
     /// times leases). Workspaces given one `sourceCache` parse each data source once between them.
     func workspace(
-        baseDirectory: URL? = nil, clock: any WallClock = SystemWallClock(), sourceCache: SourceCache = SourceCache()
+        baseDirectory: URL? = nil, clock: any WallClock = SystemWallClock(), sourceCache: SourceCache = SourceCache(),
+        runLease: RunLeasePolicy = .standard
     ) async throws -> Workspace {
         Workspace(
             store: try await openStore(), clock: clock, logger: logger(),
             baseDirectory: baseDirectory ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
-            sourceCache: sourceCache)
+            runLease: runLease, sourceCache: sourceCache)
     }
 
     /// Where `--store` points.

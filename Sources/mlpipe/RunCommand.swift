@@ -26,9 +26,17 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "With --wait, the longest wait in seconds before giving up.")
     var waitTimeout: Double = 3_600
 
+    @Flag(help: "Queue the run in the store for an `mlpipe worker` (on any host) instead of running it here.")
+    var queue = false
+
+    @Option(help: "With --queue, how many workers may try it: 2 tries it again once if its worker is lost, 1 marks it abandoned.")
+    var attempts: Int = 2
+
     func validate() throws {
         _ = try parseJobs(jobs)
         guard waitTimeout.isFinite, waitTimeout >= 0 else { throw ValidationError("--wait-timeout must be a number of seconds ≥ 0") }
+        guard attempts >= 1 else { throw ValidationError("--attempts must be at least 1") }
+        if queue && wait { throw ValidationError("--wait and --queue cannot be used together (a worker waits for the pipeline)") }
     }
 
     func run() async throws {
@@ -96,6 +104,16 @@ struct RunCommand: AsyncParsableCommand {
             version = try await configure(pipeline, with: parsed).record.version
         }
 
+        if queue {
+            let queued = try await pipeline.enqueueRun(jobs: requested, configurationVersion: version, maximumAttempts: attempts)
+            if options.json {
+                try printJSON(["pipeline": parsed.pipeline, "version": version, "queued": queued.id.rawValue, "state": queued.state.rawValue])
+            } else {
+                print("pipeline \(parsed.pipeline) (repository \(parsed.repository)), configuration version \(version): "
+                    + "queued as \(queued.id) for a worker (mlpipe worker)")
+            }
+            return
+        }
         let run: PipelineRun
         do {
             // The version this command saved (or found equal): another process may save its own meanwhile.

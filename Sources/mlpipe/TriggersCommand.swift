@@ -111,13 +111,18 @@ struct SchedulerCommand: AsyncParsableCommand {
             """)
     @OptionGroup var options: GlobalOptions
     @Option(help: "Seconds between re-reads of the stored triggers.") var refresh: Double = 60
+    @Flag(help: "Queue each firing's run in the store for `mlpipe worker` processes instead of running it here.")
+    var queue = false
+    @OptionGroup var leaseOptions: LeaseOptions
 
     func run() async throws {
-        let workspace = try await options.workspace(clock: try AcceleratedClock.fromEnvironment() ?? SystemWallClock())
+        let workspace = try await options.workspace(
+            clock: try AcceleratedClock.fromEnvironment() ?? SystemWallClock(), runLease: leaseOptions.policy)
         let (triggers, names) = try await allTriggers(in: workspace)
         FileHandle.standardError.write(Data("mlpipe scheduler: \(triggers.count) trigger(s); stop with Ctrl-C\n".utf8))
         let printer = FiringPrinter(workspace: workspace, names: names, json: options.json)
-        let loop = Task { try await workspace.runScheduler(refresh: refresh) { report in await printer.print(report) } }
+        let runs: TriggerRuns = queue ? .queue : .here
+        let loop = Task { try await workspace.runScheduler(refresh: refresh, runs: runs) { report in await printer.print(report) } }
         let stop = Signals.waitForTermination()
         await stop.value
         loop.cancel()
@@ -157,6 +162,10 @@ actor FiringPrinter {
             object["outcome"] = "claimedElsewhere"
             object["claimedBy"] = claim.owner
             text = "claimed by another scheduler (\(claim.owner)); not run here"
+        case .queued(let queued):
+            object["outcome"] = "queued"
+            object["queuedRun"] = queued.id.rawValue
+            text = "queued as \(queued.id) for a worker"
         case .failed(let reason):
             object["outcome"] = "failed"
             object["error"] = reason

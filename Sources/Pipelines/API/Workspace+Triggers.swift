@@ -27,10 +27,12 @@ extension Workspace {
     }
 
     /// A scheduler over the stored triggers, on the workspace's clock. Each firing is
-    /// claimed in the store first (so of several schedulers sharing the store only one runs
-    /// it), then starts a run (origin ``RunOrigin/trigger(_:scheduledAt:)``) and waits for
-    /// it; a firing while the pipeline is running is recorded as a
-    /// ``RunStatus/skipped`` run. `onFiring` hears what became of each firing.
+    /// queued in the store with its claim (so of several schedulers sharing the store only
+    /// one queues it); with ``TriggerRuns/here`` the scheduler then claims the queued run
+    /// and runs it (origin ``RunOrigin/trigger(_:scheduledAt:)``), waiting for it; a firing
+    /// while the pipeline is running is recorded as a ``RunStatus/skipped`` run. With
+    /// ``TriggerRuns/queue`` it leaves the run to workers. `onFiring` hears what became of
+    /// each firing.
     ///
     /// ```swift
     /// let scheduler = try await workspace.makeScheduler()
@@ -39,11 +41,11 @@ extension Workspace {
     ///
     /// - Throws: ``PipelineError/store(_:)`` or ``PipelineError/backend(_:)``.
     public func makeScheduler(
-        onFiring: (@Sendable (TriggerFiringReport) async -> Void)? = nil
+        runs: TriggerRuns = .here, onFiring: (@Sendable (TriggerFiringReport) async -> Void)? = nil
     ) async throws(PipelineError) -> TriggerScheduler<TriggerTarget> {
         let scheduled = try await triggers().map(Self.scheduled)
         return TriggerScheduler(clock: clock, triggers: scheduled) { [self] target, scheduledAt in
-            let report = await fireTrigger(target, scheduledAt: scheduledAt)
+            let report = await handleFiring(target, scheduledAt: scheduledAt, runs: runs)
             await onFiring?(report)
         }
     }
@@ -51,9 +53,15 @@ extension Workspace {
     /// Runs the scheduler until the calling task is cancelled, re-reading the stored
     /// triggers every `refresh` seconds of the workspace's clock (so triggers added by
     /// another process are picked up), and recording skipped firings as runs. Any number
-    /// of schedulers may share one store: each firing is claimed once
-    /// (``TriggerStore/claimFiring(trigger:scheduledAt:owner:)``), and only its claimer
-    /// runs or records it.
+    /// of schedulers may share one store, on any hosts: each firing is claimed once, in the
+    /// same transaction that queues its run
+    /// (``RunQueueStore/enqueueRun(_:claimingFiringAs:)``), and only its claimer runs it
+    /// (``TriggerRuns/here``) or leaves it to workers (``TriggerRuns/queue``).
+    ///
+    /// A scheduler that runs firings here also takes over, every
+    /// ``RunLeasePolicy/heartbeat``, the queued firings whose runner stopped renewing its
+    /// claim (a scheduler killed mid-run): such a firing runs again once, on another
+    /// scheduler, after its claim expires.
     ///
     /// ```swift
     /// try await workspace.runScheduler(refresh: 60) { report in print(report) }
@@ -61,21 +69,25 @@ extension Workspace {
     ///
     /// - Parameters:
     ///   - refresh: Seconds between re-reads of the stored triggers.
+    ///   - runs: Run each firing here (the default), or queue it for workers.
     ///   - onFiring: Called once per firing this scheduler handled, with what became of it
     ///     (run, skipped, claimed by another scheduler, or failed).
     /// - Throws: ``PipelineError/store(_:)`` or ``PipelineError/backend(_:)`` when the
     ///   triggers cannot be read at start.
     public func runScheduler(
-        refresh: TimeInterval = 60, onFiring: (@Sendable (TriggerFiringReport) async -> Void)? = nil
+        refresh: TimeInterval = 60, runs: TriggerRuns = .here, onFiring: (@Sendable (TriggerFiringReport) async -> Void)? = nil
     ) async throws(PipelineError) {
-        let scheduler = try await makeScheduler(onFiring: onFiring)
+        let scheduler = try await makeScheduler(runs: runs, onFiring: onFiring)
         let events = await scheduler.events
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await scheduler.run() }
+            if runs == .here {
+                group.addTask { [self] in await recoverFirings(onFiring: onFiring) }
+            }
             group.addTask { [self] in
                 for await firing in events where firing.outcome == .skippedAlreadyRunning {
-                    let report = await handleFiring(
-                        firing.key, scheduledAt: firing.scheduledAt, skipping: "the previous run of this trigger is still going")
+                    let report = await recordSkippedFiring(
+                        firing.key, scheduledAt: firing.scheduledAt, reason: "the previous run of this trigger is still going")
                     await onFiring?(report)
                 }
             }
@@ -109,11 +121,63 @@ extension Workspace {
     /// - Returns: What became of the firing.
     @discardableResult
     public func fireTrigger(_ target: TriggerTarget, scheduledAt: Date) async -> TriggerFiringReport {
-        await handleFiring(target, scheduledAt: scheduledAt, skipping: nil)
+        await handleFiring(target, scheduledAt: scheduledAt, runs: .here)
     }
 
-    /// Claims the firing, then runs it — or, with a `skipping` reason, records it as skipped.
-    private func handleFiring(_ target: TriggerTarget, scheduledAt: Date, skipping: String?) async -> TriggerFiringReport {
+    /// Queues the firing's run with its claim; then, with ``TriggerRuns/here``, claims it
+    /// and runs it.
+    private func handleFiring(_ target: TriggerTarget, scheduledAt: Date, runs: TriggerRuns) async -> TriggerFiringReport {
+        func report(_ outcome: TriggerFiringReport.Outcome) -> TriggerFiringReport {
+            TriggerFiringReport(trigger: target, scheduledAt: scheduledAt, outcome: outcome)
+        }
+        let worker = "scheduler on \(identity)"
+        let queued = QueuedRunRecord(
+            pipelineID: target.pipelineID, jobs: target.jobs, origin: .trigger(target.triggerID, scheduledAt: scheduledAt),
+            enqueuedAt: clock.now)
+        let claimed: QueuedRunRecord
+        do {
+            switch try await store.enqueueRun(queued, claimingFiringAs: worker) {
+            case .firingTaken(let other):
+                logger.debug("trigger \(target.triggerID) at \(scheduledAt): claimed by \(other.owner) already")
+                return report(.claimedElsewhere(other))
+            case .enqueued(let record):
+                guard runs == .here else { return report(.queued(record)) }
+                guard let mine = try await store.claimQueuedRun(worker: worker, for: runLease.duration, filter: .only(record.id)) else {
+                    return report(.queued(record))  // another scheduler took it over meanwhile, and runs it
+                }
+                claimed = mine
+            }
+        } catch {
+            logger.error("trigger \(target.triggerID) at \(scheduledAt) was not run: its firing could not be queued: \(error)")
+            return report(.failed("its firing could not be queued: \(error)"))
+        }
+        let outcome = await runClaimed(claimed, worker: worker)
+        guard let run = outcome.run else { return report(.failed(outcome.queued.error ?? "its run could not be recorded")) }
+        return report(.ran(run))
+    }
+
+    /// Takes over, every heartbeat, the queued trigger firings whose runner was lost, and
+    /// runs them here (until cancelled).
+    private func recoverFirings(onFiring: (@Sendable (TriggerFiringReport) async -> Void)?) async {
+        let worker = "scheduler on \(identity)"
+        while !Task.isCancelled {
+            do { try await Task.sleep(for: runLease.heartbeat) } catch { return }
+            do throws(PipelineError) {
+                while let outcome = try await runNextQueued(worker: worker, filter: .triggerFirings) {
+                    guard let firing = outcome.queued.firing else { continue }
+                    let target = TriggerTarget(triggerID: firing.trigger, pipelineID: outcome.queued.pipelineID, jobs: outcome.queued.jobs)
+                    let result: TriggerFiringReport.Outcome = outcome.run.map { .ran($0) } ?? .failed(outcome.queued.error ?? "its run could not be recorded")
+                    await onFiring?(TriggerFiringReport(trigger: target, scheduledAt: firing.scheduledAt, outcome: result))
+                }
+            } catch {
+                logger.warning("the scheduler could not look for firings to take over (trying again): \(error)")
+            }
+        }
+    }
+
+    /// Claims a firing that this scheduler skips (its previous run still going here) and
+    /// records it as a skipped run.
+    private func recordSkippedFiring(_ target: TriggerTarget, scheduledAt: Date, reason: String) async -> TriggerFiringReport {
         func report(_ outcome: TriggerFiringReport.Outcome) -> TriggerFiringReport {
             TriggerFiringReport(trigger: target, scheduledAt: scheduledAt, outcome: outcome)
         }
@@ -128,21 +192,7 @@ extension Workspace {
             logger.error("trigger \(target.triggerID) at \(scheduledAt) was not run: its firing could not be claimed: \(error)")
             return report(.failed("its firing could not be claimed: \(error)"))
         }
-        if let skipping {
-            return report(await recordUnstarted(target, scheduledAt: scheduledAt, status: .skipped, reason: skipping))
-        }
-        do throws(PipelineError) {
-            let run = try await startRun(
-                of: Pipeline(id: target.pipelineID, workspace: self), jobs: target.jobs,
-                origin: .trigger(target.triggerID, scheduledAt: scheduledAt))
-            return report(.ran(await run.result()))
-        } catch {
-            if case .alreadyRunning = error {
-                return report(await recordUnstarted(
-                    target, scheduledAt: scheduledAt, status: .skipped, reason: "the pipeline was already running"))
-            }
-            return report(await recordUnstarted(target, scheduledAt: scheduledAt, status: .failed, reason: error.description))
-        }
+        return report(await recordUnstarted(target, scheduledAt: scheduledAt, status: .skipped, reason: reason))
     }
 
     /// Records a run that did not start (skipped or failed) and says so.
@@ -196,6 +246,9 @@ public struct TriggerFiringReport: Sendable, Hashable {
         /// Another scheduler (or an earlier call) claimed this firing, or a later one of the
         /// trigger: nothing was run or recorded here. Carries the claim that stands.
         case claimedElsewhere(FiringClaimRecord)
+        /// This scheduler queued the firing's run for a worker (``TriggerRuns/queue``), or
+        /// queued it and another scheduler took it over before it could start it here.
+        case queued(QueuedRunRecord)
         /// It could not be claimed or recorded (the store failed, or the trigger was
         /// removed meanwhile): why.
         case failed(String)
@@ -214,4 +267,14 @@ public struct TriggerFiringReport: Sendable, Hashable {
         self.scheduledAt = scheduledAt
         self.outcome = outcome
     }
+}
+
+/// Where a scheduler's firings run (``Workspace/runScheduler(refresh:runs:onFiring:)``).
+public enum TriggerRuns: Sendable, Hashable {
+    /// In the scheduler's process: it queues the firing's run, claims it and runs it
+    /// (and takes over firings whose scheduler was lost).
+    case here
+    /// In the store's run queue, for workers (``Workspace/runWorker(poll:filter:onRun:)``,
+    /// `mlpipe worker`) on any host: training leaves the scheduler's machine.
+    case queue
 }
