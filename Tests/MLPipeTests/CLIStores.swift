@@ -1,4 +1,7 @@
 import Foundation
+import Pipelines
+import PipelinesPostgres
+import PipelinesSQLite
 import Testing
 
 /// The store an `mlpipe` end-to-end test runs against: the default SQLite file in its
@@ -26,6 +29,16 @@ enum CLIStore: String, CaseIterable, Sendable, CustomTestStringConvertible {
         }
         let schema = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
         return ["--store", url + (url.contains("?") ? "&" : "?") + "schema=\(schema)&sslmode=disable&pool=4"]
+    }
+
+    /// The store `arguments` (from ``arguments()``) name, opened in this process to read
+    /// what the `mlpipe` processes left in it: the default SQLite file of `directory`, or
+    /// the PostgreSQL URL.
+    static func open(_ arguments: [String], in directory: URL) async throws -> any PipelineStorage {
+        guard let index = arguments.firstIndex(of: "--store"), index + 1 < arguments.count else {
+            return try SQLiteStore(path: directory.appendingPathComponent(".mlpipe/store.sqlite").path)
+        }
+        return try await PostgresStore(url: arguments[index + 1])
     }
 
     struct CLIStoreMissing: Error, CustomStringConvertible {

@@ -69,6 +69,10 @@ extension Workspace {
         try await storage { try await store.queuedRuns(in: states) }
     }
 
+    /// How long a queued run waits for its pipeline when another run of it is going (runs
+    /// of one pipeline queued together run one after another): an hour.
+    static let queuedRunPatience: Duration = .seconds(3_600)
+
     /// This process as a worker: `<host> pid <pid> worker <random>`.
     public static func workerName() -> String { "\(processIdentity) worker \(UUID().uuidString.prefix(8).lowercased())" }
 
@@ -78,8 +82,9 @@ extension Workspace {
     ///
     /// A retried run first marks the run its lost worker left `running` as failed. A
     /// trigger firing's first attempt is recorded as skipped when its pipeline is running
-    /// already, as an in-place firing is; other runs wait for the pipeline (up to twice the
-    /// lease duration). A run that cannot start is recorded as failed. When the claim is
+    /// already, as an in-place firing is; other runs wait for the pipeline (up to an hour,
+    /// keeping their claim), so runs of one pipeline queued together run one after another.
+    /// A run that cannot start is recorded as failed. When the claim is
     /// lost meanwhile (this worker was cut off long enough for another to take it), the run
     /// is cancelled.
     ///
@@ -159,7 +164,7 @@ extension Workspace {
         do throws(PipelineError) {
             let started = try await startRun(
                 of: Pipeline(id: claimed.pipelineID, workspace: self), jobs: claimed.jobs, origin: origin,
-                ifRunning: firstFiring ? .refuse : .wait(timeout: .seconds(max(runLease.duration * 2, 1))),
+                ifRunning: firstFiring ? .refuse : .wait(timeout: Self.queuedRunPatience),
                 version: claimed.configurationVersion)
             beat.started(started)
             await nameRun(started.id, of: claimed, worker: worker)
