@@ -155,18 +155,21 @@ extension MLPipeTests {
         }
     }
 
-    @Test("three `mlpipe scheduler` processes on one store run every firing of a `* * * * *` trigger exactly once")
-    func threeSchedulersFireOnce() async throws {
+    @Test("three `mlpipe scheduler` processes on one store run every firing of a `* * * * *` trigger exactly once",
+          arguments: CLIStore.available)
+    func threeSchedulersFireOnce(_ backend: CLIStore) async throws {
+        let arguments = try backend.arguments()
         try await withExampleAsync { directory in
-            #expect(try mlpipe(["run", "--spec", "spec.json", "--jobs", "dataset"], in: directory).status == 0)
+            #expect(try mlpipe(["run", "--spec", "spec.json", "--jobs", "dataset"] + arguments, in: directory).status == 0)
             let added = try mlpipe(
-                ["triggers", "add", "--pipeline", "breast-cancer", "--schedule", "* * * * *", "--jobs", "dataset", "--json"], in: directory)
+                ["triggers", "add", "--pipeline", "breast-cancer", "--schedule", "* * * * *", "--jobs", "dataset", "--json"] + arguments,
+                in: directory)
             try #require(added.status == 0, "\(added.stderr)")
             let trigger = try #require((try added.json() as? [String: Any])?["id"] as? String)
 
             // 30× time: a minute every 2 s; the three processes agree on the origin.
             let environment = ["MLPIPE_CLOCK_RATE": "30", "MLPIPE_CLOCK_ORIGIN": String(Date().timeIntervalSince1970)]
-            let schedulers = try (0..<3).map { _ in try RunningMLPipe(["scheduler", "--json"], in: directory, environment: environment) }
+            let schedulers = try (0..<3).map { _ in try RunningMLPipe(["scheduler", "--json"] + arguments, in: directory, environment: environment) }
             try await Task.sleep(for: .seconds(9))
             for scheduler in schedulers { scheduler.process.terminate() }  // SIGTERM: a clean stop
             var lines: [[String: Any]] = []
@@ -189,7 +192,7 @@ extension MLPipeTests {
             #expect(lines.contains { $0["outcome"] as? String == "claimedElsewhere" }, "the other schedulers saw the claims")
 
             // The store holds exactly one run per firing.
-            let store = try SQLiteStore(path: directory.appendingPathComponent(".mlpipe/store.sqlite").path)
+            let store = try await CLIStore.open(arguments, in: directory)
             let pipeline = try #require(try await store.pipelines(in: nil).first)
             let fired = try await store.runs(of: pipeline.id).compactMap { run -> Date? in
                 if case .trigger(_, let scheduledAt) = run.origin { return scheduledAt } else { return nil }
@@ -197,7 +200,7 @@ extension MLPipeTests {
             #expect(fired.count == Set(fired).count, "no firing ran twice: \(fired.sorted())")
             // (A firing claimed just before the stop may have a run but no line.)
             #expect(fired.count >= byFiring.count)
-            print("mlpipe schedulers: \(byFiring.count) firings, \(lines.count) lines from 3 processes")
+            print("mlpipe schedulers (\(backend.testDescription)): \(byFiring.count) firings, \(lines.count) lines from 3 processes")
         }
     }
 }
