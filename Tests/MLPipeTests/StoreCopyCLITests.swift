@@ -44,7 +44,7 @@ struct StoreCopyCLITests {
                 #expect(kind["sourceChecksum"] as? String == kind["targetChecksum"] as? String, "\(name)")
             }
             #expect(counts == ["repositories": 1, "pipelines": 1, "configurations": 1, "datasets": 1, "models": modelCount,
-                               "artifacts": modelCount, "deployments": 3, "runs": 1, "triggers": 0, "endpoints": 1, "tokens": 1,
+                               "artifacts": modelCount, "deployments": 3, "runs": 1, "triggers": 0, "queuedRuns": 0, "endpoints": 1, "tokens": 1,
                                "folderFiles": 0])
             if let password {
                 #expect(!copy.stdout.contains(password) && !copy.stderr.contains(password), "the password is never printed")

@@ -109,6 +109,13 @@ struct CopyWorkload {
             schedule: .cron(try CronExpression("0 3 * * MON-FRI"), timeZone: TimeZone(identifier: "Europe/Paris") ?? .gmt),
             jobs: [.training, .testing], createdAt: date(131)))
         _ = try await store.claimFiring(trigger: TriggerID("t1"), scheduledAt: date(200), owner: "scheduler 1")
+        let waiting = QueuedRunRecord(id: QueuedRunID("q1"), pipelineID: churn, jobs: [.training], configurationVersion: 3, enqueuedAt: date(132))
+        _ = try await store.enqueueRun(waiting, claimingFiringAs: nil)
+        _ = try await store.enqueueRun(
+            QueuedRunRecord(id: QueuedRunID("q2"), pipelineID: fraud, jobs: [.training, .testing],
+                            origin: .trigger(TriggerID("t2"), scheduledAt: date(133)), enqueuedAt: date(133.5), maximumAttempts: 1),
+            claimingFiringAs: nil)
+        _ = try await store.claimQueuedRun(worker: "worker 1", for: 30, filter: .only(QueuedRunID("q2")))
         _ = try await store.acquireLease(leaseName, owner: "run 1", for: 3_600)
         try await store.setEndpoints(["churn-api"], of: .pipeline(churn), at: date(140.5))
         try await store.setEndpoints(["churn-api", "churn-v2"], of: .pipeline(churn), at: date(141.25))
@@ -136,7 +143,7 @@ struct CopyWorkload {
     /// The counts `fill` leaves, per kind.
     static let counts: [StoreCopyKind: Int] = [
         .repositories: 2, .pipelines: 3, .configurations: 4, .datasets: 2, .models: 7, .artifacts: 6,
-        .deployments: 4 + 1 + 2 + 2 + 1, .runs: 3, .triggers: 2, .endpoints: 3, .tokens: 3, .folderFiles: 2,
+        .deployments: 4 + 1 + 2 + 2 + 1, .runs: 3, .triggers: 2, .queuedRuns: 2, .endpoints: 3, .tokens: 3, .folderFiles: 2,
     ]
 }
 
@@ -153,6 +160,7 @@ struct CopiedContents: Equatable {
     var deployed: [DeploymentRecord?] = []
     var runs: [[RunRecord]] = []
     var triggers: [TriggerRecord] = []
+    var queued: [QueuedRunRecord] = []
     var endpoints: [EndpointRecord] = []
     var tokens: [TokenRecord] = []
     var ledger: [FolderFileRecord] = []
@@ -175,6 +183,7 @@ struct CopiedContents: Equatable {
             deployed.append(try await store.deployment(in: scope))
         }
         triggers = try await store.triggers(of: nil)
+        queued = try await store.queuedRuns(in: nil)
         endpoints = try await store.endpoints()
         tokens = try await store.tokens(of: nil)
         ledger = try await store.folderFiles(in: CopyWorkload.inbox, unfinishedOnly: false)

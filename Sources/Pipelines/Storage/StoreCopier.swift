@@ -98,7 +98,7 @@ struct StoreCopier {
         copied(.deployments, records)
     }
 
-    /// Every run (oldest first), then every trigger.
+    /// Every run (oldest first), every trigger, then the run queue as it is.
     func runsAndTriggers(_ pipelines: [PipelineRecord]) async throws {
         var count = 0
         for pipeline in pipelines {
@@ -114,6 +114,11 @@ struct StoreCopier {
             try await write(.triggers, "trigger \(trigger.id)") { try await $0.insertTrigger(trigger) }
         }
         copied(.triggers, triggers.count)
+        let queued = try await reader.read(.queuedRuns, "the queued runs") { try await $0.queuedRuns(in: nil) }
+        for run in queued {
+            try await write(.queuedRuns, "queued run \(run.id)") { _ = try await $0.enqueueRun(run, claimingFiringAs: nil) }
+        }
+        copied(.queuedRuns, queued.count)
     }
 
     /// Each scope's endpoint names, claimed oldest first at their own dates (a name claimed

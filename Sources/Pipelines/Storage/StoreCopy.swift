@@ -16,7 +16,7 @@ public import Foundation
 /// saved or renamed), dataset snapshots, models with their artifacts, every deployment
 /// history — pipelines', deleted pipelines' and standalone lines', each record with its
 /// own date and previous model (``DeploymentStore/restoreDeploymentHistory(_:in:)``) —,
-/// runs, triggers, endpoints with their tokens, and the folder consumers' ledger of the
+/// runs, triggers, the run queue as it is, endpoints with their tokens, and the folder consumers' ledger of the
 /// folders named. Not copied: leases and firing claims, which coordinate processes using a
 /// store while they run and mean nothing to another store (a trigger's next firing is
 /// claimed afresh there).

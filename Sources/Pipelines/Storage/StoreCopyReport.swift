@@ -18,6 +18,9 @@ public enum StoreCopyKind: String, Sendable, Hashable, Codable, CaseIterable, Cu
     case runs
     /// ``TriggerRecord``s.
     case triggers
+    /// The run queue's ``QueuedRunRecord``s, in whatever state (waiting ones are run by the
+    /// target's workers; claimed ones are taken over once their claim expires).
+    case queuedRuns
     /// ``EndpointRecord``s.
     case endpoints
     /// ``TokenRecord``s (salts and digests; stores never hold secrets).
@@ -32,6 +35,7 @@ public enum StoreCopyKind: String, Sendable, Hashable, Codable, CaseIterable, Cu
         case .datasets: return "dataset snapshots"
         case .deployments: return "deployment records"
         case .folderFiles: return "folder ledger entries"
+        case .queuedRuns: return "queued runs"
         default: return rawValue
         }
     }

@@ -66,6 +66,7 @@ struct StoreInventory: Sendable {
         counts[.triggers] = try await read(.triggers, "the triggers") { try await $0.triggers(of: nil).count }
         counts[.endpoints] = endpoints.count
         counts[.tokens] = try await read(.tokens, "the tokens") { try await $0.tokens(of: nil).count }
+        counts[.queuedRuns] = try await read(.queuedRuns, "the queued runs") { try await $0.queuedRuns(in: nil).count }
         let own = Self.deploymentScopes(pipelines: pipelines, models: models, endpoints: endpoints)
         var records = 0
         for scope in Set(scopes + own) {
@@ -127,6 +128,9 @@ struct StoreInventory: Sendable {
         try add(.runs, runs.sorted { $0.id < $1.id }) { "run \($0.id)" }
         try await read(.triggers, "the triggers") { store in
             try add(.triggers, try await store.triggers(of: nil).sorted { $0.id < $1.id }) { "trigger \($0.id)" }
+        }
+        try await read(.queuedRuns, "the queued runs") { store in
+            try add(.queuedRuns, try await store.queuedRuns(in: nil).sorted { $0.id < $1.id }) { "queued run \($0.id)" }
         }
         try add(.endpoints, endpoints) { "endpoint \($0.name)" }
         try await read(.tokens, "the tokens") { store in
