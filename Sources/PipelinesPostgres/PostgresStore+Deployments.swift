@@ -17,11 +17,11 @@ extension PostgresStore {
         try await read("reading the deployment of \(scope)") { connection in try await Self.latestRecord(connection, in: scope, logger) }
     }
 
-    /// Points the scope at `model` (nil: undeploys) in one `SERIALIZABLE` transaction that
-    /// reads the current model, checks `expected`, appends a history record and moves the
-    /// pointer: of concurrent swaps the server lets one commit at a time (the others are
-    /// tried again, reading the new current model), and the scope's primary key in
-    /// `deployment_current` never holds two rows.
+    /// Points the scope at `model` (nil: undeploys) in one transaction that takes the
+    /// scope's transaction lock (concurrent swaps of a scope take turns, each reading what
+    /// the previous one committed), reads the current model, checks `expected`, appends a
+    /// history record and moves the pointer; the scope's primary key in
+    /// `deployment_current` never holds two rows, and the history's triggers keep it append-only.
     ///
     /// ```swift
     /// let swap = try await store.swapDeployment(in: .pipeline(id), to: candidate, expecting: .current(deployed))
@@ -35,7 +35,12 @@ extension PostgresStore {
     public func swapDeployment(
         in scope: DeploymentScope, to model: ModelID?, expecting expected: DeploymentExpectation
     ) async throws -> DeploymentSwap {
-        try await write("deploying \(model?.rawValue ?? "nothing") in \(scope)") { connection in
+        let (kind, id) = scope.storageColumns
+        // Swaps of one scope take turns on a transaction lock (READ COMMITTED: each statement
+        // then reads what the previous holder committed), so racing deployers wait instead
+        // of failing serialization; the database's keys still guard what they guarded.
+        return try await write("deploying \(model?.rawValue ?? "nothing") in \(scope)", rowLocked: true) { connection in
+            try await connection.run("SELECT pg_advisory_xact_lock(hashtextextended(\(kind + ":" + id), 0))", logger)
             if case .pipeline(let pipelineID) = scope { try await Self.requirePipeline(connection, pipelineID, logger) }
             if let model { try await Self.requireArtifact(connection, model, logger) }
             let current = try await Self.currentModel(connection, in: scope, logger)

@@ -86,7 +86,8 @@ public final class PostgresStore: PipelineStorage {
     // MARK: Transactions
 
     /// Runs `body` in one `SERIALIZABLE` transaction (or `READ COMMITTED` when
-    /// `rowLocked`: for a body that locks the rows it changes with `FOR UPDATE`), committed
+    /// `rowLocked`: for a body that first locks what it changes, by `FOR UPDATE` or a
+    /// transaction advisory lock), committed
     /// when it returns and rolled back when it throws; tried again (a fresh transaction)
     /// when the server could not serialize it or found a deadlock, up to
     /// ``PostgresStoreConfiguration/maximumAttempts`` times. Store errors pass through;
@@ -111,7 +112,8 @@ public final class PostgresStore: PipelineStorage {
                 }
             } catch let error as PSQLError where Self.isRetryable(error) && attempt < configuration.maximumAttempts {
                 attempt += 1
-                try await Task.sleep(for: .microseconds(Int64.random(in: 500...2_000) * Int64(min(attempt, 10))))
+                // Exponential backoff with jitter (at most ~100 ms), so racing transactions spread out.
+                try await Task.sleep(for: .microseconds(Int64.random(in: 0...(Int64(1) << min(attempt + 8, 17)))))
             } catch {
                 throw backendError(error, what())
             }
