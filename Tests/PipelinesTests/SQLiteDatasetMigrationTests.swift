@@ -27,7 +27,7 @@ struct SQLiteDatasetMigrationTests {
     func datasetsMigrate() async throws {
         let (directory, store) = try Self.migratedCopy()
         defer { directory.remove() }
-        #expect(try store.appliedMigrations() == ["v1", "v2", "v3", "v4", "v5", "v6"])
+        #expect(try store.appliedMigrations() == ["v1", "v2", "v3", "v4", "v5", "v6", "v7"])
         #expect(try store.integrityCheck() == [])
         let pipeline = try await Workspace(store: store, baseDirectory: directory.url).pipeline(named: "mixed", in: "Default")
 
