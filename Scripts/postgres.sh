@@ -17,7 +17,14 @@
 # .s.PGSQL.PORT, so pass -p PORT with -h DIR/socket), and nowhere else. Role `mlpipe` (the
 # superuser) logs in without a password (trust), owning database `mlpipe_test`; anyone on this
 # machine can therefore connect while it runs, which is fine for test data only. The files in
-# DIR: data/ (the cluster), socket/, server.log, port, user (who runs the server), initdb.log.
+# DIR: data/ (the cluster), socket/, server.log, port, host, user (who runs the server),
+# initdb.log.
+#
+# MLPIPE_POSTGRES_LISTEN=ADDR (an IPv4 address of this host, e.g. 10.231.0.1) makes `start`
+# listen on ADDR as well, trust clients from ADDR's /24 (or from MLPIPE_POSTGRES_ALLOW=CIDR),
+# and print (as `url` does later) postgres://mlpipe@ADDR:PORT/mlpipe_test. Scripts/two-hosts.sh
+# uses it to serve another network namespace; anyone who can reach ADDR may then connect,
+# so use an address on a private link only. Unset, nothing changes.
 #
 # PostgreSQL refuses to run as root: as root the server runs as `postgres` (made by the
 # Debian package) or else as the system user `mlpipe-pg`, created on first use; otherwise as
@@ -86,15 +93,15 @@ as_user() {
     fi
 }
 
-# A free TCP port on 127.0.0.1 (the kernel's choice when python3 works, else a random one
+# A free TCP port on $host (the kernel's choice when python3 works, else a random one
 # that `ss` does not show in use). Another process may still take it before the server
 # does: `start` then tries again with a new port.
 free_port() {
     local port
-    if port=$(python3 -c 'import socket
+    if port=$(python3 -c 'import socket, sys
 s = socket.socket()
-s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])' 2>/dev/null) && [ -n "$port" ]; then
+s.bind((sys.argv[1], 0))
+print(s.getsockname()[1])' "$host" 2>/dev/null) && [ -n "$port" ]; then
         echo "$port"
         return
     fi
@@ -122,10 +129,29 @@ tail_log() {
     fi
 }
 
+# The address clients use ($host), the server's listen_addresses ($listen) and the range
+# pg_hba.conf trusts beyond this host ($allow): 127.0.0.1 and nothing, unless
+# MLPIPE_POSTGRES_LISTEN names another address.
+read_listen_settings() {
+    host=127.0.0.1
+    listen=127.0.0.1
+    allow=""
+    local address=${MLPIPE_POSTGRES_LISTEN:-}
+    [ -n "$address" ] && [ "$address" != 127.0.0.1 ] || return 0
+    [[ "$address" =~ ^([0-9]{1,3})\.([0-9]{1,3})\.([0-9]{1,3})\.[0-9]{1,3}$ ]] \
+        || die "MLPIPE_POSTGRES_LISTEN must be an IPv4 address (like 10.231.0.1), not '$address'"
+    host=$address
+    listen="127.0.0.1,$address"
+    allow=${MLPIPE_POSTGRES_ALLOW:-${BASH_REMATCH[1]}.${BASH_REMATCH[2]}.${BASH_REMATCH[3]}.0/24}
+    [[ "$allow" =~ ^[0-9]{1,3}(\.[0-9]{1,3}){3}/[0-9]{1,2}$ ]] \
+        || die "MLPIPE_POSTGRES_ALLOW must be an IPv4 range (like 10.231.0.0/24), not '$allow'"
+}
+
 cmd_start() {
-    local dir=$1 bindir port url attempt socket_path started=0
+    local dir=$1 bindir port url attempt socket_path started=0 host listen allow
     bindir=$(find_bindir)
     pg_user=$(server_user)
+    read_listen_settings
 
     case "$dir" in
         *\'*|*$'\n'*) die "the directory's path must not contain a quote or a newline: $dir" ;;
@@ -159,7 +185,7 @@ cmd_start() {
 
 # --- Scripts/postgres.sh: throwaway test server ---
 include_if_exists = 'port.conf'
-listen_addresses = '127.0.0.1'
+listen_addresses = '$listen'
 unix_socket_directories = '$dir/socket'
 max_connections = 300
 fsync = off
@@ -169,6 +195,11 @@ max_parallel_workers_per_gather = 0
 timezone = 'UTC'
 log_timezone = 'UTC'
 EOF
+    if [ -n "$allow" ]; then
+        # MLPIPE_POSTGRES_LISTEN: clients from that network log in as from 127.0.0.1 (trust).
+        printf '\n# --- Scripts/postgres.sh: MLPIPE_POSTGRES_LISTEN=%s ---\nhost all all %s trust\n' \
+            "$host" "$allow" | as_user tee -a "$dir/data/pg_hba.conf" >/dev/null
+    fi
 
     for attempt in 1 2 3 4 5; do
         port=$(free_port)
@@ -194,8 +225,9 @@ EOF
         die "the PostgreSQL server in $dir/data did not start (see $dir/server.log)"
     fi
     echo "$port" >"$dir/port"
+    echo "$host" >"$dir/host"
 
-    url="postgres://$role@127.0.0.1:$port/$database"
+    url="postgres://$role@$host:$port/$database"
     if ! as_user "$bindir/createdb" -h "$dir/socket" -p "$port" -U "$role" -O "$role" \
             "$database" >&2 \
         || ! as_user "$bindir/psql" -X -q -At -d "$url" -c 'select 1' >/dev/null; then
@@ -208,14 +240,15 @@ EOF
 }
 
 cmd_url() {
-    local dir=$1 bindir port
+    local dir=$1 bindir port host
     [ -f "$dir/$marker" ] && [ -s "$dir/port" ] || die "$dir holds no cluster made by '$script start'"
     dir=$(absolute "$dir")
     bindir=$(find_bindir)
     port=$(cat "$dir/port")
+    host=$(cat "$dir/host" 2>/dev/null || true)
     "$bindir/pg_isready" -q -h "$dir/socket" -p "$port" \
         || die "the server in $dir is not running (see $dir/server.log)"
-    echo "postgres://$role@127.0.0.1:$port/$database"
+    echo "postgres://$role@${host:-127.0.0.1}:$port/$database"
 }
 
 cmd_stop() {
