@@ -4,6 +4,7 @@
 # sources), then runs every test. Unless MLPIPE_TEST_POSTGRES_URL already names a server,
 # the tests get a throwaway PostgreSQL server (Scripts/postgres.sh), stopped on exit; and
 # MLPIPE_TEST_POSTGRES_REQUIRED=1, so the PostgreSQL tests fail rather than skip without one.
+# Last, Scripts/two-hosts.sh runs the store and mlpipe in two network namespaces.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./Scripts/install-system-packages.sh
@@ -38,3 +39,7 @@ if grep -E "^${root}/(Sources|Tests|Examples)/.*: warning:" "$build_log"; then
 fi
 
 swift test --skip-build
+
+# Several hosts for real: PostgreSQL in one network namespace, mlpipe processes in another
+# (the deploy race and two workers over a veth link); says SKIPPED where namespaces are not permitted.
+./Scripts/two-hosts.sh --mlpipe "$(swift build --show-bin-path)/mlpipe"

@@ -325,10 +325,8 @@ say "deploy race: $succeeded of $deploys deploys ($changing changed the deployme
 
 workers_started=$SECONDS
 store="$url?schema=workers&sslmode=disable"
-# Two pipelines, their runs queued alternately. A pipeline never runs twice at once, so with
-# one pipeline the two workers would take turns rather than work side by side, and a worker
-# that waits for it longer than twice the lease (another worker ran several runs meanwhile)
-# records its run as failed ("already running") instead of running it.
+# Two pipelines, their runs queued alternately: a pipeline never runs twice at once, so with
+# one pipeline the two workers would only take turns (a worker waits for the pipeline).
 jq '.pipeline += "-2" | .deployment.consumers |= map(if type == "object" and has("endpoint") then .endpoint += "-2" else . end)' \
     spec.json >spec-2.json   # endpoint names are unique in a store
 specs=(spec.json spec-2.json)
@@ -345,10 +343,10 @@ done
 note "workers: queued $queued_runs runs of ${pipelines[*]} (${queued[0]} … ${queued[-1]})"
 
 worker_a_out=$work/worker-a.json worker_b_out=$work/worker-b.json
-ip netns exec "$app_ns" "$mlpipe" worker --store "$store" --lease 3 --poll 0.2 --json >"$worker_a_out" 2>"$work/worker-a.err" &
+ip netns exec "$app_ns" "$mlpipe" worker --store "$store" --lease 6 --poll 0.2 --json >"$worker_a_out" 2>"$work/worker-a.err" &
 worker_a=$!
 background+=("$worker_a")
-ip netns exec "$app_ns" "$mlpipe" worker --store "$store" --lease 3 --poll 0.2 --json >"$worker_b_out" 2>"$work/worker-b.err" &
+ip netns exec "$app_ns" "$mlpipe" worker --store "$store" --lease 6 --poll 0.2 --json >"$worker_b_out" 2>"$work/worker-b.err" &
 worker_b=$!
 background+=("$worker_b")
 

@@ -61,7 +61,7 @@ extension MLPipeTests {
             #expect(try await store.queuedRuns(in: [.queued]).map(\.id.rawValue) == queuedIDs, "20 runs queued, oldest first")
 
             let workers = try (0..<2).map { _ in
-                try RunningMLPipe(["worker", "--json", "--lease", "4", "--poll", "0.1"] + arguments, in: directory)
+                try RunningMLPipe(["worker", "--json", "--lease", "6", "--poll", "0.1"] + arguments, in: directory)
             }
             defer { for worker in workers where worker.process.isRunning { worker.process.terminate() } }
             let killed = try await Self.killMidRun([workers[0]], store: store, after: 2)
@@ -107,16 +107,16 @@ extension MLPipeTests {
                 in: directory)
             try #require(added.status == 0, "\(added.stderr)")
 
-            // 12× time: a minute every 5 s; the three processes agree on the origin. Claims last 3 s.
-            let environment = ["MLPIPE_CLOCK_RATE": "12", "MLPIPE_CLOCK_ORIGIN": String(Date().timeIntervalSince1970)]
+            // 10× time: a minute every 6 s; the three processes agree on the origin. Claims last 4 s.
+            let environment = ["MLPIPE_CLOCK_RATE": "10", "MLPIPE_CLOCK_ORIGIN": String(Date().timeIntervalSince1970)]
             let schedulers = try (0..<3).map { _ in
-                try RunningMLPipe(["scheduler", "--json", "--lease", "3"] + arguments, in: directory, environment: environment)
+                try RunningMLPipe(["scheduler", "--json", "--lease", "4"] + arguments, in: directory, environment: environment)
             }
             defer { for scheduler in schedulers where scheduler.process.isRunning { scheduler.process.terminate() } }
             let store = try await CLIStore.open(arguments, in: directory)
             let killed = try await Self.killMidRun(schedulers, store: store, after: 1, timeout: .seconds(60))
             try #require(killed != nil, "no scheduler was seen running a firing")
-            try await Task.sleep(for: .seconds(12))  // the takeover, and two more firings
+            try await Task.sleep(for: .seconds(14))  // the takeover, and two more firings
             var lines: [[String: Any]] = []
             for scheduler in schedulers {
                 if scheduler.process.isRunning { scheduler.process.terminate() }
