@@ -13,6 +13,9 @@ let package = Package(
     dependencies: [
         .package(path: "../"),
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+        // PostgresBenchmarks drops each benchmark's schema over a connection of its own (the
+        // SDK depends on it already, at this version).
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // MARK: Direct CBLAS access, the baseline our wrappers are measured against
@@ -53,8 +56,23 @@ let package = Package(
                 .product(name: "Estimators", package: sdkFolder),
                 .product(name: "Tabular", package: sdkFolder),
                 .product(name: "LinearAlgebra", package: sdkFolder),
+                "StoreBenchmarks",
             ],
             path: "Benchmarks/PipelinesBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        // The PostgreSQL store's targets: the shared store benchmarks on a server named by
+        // MLPIPE_BENCH_POSTGRES_URL (none registered without it).
+        .executableTarget(
+            name: "PostgresBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "Pipelines", package: sdkFolder),
+                .product(name: "PipelinesPostgres", package: sdkFolder),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                "StoreBenchmarks",
+            ],
+            path: "Benchmarks/PostgresBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
         // Whole jobs end to end (issue 13): dataset generation, training and testing runs on
@@ -70,6 +88,20 @@ let package = Package(
             ],
             path: "Benchmarks/RunBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+
+        // The store benchmarks every store runs alike (deployment switch, pages of 100 out of
+        // 100,000 models, storing a 200,000 × 50 training set), registered by the Pipelines
+        // suite on SQLite and the PostgreSQL suite on PostgreSQL.
+        .target(
+            name: "StoreBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "Pipelines", package: sdkFolder),
+                .product(name: "Tabular", package: sdkFolder),
+                .product(name: "LinearAlgebra", package: sdkFolder),
+            ],
+            path: "Sources/StoreBenchmarks"
         ),
 
         // MARK: Tools

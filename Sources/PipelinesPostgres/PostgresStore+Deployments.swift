@@ -14,7 +14,7 @@ extension PostgresStore {
     ///
     /// - Throws: ``Pipelines/StoreError/backend(_:)``.
     public func deployment(in scope: DeploymentScope) async throws -> DeploymentRecord? {
-        try await read("reading the deployment of \(scope)") { connection in try await Self.latestRecord(connection, in: scope, logger) }
+        try await readStatement("reading the deployment of \(scope)") { connection in try await Self.latestRecord(connection, in: scope, logger) }
     }
 
     /// Points the scope at `model` (nil: undeploys) in one transaction that takes the

@@ -74,7 +74,7 @@ extension PostgresStore {
     ///
     /// - Throws: ``Pipelines/StoreError/backend(_:)``.
     public func model(_ id: ModelID) async throws -> ModelRecord? {
-        try await read("reading model \(id)") { connection in
+        try await readStatement("reading model \(id)") { connection in
             try await connection.record(ModelRecord.self, "SELECT record FROM models WHERE id = \(id.rawValue)", logger, "model \(id)")
         }
     }
@@ -88,15 +88,20 @@ extension PostgresStore {
     /// - Throws: ``Pipelines/StoreError/backend(_:)``.
     public func models(matching filter: ModelFilter, offset: Int, limit: Int?) async throws -> [ModelRecord] {
         var (condition, bindings) = Self.condition(filter)
-        var sql = "SELECT record FROM models WHERE \(condition) ORDER BY created_at, id"
+        // The page is found on the indexes alone (identifiers in order, the rows skipped
+        // never read from the table: an index-only scan where the filter's columns are
+        // indexed), then only its own records are read.
+        var page = "SELECT id, created_at FROM models WHERE \(condition) ORDER BY created_at, id"
         if let limit {
             bindings.append(Int64(max(limit, 0)))
-            sql += " LIMIT $\(bindings.count)"
+            page += " LIMIT $\(bindings.count)"
         }
         bindings.append(Int64(max(offset, 0)))
-        sql += " OFFSET $\(bindings.count)"
-        let query = PostgresQuery(unsafeSQL: sql, binds: bindings)
-        return try await read("listing models") { connection in
+        page += " OFFSET $\(bindings.count)"
+        let query = PostgresQuery(
+            unsafeSQL: "SELECT m.record FROM (\(page)) AS page JOIN models AS m ON m.id = page.id ORDER BY page.created_at, page.id",
+            binds: bindings)
+        return try await readStatement("listing models") { connection in
             try await connection.records(ModelRecord.self, query, logger, "a model")
         }
     }
@@ -111,7 +116,7 @@ extension PostgresStore {
     public func countModels(matching filter: ModelFilter) async throws -> Int {
         let (condition, bindings) = Self.condition(filter)
         let query = PostgresQuery(unsafeSQL: "SELECT count(*) FROM models WHERE \(condition)", binds: bindings)
-        return try await read("counting models") { connection in
+        return try await readStatement("counting models") { connection in
             Int(try await connection.value(Int64.self, query, logger) ?? 0)
         }
     }

@@ -139,6 +139,18 @@ public final class PostgresStore: PipelineStorage {
         }
     }
 
+    /// Runs `body`, which sends ONE statement, without `BEGIN` and `COMMIT`: a single
+    /// statement reads one consistent snapshot by itself, so this answers as ``read(_:_:)``
+    /// in one round trip to the server instead of three. For a read of several statements,
+    /// use ``read(_:_:)``.
+    func readStatement<T: Sendable>(_ what: @autoclosure () -> String, _ body: (PostgresConnection) async throws -> T) async throws -> T {
+        do {
+            return try await client.withConnection { connection in try await body(connection) }
+        } catch {
+            throw backendError(error, what())
+        }
+    }
+
     /// Serialization failure (40001), deadlock (40P01), or a unique key inserted by a
     /// concurrent transaction after this one checked it was free (23505: every method checks
     /// its keys before inserting, so tried again it finds the other's row and answers as for
