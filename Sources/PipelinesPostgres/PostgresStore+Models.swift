@@ -87,23 +87,49 @@ extension PostgresStore {
     ///
     /// - Throws: ``Pipelines/StoreError/backend(_:)``.
     public func models(matching filter: ModelFilter, offset: Int, limit: Int?) async throws -> [ModelRecord] {
-        var (condition, bindings) = Self.condition(filter)
-        // The page is found on the indexes alone (identifiers in order, the rows skipped
-        // never read from the table: an index-only scan where the filter's columns are
-        // indexed), then only its own records are read.
-        var page = "SELECT id, created_at FROM models WHERE \(condition) ORDER BY created_at, id"
+        let query = Self.pageQuery(filter, offset: offset, limit: limit, counting: false)
+        return try await readStatement("listing models") { connection in
+            try await connection.records(ModelRecord.self, query, logger, "a model")
+        }
+    }
+
+    /// A page of the models matching `filter` and how many match in all, from one
+    /// statement (one pass over the index: `count(*) OVER ()` beside the page).
+    ///
+    /// ```swift
+    /// let (page, total) = try await store.modelPage(matching: ModelFilter(), offset: 100, limit: 100)
+    /// ```
+    ///
+    /// - Throws: ``Pipelines/StoreError/backend(_:)``.
+    public func modelPage(matching filter: ModelFilter, offset: Int, limit: Int?) async throws -> (models: [ModelRecord], total: Int) {
+        let query = Self.pageQuery(filter, offset: offset, limit: limit, counting: true)
+        let rows = try await readStatement("listing models") { connection in
+            var rows: [(String, Int64)] = []
+            for try await row in try await connection.query(query, logger: logger).decode((String, Int64).self) { rows.append(row) }
+            return rows
+        }
+        // A page past the end has no row to carry the total: count alone.
+        guard let total = rows.first?.1 else { return ([], offset > 0 ? try await countModels(matching: filter) : 0) }
+        return (try rows.map { try StoredRecordCoding.decode(ModelRecord.self, from: $0.0, "a model") }, Int(total))
+    }
+
+    /// The page's statement: found on the indexes alone (identifiers in order, the rows
+    /// skipped never read from the table: an index-only scan where the filter's columns are
+    /// indexed), then only its own records are read; with `counting`, the number of
+    /// matching models beside each record.
+    private static func pageQuery(_ filter: ModelFilter, offset: Int, limit: Int?, counting: Bool) -> PostgresQuery {
+        var (condition, bindings) = condition(filter)
+        var page = "SELECT id, created_at\(counting ? ", count(*) OVER () AS total" : "") FROM models WHERE \(condition) ORDER BY created_at, id"
         if let limit {
             bindings.append(Int64(max(limit, 0)))
             page += " LIMIT $\(bindings.count)"
         }
         bindings.append(Int64(max(offset, 0)))
         page += " OFFSET $\(bindings.count)"
-        let query = PostgresQuery(
-            unsafeSQL: "SELECT m.record FROM (\(page)) AS page JOIN models AS m ON m.id = page.id ORDER BY page.created_at, page.id",
+        return PostgresQuery(
+            unsafeSQL: "SELECT m.record\(counting ? ", page.total" : "") FROM (\(page)) AS page JOIN models AS m ON m.id = page.id "
+                + "ORDER BY page.created_at, page.id",
             binds: bindings)
-        return try await readStatement("listing models") { connection in
-            try await connection.records(ModelRecord.self, query, logger, "a model")
-        }
     }
 
     /// The number of models matching `filter`.

@@ -10,7 +10,7 @@ extension StorageConformance {
     /// next 10 and the last 5, together the whole list; a nil limit gives the rest; a
     /// limit of 0, or an offset at or past the end, gives an empty page. Pages of a
     /// filtered list page through the matches only, and `countModels` counts the
-    /// matches whatever the page.
+    /// matches whatever the page; `modelPage` gives each page with that count.
     static func modelsPaging(_ t: CheckContext) async throws {
         let store = t.store
         let pipeline = try await addPipeline(t)
@@ -35,6 +35,11 @@ extension StorageConformance {
             let page = try await t.must(label) { try await store.models(matching: filter, offset: offset, limit: limit) }
             t.expectEqual(page.map(\.id), expected.map(\.id), "\(label) identifiers (oldest first, ties by id)")
             if page.map(\.id) == expected.map(\.id) { t.expectEqual(page, Array(expected), "\(label) records") }
+            // The page with its total, read together: the same page, and countModels' number.
+            let count = try await t.must("countModels(matching: \(filterName))") { try await store.countModels(matching: filter) }
+            let both = try await t.must("model\(label.dropFirst(6))") { try await store.modelPage(matching: filter, offset: offset, limit: limit) }
+            t.expectEqual(both.models.map(\.id), expected.map(\.id), "modelPage\(label.dropFirst(6)) identifiers")
+            t.expectEqual(both.total, count, "modelPage\(label.dropFirst(6)) total")
         }
         try await expectPage(ofPipeline, "pipeline", offset: 0, limit: nil, ordered[...])
         try await expectPage(ofPipeline, "pipeline", offset: 0, limit: 10, ordered[0..<10])

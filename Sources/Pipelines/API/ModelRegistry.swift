@@ -48,9 +48,8 @@ public struct ModelRegistry: Sendable {
     ///
     /// - Throws: ``PipelineError/store(_:)`` or ``PipelineError/backend(_:)``.
     public func models(_ filter: ModelFilter = ModelFilter(), offset: Int = 0, limit: Int = 100) async throws(PipelineError) -> ModelPage {
-        let models = try await storage { try await store.models(matching: filter, offset: offset, limit: limit) }
-        let total = try await storage { try await store.countModels(matching: filter) }
-        return ModelPage(models: models, total: total, offset: offset)
+        let page = try await storage { try await store.modelPage(matching: filter, offset: offset, limit: limit) }
+        return ModelPage(models: page.models, total: page.total, offset: offset)
     }
 
     /// The model with this identifier.

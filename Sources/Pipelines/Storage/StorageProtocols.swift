@@ -124,6 +124,10 @@ public protocol ModelStore: Sendable {
     func models(matching filter: ModelFilter, offset: Int, limit: Int?) async throws -> [ModelRecord]
     /// The number of models matching `filter`.
     func countModels(matching filter: ModelFilter) async throws -> Int
+    /// A page of the models matching `filter` (as ``models(matching:offset:limit:)``) and
+    /// how many match in all, read together. Optional: the default asks for the page, then
+    /// for the count; a store may answer both in one pass.
+    func modelPage(matching filter: ModelFilter, offset: Int, limit: Int?) async throws -> (models: [ModelRecord], total: Int)
     /// The model's artifact, if it has one.
     func artifact(of model: ModelID) async throws -> Data?
     /// Erases a model and its artifact.
@@ -133,6 +137,11 @@ public protocol ModelStore: Sendable {
 }
 
 extension ModelStore {
+    /// The page, then the count, in two calls.
+    public func modelPage(matching filter: ModelFilter, offset: Int, limit: Int?) async throws -> (models: [ModelRecord], total: Int) {
+        (try await models(matching: filter, offset: offset, limit: limit), try await countModels(matching: filter))
+    }
+
     /// Every model matching `filter`, oldest first.
     public func models(matching filter: ModelFilter) async throws -> [ModelRecord] {
         try await models(matching: filter, offset: 0, limit: nil)
