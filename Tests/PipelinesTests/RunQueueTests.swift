@@ -6,11 +6,13 @@ import Testing
 struct RunQueueTests {
     @Test("runNextQueued runs queued runs oldest first, each once, and records each run on its queued run; nothing left gives nil")
     func queuedRunsRunOnce() async throws {
-        let workspace = try Fixtures.workspace()
+        let clock = ManualWallClock(now: Fixtures.start)
+        let workspace = try Fixtures.workspace(clock: clock)
         let pipeline = try await WorkspaceTests.regressionPipeline(workspace)
+        let first = try await pipeline.enqueueRun(jobs: [.datasetGeneration])
+        clock.advance(by: 1)  // (runs queued at one instant go by identifier)
         let queued = [
-            try await pipeline.enqueueRun(jobs: [.datasetGeneration]),
-            try await pipeline.enqueueRun(jobs: [.training, .datasetGeneration], configurationVersion: 1, maximumAttempts: 1),
+            first, try await pipeline.enqueueRun(jobs: [.training, .datasetGeneration], configurationVersion: 1, maximumAttempts: 1),
         ]
         #expect(queued[1].jobs == [.datasetGeneration, .training], "jobs in their fixed order")
         #expect(try await workspace.queuedRuns(in: [.queued]).map(\.id) == queued.map(\.id))
