@@ -74,7 +74,11 @@ struct QueueCommand: AsyncParsableCommand {
         }
         var names: [PipelineID: String] = [:]
         for id in Set(queued.map(\.pipelineID)) {
-            names[id] = try? await workspace.pipeline(id).record().name  // nil: deleted meanwhile; its id is shown
+            do {
+                names[id] = try await workspace.pipeline(id).record().name
+            } catch {
+                guard case .notFound = error else { throw error }  // deleted meanwhile: its id is shown
+            }
         }
         print("id                                    state      attempts  pipeline              origin")
         for run in queued {

@@ -127,7 +127,9 @@ extension MLPipeTests {
                 } else {
                     #expect(invocation.status == 0, "\(invocation.stderr)")
                 }
-                lines += invocation.stdout.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+                lines += try invocation.stdout.split(separator: "\n").map { line in
+                    try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], "\(line)")
+                }
                 for line in invocation.stderr.split(separator: "\n") where line.contains("error") || line.contains("warning") {
                     print("scheduler \(scheduler.process.processIdentifier): \(line)")
                 }

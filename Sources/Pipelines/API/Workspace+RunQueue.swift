@@ -143,24 +143,27 @@ extension Workspace {
         defer { heartbeat.cancel() }
         await markLostAttempts(of: claimed)
         let run = await startQueued(claimed, worker: worker, beat: beat)
-        var final = claimed
         do {
-            final = try await uncancelled { [store] in
+            let finished = try await uncancelled { [store] in
                 try await store.finishQueuedRun(claimed.id, worker: worker, run: run?.id, error: run == nil ? beat.lost : nil)
             }
+            return QueuedRunOutcome(queued: finished, run: run)
         } catch {
             logger.error("queued run \(claimed.id): could not be finished by \(worker): \(error)")
-            final = (try? await store.queuedRun(claimed.id)) ?? claimed
         }
-        return QueuedRunOutcome(queued: final, run: run)
+        // Not finished here (the claim was lost, or the store failed): what the store holds now.
+        do {
+            return QueuedRunOutcome(queued: try await store.queuedRun(claimed.id) ?? claimed, run: run)
+        } catch {
+            logger.error("queued run \(claimed.id): could not be read back: \(error)")
+            return QueuedRunOutcome(queued: claimed, run: run)
+        }
     }
 
     /// Starts the queued run (or records why it did not start) and waits for it.
     private func startQueued(_ claimed: QueuedRunRecord, worker: String, beat: QueueHeartbeat) async -> RunRecord? {
         let firstFiring = claimed.firing != nil && claimed.attempts == 1
         let origin = claimed.origin
-        let target = TriggerTarget(
-            triggerID: claimed.firing?.trigger ?? TriggerID(""), pipelineID: claimed.pipelineID, jobs: claimed.jobs)
         do throws(PipelineError) {
             let started = try await startRun(
                 of: Pipeline(id: claimed.pipelineID, workspace: self), jobs: claimed.jobs, origin: origin,
@@ -171,9 +174,13 @@ extension Workspace {
             return await started.result()
         } catch {
             if case .alreadyRunning = error, firstFiring {
-                return await recordUnstarted(target, origin: origin, status: .skipped, reason: "the pipeline was already running").run
+                return await recordUnstarted(
+                    pipeline: claimed.pipelineID, jobs: claimed.jobs, origin: origin, status: .skipped, reason: "the pipeline was already running"
+                ).run
             }
-            return await recordUnstarted(target, origin: origin, status: .failed, reason: error.description).run
+            return await recordUnstarted(
+                pipeline: claimed.pipelineID, jobs: claimed.jobs, origin: origin, status: .failed, reason: error.description
+            ).run
         }
     }
 

@@ -130,7 +130,7 @@ extension Workspace {
         func report(_ outcome: TriggerFiringReport.Outcome) -> TriggerFiringReport {
             TriggerFiringReport(trigger: target, scheduledAt: scheduledAt, outcome: outcome)
         }
-        let worker = "scheduler on \(identity)"
+        let worker = schedulerName
         let queued = QueuedRunRecord(
             pipelineID: target.pipelineID, jobs: target.jobs, origin: .trigger(target.triggerID, scheduledAt: scheduledAt),
             enqueuedAt: clock.now)
@@ -159,7 +159,7 @@ extension Workspace {
     /// Takes over, every heartbeat, the queued trigger firings whose runner was lost, and
     /// runs them here (until cancelled).
     private func recoverFirings(onFiring: (@Sendable (TriggerFiringReport) async -> Void)?) async {
-        let worker = "scheduler on \(identity)"
+        let worker = schedulerName
         while !Task.isCancelled {
             do { try await Task.sleep(for: runLease.heartbeat) } catch { return }
             do throws(PipelineError) {
@@ -183,7 +183,7 @@ extension Workspace {
         }
         do {
             let claim = try await store.claimFiring(
-                trigger: target.triggerID, scheduledAt: scheduledAt, owner: "scheduler on \(identity)")
+                trigger: target.triggerID, scheduledAt: scheduledAt, owner: schedulerName)
             if case .taken(let other) = claim {
                 logger.debug("trigger \(target.triggerID) at \(scheduledAt): claimed by \(other.owner) already")
                 return report(.claimedElsewhere(other))
@@ -195,31 +195,37 @@ extension Workspace {
         return report(await recordUnstarted(target, scheduledAt: scheduledAt, status: .skipped, reason: reason))
     }
 
+    /// This workspace as a scheduler: the owner of its firing claims and the worker of the
+    /// firings it runs.
+    private var schedulerName: String { "scheduler on \(identity)" }
+
     /// Records a run that did not start (skipped or failed) and says so.
     private func recordUnstarted(_ target: TriggerTarget, scheduledAt: Date, status: RunStatus, reason: String) async
         -> TriggerFiringReport.Outcome
     {
-        let recorded = await recordUnstarted(target, origin: .trigger(target.triggerID, scheduledAt: scheduledAt), status: status, reason: reason)
+        let recorded = await recordUnstarted(
+            pipeline: target.pipelineID, jobs: target.jobs, origin: .trigger(target.triggerID, scheduledAt: scheduledAt), status: status,
+            reason: reason)
         if let run = recorded.run { return .ran(run) }
         return .failed(recorded.failure ?? reason)
     }
 
-    /// Records a run of `target`'s jobs that did not start (skipped or failed): the run, or
-    /// why it could not be recorded.
-    func recordUnstarted(_ target: TriggerTarget, origin: RunOrigin, status: RunStatus, reason: String) async
+    /// Records a run of `jobs` of `pipeline` that did not start (skipped or failed): the
+    /// run, or why it could not be recorded.
+    func recordUnstarted(pipeline: PipelineID, jobs: [JobKind], origin: RunOrigin, status: RunStatus, reason: String) async
         -> (run: RunRecord?, failure: String?)
     {
-        logger.debug("a run of pipeline \(target.pipelineID) \(status.rawValue): \(reason)")
+        logger.debug("a run of pipeline \(pipeline) \(status.rawValue): \(reason)")
         let version: Int
-        do { version = try await store.pipeline(target.pipelineID)?.configurationVersion ?? 0 } catch {
-            logger.error("could not record the \(status.rawValue) run of pipeline \(target.pipelineID): \(error)")
+        do { version = try await store.pipeline(pipeline)?.configurationVersion ?? 0 } catch {
+            logger.error("could not record the \(status.rawValue) run of pipeline \(pipeline): \(error)")
             return (nil, "\(reason); the \(status.rawValue) run could not be recorded: \(error)")
         }
         let now = clock.now
         let record = RunRecord(
-            pipelineID: target.pipelineID, configurationVersion: version, origin: origin,
-            jobs: target.jobs, status: status, startedAt: now, finishedAt: now,
-            outcomes: target.jobs.map { JobOutcome(job: $0, status: .skipped, startedAt: nil, finishedAt: nil) }, error: reason)
+            pipelineID: pipeline, configurationVersion: version, origin: origin,
+            jobs: jobs, status: status, startedAt: now, finishedAt: now,
+            outcomes: jobs.map { JobOutcome(job: $0, status: .skipped, startedAt: nil, finishedAt: nil) }, error: reason)
         do { try await store.insertRun(record) } catch {
             logger.error("could not record the \(status.rawValue) run: \(error)")
             return (nil, "\(reason); the \(status.rawValue) run could not be recorded: \(error)")

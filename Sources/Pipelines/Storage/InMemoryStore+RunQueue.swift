@@ -17,7 +17,7 @@ extension InMemoryStore {
     public func claimQueuedRun(worker: String, for duration: TimeInterval, filter: QueuedRunFilter) -> QueuedRunRecord? {
         let now = clock.now
         let candidates = queuedRunRecords.values
-            .filter { $0.isClaimable(at: now) && filter.admits($0) }
+            .filter(filter.admits)
             .sorted { ($0.enqueuedAt, $0.id) < ($1.enqueuedAt, $1.id) }
         for candidate in candidates {
             guard let next = candidate.claimed(by: worker, at: now, for: duration) else { continue }

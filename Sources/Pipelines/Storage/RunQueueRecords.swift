@@ -118,11 +118,6 @@ public struct QueuedRunRecord: Sendable, Hashable, Codable {
         return claim
     }
 
-    /// Whether a worker may look at it at all: queued, or claimed with its lease expired at `now`.
-    public func isClaimable(at now: Date) -> Bool {
-        state == .queued || (state == .claimed && (leaseExpiresAt.map { $0 <= now } ?? true))
-    }
-
     /// The trigger firing it runs, if a trigger queued it.
     public var firing: (trigger: TriggerID, scheduledAt: Date)? {
         if case .trigger(let trigger, let scheduledAt) = origin { return (trigger, scheduledAt) }
