@@ -17,6 +17,9 @@ let package = Package(
         .library(name: "PipelinesPostgres", targets: ["PipelinesPostgres"]),
         .library(name: "PipelinesSpec", targets: ["PipelinesSpec"]),
         .library(name: "PipelinesServer", targets: ["PipelinesServer"]),
+        .library(name: "PipelinesReports", targets: ["PipelinesReports"]),
+        .library(name: "ImageDecoding", targets: ["ImageDecoding"]),
+        .library(name: "ImageDatasets", targets: ["ImageDatasets"]),
         .executable(name: "mlpipe", targets: ["mlpipe"]),
     ],
     dependencies: [
@@ -32,6 +35,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/JohnSundell/Plot", from: "0.14.0"),
     ],
     targets: [
         // MARK: System libraries
@@ -39,6 +43,22 @@ let package = Package(
             name: "CLinearAlgebra",
             pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev", "liblapacke-dev"])]
+        ),
+        .systemLibrary(
+            name: "CPNG",
+            pkgConfig: "libpng",
+            providers: [.apt(["libpng-dev"])]
+        ),
+        .systemLibrary(
+            name: "CJPEG",
+            pkgConfig: "libjpeg",
+            providers: [.apt(["libjpeg62-turbo-dev"])]
+        ),
+        // The setjmp-guarded C wrappers around libpng and libjpeg (their errors longjmp,
+        // which Swift cannot do); ImageDecoding is their only client.
+        .target(
+            name: "CImageCodecs",
+            dependencies: ["CPNG", "CJPEG"]
         ),
 
         // MARK: SDK modules
@@ -61,6 +81,21 @@ let package = Package(
         ),
 
         .target(
+            name: "ImageDecoding",
+            dependencies: ["CImageCodecs"]
+        ),
+
+        // Image folders (one folder per class) read into tables, and the preprocessing a
+        // model keeps to turn new images into the same features.
+        .target(
+            name: "ImageDatasets",
+            dependencies: [
+                "ImageDecoding", "Tabular",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+
+        .target(
             name: "Estimators",
             dependencies: ["LinearAlgebra", "Scoring"]
         ),
@@ -68,7 +103,7 @@ let package = Package(
         .target(
             name: "Pipelines",
             dependencies: [
-                "LinearAlgebra", "Tabular", "Scoring", "Estimators",
+                "LinearAlgebra", "Tabular", "Scoring", "Estimators", "ImageDatasets",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -76,7 +111,7 @@ let package = Package(
 
         .target(
             name: "PipelinesSQLite",
-            dependencies: ["Pipelines", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: ["Pipelines", "Tabular", .product(name: "GRDB", package: "GRDB.swift")]
         ),
 
         // The shared store on a PostgreSQL server: its own target, so that SDK users who
@@ -84,7 +119,7 @@ let package = Package(
         .target(
             name: "PipelinesPostgres",
             dependencies: [
-                "Pipelines",
+                "Pipelines", "Tabular",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
@@ -93,7 +128,17 @@ let package = Package(
 
         .target(
             name: "PipelinesSpec",
-            dependencies: ["Pipelines", "Estimators", "Tabular", .product(name: "Yams", package: "Yams")]
+            dependencies: ["Pipelines", "Estimators", "Tabular", "ImageDatasets", .product(name: "Yams", package: "Yams")]
+        ),
+
+        // Reports of pipelines and of the registry, as self-contained HTML with SVG charts:
+        // its own target, so that SDK users who import only Pipelines never pull in Plot.
+        .target(
+            name: "PipelinesReports",
+            dependencies: [
+                "Pipelines", "Scoring", "Estimators", "Tabular", "LinearAlgebra", .product(name: "Plot", package: "Plot"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
         ),
 
         // The HTTP consumer of deployments: its own target, so that SDK users who import
@@ -101,7 +146,7 @@ let package = Package(
         .target(
             name: "PipelinesServer",
             dependencies: [
-                "Pipelines", "Tabular", "LinearAlgebra",
+                "Pipelines", "PipelinesReports", "Tabular", "LinearAlgebra",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -114,7 +159,8 @@ let package = Package(
         .executableTarget(
             name: "mlpipe",
             dependencies: [
-                "Pipelines", "PipelinesSQLite", "PipelinesPostgres", "PipelinesSpec", "PipelinesServer", "Estimators", "Tabular", "Scoring",
+                "Pipelines", "PipelinesSQLite", "PipelinesPostgres", "PipelinesSpec", "PipelinesServer", "PipelinesReports", "Estimators", "Tabular", "Scoring",
+                "LinearAlgebra",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -159,7 +205,7 @@ let package = Package(
             name: "PipelinesTests",
             dependencies: [
                 "Pipelines", "PipelinesSQLite", "PipelinesPostgres", "PipelinesSpec", "PipelinesTesting", "Tabular", "Estimators", "Scoring",
-                "LinearAlgebra",
+                "LinearAlgebra", "ImageDatasets", .product(name: "GRDB", package: "GRDB.swift"),
             ],
             resources: [.copy("Fixtures")]
         ),
@@ -181,11 +227,27 @@ let package = Package(
         .testTarget(
             name: "PipelinesServerTests",
             dependencies: [
-                "PipelinesServer", "Pipelines", "Tabular",
+                "PipelinesServer", "PipelinesReports", "Pipelines", "Tabular",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
+        ),
+        .testTarget(
+            name: "ImageDecodingTests",
+            dependencies: ["ImageDecoding"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "ImageDatasetsTests",
+            dependencies: [
+                "ImageDatasets", "ImageDecoding", "Tabular",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .testTarget(
+            name: "PipelinesReportsTests",
+            dependencies: ["PipelinesReports", "Pipelines", "Scoring", "Estimators", "Tabular"]
         ),
         .testTarget(
             name: "ScoringTests",

@@ -125,6 +125,12 @@ let package = Package(
             dependencies: [.product(name: "Tabular", package: sdkFolder), "TimerSupport"],
             path: "Sources/CSVReadTimer"
         ),
+        // Times ImageFolder.read on a folder given as argument (used by Scripts/image_folder_speed.sh).
+        .executableTarget(
+            name: "image-folder-timer",
+            dependencies: [.product(name: "ImageDatasets", package: sdkFolder), "TimerSupport"],
+            path: "Sources/ImageFolderTimer"
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

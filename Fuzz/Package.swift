@@ -1,5 +1,5 @@
 // swift-tools-version: 6.1
-// libFuzzer harnesses for the CSV reader and the spec parser. A separate package so the
+// libFuzzer harnesses for the CSV reader, the spec parser and the image decoders. A separate package so the
 // SDK's own build never sees `-sanitize=fuzzer`. Build and run with `Scripts/fuzz.sh`.
 import PackageDescription
 
@@ -19,6 +19,10 @@ let package = Package(
         .executableTarget(
             name: "FuzzSpec",
             dependencies: ["FuzzerEntry", .product(name: "PipelinesSpec", package: "swift-ml-pipelines")]
+        ),
+        .executableTarget(
+            name: "FuzzImages",
+            dependencies: ["FuzzerEntry", .product(name: "ImageDecoding", package: "swift-ml-pipelines")]
         ),
     ]
 )

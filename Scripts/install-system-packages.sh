@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Installs the Debian/Ubuntu packages the SDK builds and tests against, only when one is
 # missing: OpenBLAS and LAPACKE (numerics), SQLite (the embedded store, through GRDB),
-# pkg-config (to locate them) and PostgreSQL (the server Scripts/postgres.sh starts for the
-# PostgreSQL tests).
+# libpng and libjpeg-turbo (image decoding), pkg-config (to locate them) and PostgreSQL
+# (the server Scripts/postgres.sh starts for the PostgreSQL tests).
 # Uses sudo when not run as root. Safe to run repeatedly.
 set -euo pipefail
 
-packages=(libopenblas-dev liblapacke-dev libsqlite3-dev pkg-config postgresql)
+packages=(libopenblas-dev liblapacke-dev libsqlite3-dev libpng-dev libjpeg62-turbo-dev pkg-config postgresql)
 
 missing=()
 for package in "${packages[@]}"; do

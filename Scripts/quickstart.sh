@@ -3,8 +3,9 @@
 # packages when missing, builds `mlpipe` in release mode, then runs the breast cancer
 # pipeline of Examples/BreastCancer (dataset generation, a 6-combination random forest
 # grid, testing, automatic deployment), predicts new records into a CSV, prints the
-# models with their scores and which one is deployed, then serves the deployed model over
-# HTTP (`mlpipe serve`) and asks it for a prediction with curl (and once with a wrong token).
+# models with their scores and which one is deployed, writes the pipeline's HTML report,
+# then serves the deployed model over HTTP (`mlpipe serve`) and asks it for a prediction
+# with curl (and once with a wrong token).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./Scripts/install-system-packages.sh
@@ -23,6 +24,10 @@ head -n 6 .mlpipe/predictions.csv
 echo "…"
 echo
 "$mlpipe" history --store "$store" --pipeline breast-cancer
+echo
+# The pipeline's report: one HTML file with the models, the score chart, the confusion
+# matrix, the ROC curve and the feature importances (open it in any browser, offline).
+"$mlpipe" report --store "$store" --pipeline breast-cancer --output .mlpipe/report.html
 echo
 
 # The spec declares the API endpoint `breast-cancer`: give it a token, serve it, ask it.

@@ -28,6 +28,7 @@ import time
 
 import numpy as np
 from sklearn import datasets, ensemble, linear_model, naive_bayes, neighbors, tree
+from benchmark_sets import write_sets
 from threadpoolctl import threadpool_limits
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -62,22 +63,12 @@ CASES = [
 
 
 def write_data():
-    os.makedirs(DATA, exist_ok=True)
     sets = {
         "reg200k": lambda: datasets.make_regression(n_samples=200_000, n_features=50, noise=10.0, random_state=0),
         "clf100k": lambda: datasets.make_classification(n_samples=100_000, n_features=40, n_informative=20, random_state=0),
         "clf50k": lambda: datasets.make_classification(n_samples=50_000, n_features=20, n_informative=10, n_classes=3, random_state=0),
     }
-    arrays = {}
-    for name, make in sets.items():
-        x, y = make()
-        arrays[name] = (x, y)
-        path = os.path.join(DATA, f"{name}.csv")
-        if not os.path.exists(path):
-            header = ",".join([f"f{i}" for i in range(x.shape[1])] + ["target"])
-            np.savetxt(path + ".partial", np.column_stack([x, y]), delimiter=",", header=header, comments="", fmt="%.10g")
-            os.replace(path + ".partial", path)
-    return arrays
+    return write_sets(sets, DATA, fmt="%.10g")
 
 
 def sklearn_timing(make, x, y):

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 public import Pipelines
 import PostgresNIO
+import Tabular
 
 // MARK: - DatasetStore
 
@@ -13,7 +14,7 @@ extension PostgresStore {
 
     /// Replaces the pipeline's snapshot if the stored generation is `previous` (a
     /// compare-and-swap in one `SERIALIZABLE` transaction); each part is written in chunks of
-    /// 1 MiB, so no statement carries a whole part.
+    /// 1 MiB, so no statement (and no buffer) carries a whole part.
     ///
     /// ```swift
     /// try await store.saveDatasets(snapshot, replacing: read?.generation)
@@ -43,7 +44,7 @@ extension PostgresStore {
                 """, logger)
             for (part, bytes) in [(Part.ledger, snapshot.ledger), (.training, training), (.testing, testing)] {
                 for (sequence, range) in Chunks.ranges(bytes.count).enumerated() {
-                    let chunk = bytes.subdata(in: bytes.startIndex + range.lowerBound..<bytes.startIndex + range.upperBound)
+                    let chunk = bytes.subdata(in: range)
                     try await connection.run(
                         "INSERT INTO dataset_chunks (pipeline_id, part, sequence, bytes) VALUES (\(pipeline), \(part.rawValue), \(sequence), \(chunk))",
                         logger)
@@ -53,7 +54,8 @@ extension PostgresStore {
     }
 
     /// The pipeline's snapshot with its ledger and the row parts in `rows`, read on one
-    /// consistent snapshot of the database.
+    /// consistent snapshot of the database; each part comes back in its stored chunks of
+    /// 1 MiB (never assembled into one buffer).
     ///
     /// ```swift
     /// let snapshot = try await store.datasets(of: id, rows: .training)
@@ -73,8 +75,8 @@ extension PostgresStore {
                 found = (generation, savedAt, [ledger, training, testing])
             }
             guard let found else { return nil }
-            func load(_ part: Part) async throws -> Data {
-                try await Self.readChunks(
+            func load(_ part: Part) async throws -> ChunkedBytes {
+                try await Self.readChunkedBytes(
                     connection,
                     "SELECT bytes FROM dataset_chunks WHERE pipeline_id = \(pipeline.rawValue) AND part = \(part.rawValue) ORDER BY sequence",
                     size: Int(found.sizes[Int(part.rawValue)]), what: "the \(part) part of the datasets of pipeline \(pipeline)", logger)

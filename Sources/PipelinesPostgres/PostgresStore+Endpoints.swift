@@ -83,8 +83,8 @@ extension PostgresStore {
     public func insertToken(_ token: TokenRecord) async throws {
         let id = token.id.rawValue
         try await write("inserting token \(token.id)") { connection in
-            guard try await connection.exists("SELECT 1 FROM endpoints WHERE name = \(token.endpoint)", logger) else {
-                throw StoreError.notFound(kind: "endpoint", id: token.endpoint)
+            if let endpoint = token.endpoint, try await !connection.exists("SELECT 1 FROM endpoints WHERE name = \(endpoint)", logger) {
+                throw StoreError.notFound(kind: "endpoint", id: endpoint)
             }
             guard try await !connection.exists("SELECT 1 FROM tokens WHERE id = \(id)", logger) else {
                 throw StoreError.duplicateID(kind: "token", id: id)
@@ -205,7 +205,7 @@ extension PostgresStore {
     {
         var records: [TokenRecord] = []
         let rows = try await connection.query(query, logger: logger)
-            .decode((String, String, String, Data, Data, Double, Double?, Double?).self)
+            .decode((String, String?, String, Data, Data, Double, Double?, Double?).self)
         for try await (id, endpoint, label, salt, digest, createdAt, expiresAt, revokedAt) in rows {
             records.append(TokenRecord(
                 id: TokenID(id), endpoint: endpoint, label: label, salt: salt, digest: digest, createdAt: Date(stored: createdAt),
@@ -213,4 +213,11 @@ extension PostgresStore {
         }
         return records
     }
+}
+
+extension PostgresSchema {
+    /// Version 3: viewer tokens, which open reports and no endpoint (`tokens.endpoint` NULL).
+    static let version3: [String] = [
+        "ALTER TABLE tokens ALTER COLUMN endpoint DROP NOT NULL"
+    ]
 }

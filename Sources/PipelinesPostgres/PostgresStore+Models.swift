@@ -2,6 +2,7 @@ public import Foundation
 import Logging
 public import Pipelines
 import PostgresNIO
+import Tabular
 
 // MARK: - ModelStore
 
@@ -87,39 +88,48 @@ extension PostgresStore {
     ///
     /// - Throws: ``Pipelines/StoreError/backend(_:)``.
     public func models(matching filter: ModelFilter, offset: Int, limit: Int?) async throws -> [ModelRecord] {
-        let query = Self.pageQuery(filter, offset: offset, limit: limit, counting: false)
+        let query = Self.pageQuery(filter, offset: offset, limit: limit)
         return try await readStatement("listing models") { connection in
             try await connection.records(ModelRecord.self, query, logger, "a model")
         }
     }
 
-    /// A page of the models matching `filter` and how many match in all, from one
-    /// statement (one pass over the index: `count(*) OVER ()` beside the page).
+    /// A page of the models matching `filter` and how many match in all, read on one
+    /// snapshot: the count first, then the page from whichever end of the index is nearer,
+    /// so the last page of 100,000 models skips none rather than 99,900 (an `OFFSET` walks
+    /// every entry it skips). The page is the one ``models(matching:offset:limit:)`` gives.
     ///
     /// ```swift
     /// let (page, total) = try await store.modelPage(matching: ModelFilter(), offset: 100, limit: 100)
     /// ```
     ///
     /// - Throws: ``Pipelines/StoreError/backend(_:)``.
+    /// - Complexity: one index-only scan to count, then one over at most half the matching
+    ///   models plus the page's own records.
     public func modelPage(matching filter: ModelFilter, offset: Int, limit: Int?) async throws -> (models: [ModelRecord], total: Int) {
-        let query = Self.pageQuery(filter, offset: offset, limit: limit, counting: true)
-        let rows = try await readStatement("listing models") { connection in
-            var rows: [(String, Int64)] = []
-            for try await row in try await connection.query(query, logger: logger).decode((String, Int64).self) { rows.append(row) }
-            return rows
+        try await read("listing models") { connection in
+            let total = try await Self.countModels(connection, filter, logger)
+            let start = max(offset, 0)
+            let end = limit.map { min(total, start + max($0, 0)) } ?? total
+            guard start < end else { return ([], total) }
+            // Rows start..<end counted from the other end begin at total - end.
+            let fromEnd = total - end
+            let query = fromEnd < start
+                ? Self.pageQuery(filter, offset: fromEnd, limit: end - start, descending: true)
+                : Self.pageQuery(filter, offset: start, limit: end - start)
+            return (try await connection.records(ModelRecord.self, query, logger, "a model"), total)
         }
-        // A page past the end has no row to carry the total: count alone.
-        guard let total = rows.first?.1 else { return ([], offset > 0 ? try await countModels(matching: filter) : 0) }
-        return (try rows.map { try StoredRecordCoding.decode(ModelRecord.self, from: $0.0, "a model") }, Int(total))
     }
 
     /// The page's statement: found on the indexes alone (identifiers in order, the rows
     /// skipped never read from the table: an index-only scan where the filter's columns are
-    /// indexed), then only its own records are read; with `counting`, the number of
-    /// matching models beside each record.
-    private static func pageQuery(_ filter: ModelFilter, offset: Int, limit: Int?, counting: Bool) -> PostgresQuery {
+    /// indexed), then only its own records are read, oldest first. `descending` counts
+    /// `offset` from the newest end (the index read backwards); the records still come
+    /// oldest first.
+    private static func pageQuery(_ filter: ModelFilter, offset: Int, limit: Int?, descending: Bool = false) -> PostgresQuery {
         var (condition, bindings) = condition(filter)
-        var page = "SELECT id, created_at\(counting ? ", count(*) OVER () AS total" : "") FROM models WHERE \(condition) ORDER BY created_at, id"
+        var page = "SELECT id, created_at FROM models WHERE \(condition) ORDER BY "
+            + (descending ? "created_at DESC, id DESC" : "created_at, id")
         if let limit {
             bindings.append(Int64(max(limit, 0)))
             page += " LIMIT $\(bindings.count)"
@@ -127,8 +137,7 @@ extension PostgresStore {
         bindings.append(Int64(max(offset, 0)))
         page += " OFFSET $\(bindings.count)"
         return PostgresQuery(
-            unsafeSQL: "SELECT m.record\(counting ? ", page.total" : "") FROM (\(page)) AS page JOIN models AS m ON m.id = page.id "
-                + "ORDER BY page.created_at, page.id",
+            unsafeSQL: "SELECT m.record FROM (\(page)) AS page JOIN models AS m ON m.id = page.id ORDER BY page.created_at, page.id",
             binds: bindings)
     }
 
@@ -140,11 +149,14 @@ extension PostgresStore {
     ///
     /// - Throws: ``Pipelines/StoreError/backend(_:)``.
     public func countModels(matching filter: ModelFilter) async throws -> Int {
-        let (condition, bindings) = Self.condition(filter)
+        try await readStatement("counting models") { connection in try await Self.countModels(connection, filter, logger) }
+    }
+
+    /// The number of models matching `filter`, on `connection`.
+    private static func countModels(_ connection: PostgresConnection, _ filter: ModelFilter, _ logger: Logger) async throws -> Int {
+        let (condition, bindings) = condition(filter)
         let query = PostgresQuery(unsafeSQL: "SELECT count(*) FROM models WHERE \(condition)", binds: bindings)
-        return try await readStatement("counting models") { connection in
-            Int(try await connection.value(Int64.self, query, logger) ?? 0)
-        }
+        return Int(try await connection.value(Int64.self, query, logger) ?? 0)
     }
 
     /// The model's artifact, if it has one, put together from its chunks.
@@ -200,6 +212,23 @@ extension PostgresStore {
     static func readChunks(_ connection: PostgresConnection, _ query: PostgresQuery, size: Int, what: String, _ logger: Logger) async throws -> Data {
         var bytes = Data(capacity: size)
         for try await chunk in try await connection.query(query, logger: logger).decode(Data.self) { bytes.append(chunk) }
+        guard bytes.count == size else {
+            throw StoreError.backend("\(what) is damaged: \(bytes.count) bytes stored in its chunks, \(size) recorded")
+        }
+        return bytes
+    }
+
+    /// A value stored in chunks, read row by row into chunks of its own (never one buffer).
+    ///
+    /// - Throws: ``Pipelines/StoreError/backend(_:)`` naming `what` when the chunks do not
+    ///   add up to `size`.
+    static func readChunkedBytes(
+        _ connection: PostgresConnection, _ query: PostgresQuery, size: Int, what: String, _ logger: Logger
+    ) async throws -> ChunkedBytes {
+        var bytes = ChunkedBytes()
+        for try await chunk in try await connection.query(query, logger: logger).decode(ByteBuffer.self) {
+            chunk.withUnsafeReadableBytes { bytes.append($0) }
+        }
         guard bytes.count == size else {
             throw StoreError.backend("\(what) is damaged: \(bytes.count) bytes stored in its chunks, \(size) recorded")
         }

@@ -1,11 +1,13 @@
 import Foundation
 import Pipelines
+import Tabular
 
 /// Large dataset parts kept as files beside the database (`<file>-parts/<uuid>.part`),
 /// referenced by their snapshot's row.
 ///
 /// SQLite moves an 80 MB blob at a few hundred MB/s and writes it twice in WAL mode (the
-/// log, then the checkpoint); a file is written once and read back with one `mmap`. A part
+/// log, then the checkpoint); a file is written once, chunk by chunk, and read back with
+/// one `mmap`. A part
 /// file is written to a temporary name, flushed to disk and renamed before the transaction
 /// that references it commits, so a committed snapshot's parts are always whole; files of
 /// a transaction that failed are removed at once. Replaced files retire with the next
@@ -29,10 +31,11 @@ struct DatasetPartFiles: Sendable {
         directory = URL(fileURLWithPath: databasePath + "-parts", isDirectory: true)
     }
 
-    /// Writes `data` to a new part file (flushed to disk) and returns its name.
+    /// Writes `part` to a new part file, chunk by chunk (flushed to disk), and returns its
+    /// name.
     ///
     /// - Throws: ``Pipelines/StoreError/backend(_:)`` when the file cannot be written.
-    func write(_ data: Data) throws -> String {
+    func write(_ part: ChunkedBytes) throws -> String {
         let name = UUID().uuidString.lowercased() + ".part"
         let final = directory.appendingPathComponent(name)
         let temporary = directory.appendingPathComponent(name + ".tmp")
@@ -43,7 +46,10 @@ struct DatasetPartFiles: Sendable {
             }
             let handle = try FileHandle(forWritingTo: temporary)
             defer { try? handle.close() }
-            try handle.write(contentsOf: data)
+            try part.forEachChunk { chunk in
+                guard let base = chunk.baseAddress else { return }
+                try handle.write(contentsOf: Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: base), count: chunk.count, deallocator: .none))
+            }
             try handle.synchronize()
             try FileManager.default.moveItem(at: temporary, to: final)
             Self.synchronizeDirectory(directory)
@@ -57,24 +63,18 @@ struct DatasetPartFiles: Sendable {
         }
     }
 
-    /// The part file's bytes, memory-mapped (nil when the file is gone: a newer generation
-    /// replaced it after the caller read the row).
+    /// The part file's bytes, memory-mapped as one chunk (nil when the file is gone: a newer
+    /// generation replaced it after the caller read the row).
     ///
     /// - Throws: ``Pipelines/StoreError/backend(_:)`` when it exists but cannot be read, or
     ///   does not have `size` bytes.
-    func read(_ name: String, size: Int) throws -> Data? {
+    func read(_ name: String, size: Int) throws -> ChunkedBytes? {
         let url = directory.appendingPathComponent(name)
-        let data: Data
         do {
-            data = try Data(contentsOf: url, options: .alwaysMapped)
+            return try ChunkedBytes.mapping(fileAt: url.path, expectedSize: size)
         } catch {
-            if !FileManager.default.fileExists(atPath: url.path) { return nil }
-            throw StoreError.backend("reading the dataset part \(url.path): \(error)")
+            throw StoreError.backend("reading the dataset part: \(error)")
         }
-        guard data.count == size else {
-            throw StoreError.backend("the dataset part \(url.path) has \(data.count) bytes, its snapshot says \(size)")
-        }
-        return data
     }
 
     /// Removes part files (those that are gone already are skipped). A file that cannot be

@@ -46,7 +46,7 @@ extension SQLiteStore {
         for row in try Row.fetchAll(db, sql: "SELECT model_id FROM model_artifacts WHERE model_id NOT IN (SELECT id FROM models)") {
             problems.append("model_artifacts: the artifact of model \(row[0] as String) belongs to no model")
         }
-        for row in try Row.fetchAll(db, sql: "SELECT id, endpoint FROM tokens WHERE endpoint NOT IN (SELECT name FROM endpoints)") {
+        for row in try Row.fetchAll(db, sql: "SELECT id, endpoint FROM tokens WHERE endpoint IS NOT NULL AND endpoint NOT IN (SELECT name FROM endpoints)") {
             problems.append("tokens: token \(row[0] as String) belongs to endpoint '\(row[1] as String)', which no scope holds")
         }
         for row in try Row.fetchAll(db, sql: """

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import GRDBSQLite
 public import Pipelines
+import Tabular
 
 // MARK: - DatasetStore
 
@@ -25,15 +26,16 @@ extension SQLiteStore {
         guard let training = snapshot.training, let testing = snapshot.testing else {
             throw StoreError.incompleteDatasets(pipeline: snapshot.pipelineID)
         }
-        // Large parts are written (and flushed) as files first; the row refers to them.
+        // Large parts are written (and flushed) as files first, chunk by chunk; the row
+        // refers to them.
         let files = partFiles
         var stored: [(column: String, inline: Data, file: String?, size: Int)] = []
         do {
-            for (column, data) in [("ledger", snapshot.ledger), ("training", training), ("testing", testing)] {
-                if data.count >= DatasetPartFiles.threshold {
-                    stored.append((column, Data(), try files.write(data), data.count))
+            for (column, part) in [("ledger", snapshot.ledger), ("training", training), ("testing", testing)] {
+                if part.count >= DatasetPartFiles.threshold {
+                    stored.append((column, Data(), try files.write(part), part.count))
                 } else {
-                    stored.append((column, data, nil, data.count))
+                    stored.append((column, part.data, nil, part.count))
                 }
             }
         } catch {
@@ -85,7 +87,7 @@ extension SQLiteStore {
 
     /// The pipeline's dataset snapshot, if one was saved, with the row parts in `rows`
     /// (only those are read: a part kept in a file is memory-mapped, one kept in the row is
-    /// read with SQLite's incremental blob I/O straight into its buffer).
+    /// read with SQLite's incremental blob I/O straight into its chunks).
     ///
     /// ```swift
     /// if let snapshot = try await store.datasets(of: id, rows: .testing) { print(snapshot.generation) }
@@ -120,7 +122,7 @@ extension SQLiteStore {
                 return StoredSnapshot(generation: row["generation"], savedAt: row["saved_at"], parts: parts)
             }
             guard let read else { return nil }
-            var loaded: [String: Data] = [:]
+            var loaded: [String: ChunkedBytes] = [:]
             for (column, part) in read.parts {
                 switch part {
                 case .inline(let data): loaded[column] = data
@@ -129,7 +131,7 @@ extension SQLiteStore {
             }
             guard loaded.count == read.parts.count else { continue }  // a file was gone: read the row again
             return DatasetSnapshot(
-                pipelineID: pipeline, generation: read.generation, ledger: loaded["ledger"] ?? Data(), training: loaded["training"],
+                pipelineID: pipeline, generation: read.generation, ledger: loaded["ledger"] ?? ChunkedBytes(), training: loaded["training"],
                 testing: loaded["testing"], savedAt: Date(timeIntervalSinceReferenceDate: read.savedAt))
         }
         throw StoreError.backend("the dataset parts of pipeline \(pipeline) kept being replaced while they were read")
@@ -143,7 +145,7 @@ extension SQLiteStore {
     }
 
     private enum StoredPart: Sendable {
-        case inline(Data)
+        case inline(ChunkedBytes)
         case file(String, size: Int)
     }
 
@@ -174,17 +176,20 @@ extension SQLiteStore {
     }
 
     /// One part of a stored snapshot, read with SQLite's incremental blob I/O straight into
-    /// its `Data` (one copy from the database pages; a plain `SELECT` would assemble the
+    /// its chunks (one copy from the database pages; a plain `SELECT` would assemble the
     /// blob in SQLite's memory first and copy it again).
-    private static func blob(_ db: Database, column: String, row: Int64) throws -> Data {
+    private static func blob(_ db: Database, column: String, row: Int64) throws -> ChunkedBytes {
         try IncrementalBlob.withBlob(db, table: "dataset_snapshots", column: column, row: row, writable: false,
                                      what: "the \(column) part of a dataset snapshot") { handle, count in
-            var data = Data(count: count)
-            let status = data.withUnsafeMutableBytes { raw in
-                guard let base = raw.baseAddress, count > 0 else { return SQLITE_OK }
-                return sqlite3_blob_read(handle, base, Int32(count), 0)
+            let part = ChunkedBytes(uninitializedCount: count)
+            var offset = 0
+            for segment in part.uninitializedSegments {
+                guard let base = segment.baseAddress else { continue }
+                let status = sqlite3_blob_read(handle, base, Int32(segment.count), Int32(offset))
+                guard status == SQLITE_OK else { return (ChunkedBytes(), status) }
+                offset += segment.count
             }
-            return (data, status)
+            return (part, SQLITE_OK)
         }
     }
 }

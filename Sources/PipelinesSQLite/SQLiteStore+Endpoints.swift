@@ -71,12 +71,12 @@ extension SQLiteStore {
     /// ```
     ///
     /// - Throws: ``Pipelines/StoreError/notFound(kind:id:)`` (kind `endpoint`) when no scope
-    ///   holds its endpoint; ``Pipelines/StoreError/duplicateID(kind:id:)``;
+    ///   holds its endpoint (a viewer token has none); ``Pipelines/StoreError/duplicateID(kind:id:)``;
     ///   ``Pipelines/StoreError/backend(_:)``.
     public func insertToken(_ token: TokenRecord) async throws {
         try await write("inserting token \(token.id)") { db in
-            guard try Self.exists(db, "endpoints", id: token.endpoint, column: "name") else {
-                throw StoreError.notFound(kind: "endpoint", id: token.endpoint)
+            if let endpoint = token.endpoint, try !Self.exists(db, "endpoints", id: endpoint, column: "name") {
+                throw StoreError.notFound(kind: "endpoint", id: endpoint)
             }
             guard try !Self.exists(db, "tokens", id: token.id.rawValue) else {
                 throw StoreError.duplicateID(kind: "token", id: token.id.rawValue)
@@ -184,7 +184,7 @@ extension SQLiteStore {
             throw StoreError.backend("token \(id) has no salt or digest")
         }
         return TokenRecord(
-            id: TokenID(id), endpoint: row["endpoint"], label: row["label"], salt: salt, digest: digest,
+            id: TokenID(id), endpoint: row["endpoint"] as String?, label: row["label"], salt: salt, digest: digest,
             createdAt: Date(timeIntervalSinceReferenceDate: row["created_at"]),
             expiresAt: (row["expires_at"] as Double?).map(Date.init(timeIntervalSinceReferenceDate:)),
             revokedAt: (row["revoked_at"] as Double?).map(Date.init(timeIntervalSinceReferenceDate:)))

@@ -19,6 +19,7 @@ enum Schema {
         migrator.registerMigration("v5", migrate: migrateToVersion5)
         migrator.registerMigration("v6", migrate: migrateToVersion6)
         migrator.registerMigration("v7", migrate: migrateToVersion7)
+        migrator.registerMigration("v8", migrate: migrateToVersion8)
         return migrator
     }()
 
@@ -327,6 +328,29 @@ enum Schema {
                 UNIQUE (firing_trigger, firing_at)
             );
             CREATE INDEX queued_runs_by_state ON queued_runs(state, enqueued_at, id);
+            """)
+    }
+
+    /// Version 8: viewer tokens, which open reports and no endpoint — `tokens.endpoint`
+    /// may be NULL. SQLite cannot drop a NOT NULL constraint, so the table is rebuilt with
+    /// the same rows (GRDB checks the foreign keys once the migration is done).
+    private static func migrateToVersion8(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE tokens_v8 (
+                id TEXT PRIMARY KEY NOT NULL,
+                endpoint TEXT REFERENCES endpoints(name) ON DELETE CASCADE,
+                label TEXT NOT NULL,
+                salt BLOB NOT NULL,
+                digest BLOB NOT NULL,
+                created_at REAL NOT NULL,
+                expires_at REAL,
+                revoked_at REAL
+            );
+            INSERT INTO tokens_v8 (id, endpoint, label, salt, digest, created_at, expires_at, revoked_at)
+                SELECT id, endpoint, label, salt, digest, created_at, expires_at, revoked_at FROM tokens;
+            DROP TABLE tokens;
+            ALTER TABLE tokens_v8 RENAME TO tokens;
+            CREATE INDEX tokens_by_endpoint ON tokens(endpoint, created_at, id);
             """)
     }
 }

@@ -26,6 +26,9 @@ import Tabular
 ///   deployed model, version, feature schema and when it was deployed
 /// - `GET /health` (the process answers), `GET /ready` (the store answers)
 /// - `GET /metrics` with ``ServerMetricsBackend/prometheus(_:)``
+/// - `GET /` and `GET /pipelines/{name}` — the registry's and a pipeline's reports, for
+///   holders of a viewer token (see ``Endpoints/createViewerToken(label:expiresAt:)``), a
+///   browser signing in at `GET /login`; `GET /events/reports` tells open pages to reload
 ///
 /// Each prediction request takes the endpoint's loaded model once and answers with it, so a
 /// deploy or rollback never mixes models within a request; deployments made by other
@@ -84,6 +87,7 @@ public struct PredictionServer: Sendable {
         router.get("/openapi.json") { _, _ in
             jsonResponse(ByteBuffer(string: OpenAPIDocument.json))
         }
+        addReportRoutes(to: router)
         if case .prometheus(let registry) = configuration.metrics {
             router.get("/metrics") { _, _ in
                 Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
@@ -233,7 +237,7 @@ public struct PredictionServer: Sendable {
     }
 
     /// Runs a route's work, turning errors into their answers.
-    private func answer(_ work: () async throws -> Response) async -> Response {
+    func answer(_ work: () async throws -> Response) async -> Response {
         do {
             return try await work()
         } catch {

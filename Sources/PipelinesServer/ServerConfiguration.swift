@@ -17,6 +17,11 @@ public struct ServerConfiguration: Sendable {
     public var batchLimit: Int
     /// Where request counts and latencies go.
     public var metrics: ServerMetricsBackend
+    /// How often an open report page's event stream looks for changes (default 1 s).
+    public var reportRefresh: Duration = .seconds(1)
+    /// How long one report event stream lasts before the server ends it (default 5 min;
+    /// browsers reconnect on their own), so that open pages never hold a shutdown back long.
+    public var reportStreamLimit: Duration = .seconds(300)
 
     /// A configuration.
     ///

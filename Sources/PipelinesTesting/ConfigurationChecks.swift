@@ -1,5 +1,6 @@
 import Foundation
 import Pipelines
+import Tabular
 
 // Configuration versions and dataset snapshots.
 extension StorageConformance {
@@ -149,6 +150,25 @@ extension StorageConformance {
             try await store.saveDatasets(Fixture.datasets(of: unknown, generation: 1), replacing: nil)
         }
         t.expectEqual(try await store.datasets(of: unknown), nil, "datasets(of: unknown pipeline) after the refused save")
+    }
+
+    /// Parts handed over in chunks of any size (here 300,007 bytes for a training part of
+    /// 2.5 MiB, one byte for the testing part) read back with the same bytes, whatever
+    /// chunks the store returns them in; so do empty parts.
+    static func datasetsInChunks(_ t: CheckContext) async throws {
+        let store = t.store
+        let churn = try await addPipeline(t, number: 1, name: "churn")
+        let large = (0..<(5 << 19) + 17).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ $0 >> 11) }
+        let snapshot = DatasetSnapshot(
+            pipelineID: churn.id, generation: 1, ledger: ChunkedBytes(Array("MLDL in chunks".utf8), chunkSize: 4),
+            training: ChunkedBytes(large, chunkSize: 300_007), testing: ChunkedBytes((0...255).map { UInt8($0) }, chunkSize: 1),
+            savedAt: Fixture.date(600))
+        try await t.must("saveDatasets(parts in chunks, replacing: nil)") { try await store.saveDatasets(snapshot, replacing: nil) }
+        t.expectEqual(try await store.datasets(of: churn.id), snapshot, "datasets(of: churn), saved in chunks")
+        let empty = DatasetSnapshot(pipelineID: churn.id, generation: 2, ledger: ChunkedBytes(), training: ChunkedBytes(),
+                                    testing: ChunkedBytes(), savedAt: Fixture.date(601))
+        try await t.must("saveDatasets(empty parts, replacing: 1)") { try await store.saveDatasets(empty, replacing: 1) }
+        t.expectEqual(try await store.datasets(of: churn.id), empty, "datasets(of: churn), empty parts")
     }
 
     /// `datasets(of:rows:)` returns the ledger with only the row parts asked for (the

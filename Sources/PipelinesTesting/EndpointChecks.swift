@@ -188,15 +188,42 @@ extension StorageConformance {
     }
 }
 
+extension StorageConformance {
+    /// Viewer tokens (no endpoint) are stored and read back exactly beside endpoint tokens,
+    /// listed by `tokens(of: nil)` only, revoked like the others, and kept when every
+    /// endpoint is freed.
+    static func viewerTokens(_ t: CheckContext) async throws {
+        let store = t.store
+        let churn = try await addPipeline(t, number: 1, name: "churn")
+        try await t.must("setEndpoints([churn], of: churn)") {
+            try await store.setEndpoints(["churn"], of: .pipeline(churn.id), at: Fixture.date(1_000))
+        }
+        var viewer = Fixture.token(1, endpoint: nil, createdAt: Fixture.date(1_100), expiresAt: Fixture.date(9_000.5))
+        let endpointToken = Fixture.token(2, endpoint: "churn", createdAt: Fixture.date(1_200))
+        for token in [viewer, endpointToken] { try await t.must("insertToken(\(token.id))") { try await store.insertToken(token) } }
+        t.expectEqual(try await store.token(viewer.id), viewer, "token(the viewer token)")
+        t.expectEqual(try await store.tokens(of: nil), [viewer, endpointToken], "tokens(of: nil) with a viewer token")
+        t.expectEqual(try await store.tokens(of: "churn"), [endpointToken], "tokens(of: churn) leaves the viewer token out")
+        await t.expectRefusal("insertToken(the viewer token's id again)", .duplicateID(id: viewer.id.rawValue)) {
+            try await store.insertToken(Fixture.token(1, endpoint: nil, createdAt: Fixture.date(1_300), label: "twin"))
+        }
+        viewer.revokedAt = Fixture.date(2_000)
+        t.expectEqual(try await t.must("revokeToken(viewer)") { try await store.revokeToken(viewer.id, at: Fixture.date(2_000)) }, viewer,
+                      "revokeToken(the viewer token)'s result")
+        try await t.must("setEndpoints([], of: churn)") { try await store.setEndpoints([], of: .pipeline(churn.id), at: Fixture.date(3_000)) }
+        t.expectEqual(try await store.tokens(of: nil), [viewer], "tokens(of: nil) once every endpoint is freed: the viewer token stays")
+    }
+}
+
 extension Fixture {
     static func tokenID(_ number: Int) -> TokenID {
         let digits = String(number)
         return TokenID("f0000000-0000-4000-8000-" + String(repeating: "0", count: max(0, 12 - digits.count)) + digits)
     }
 
-    /// A token of `endpoint` whose salt holds all 256 byte values and whose label is not
+    /// A token of `endpoint` (a viewer token when nil) whose salt holds all 256 byte values and whose label is not
     /// ASCII (so lossy encodings show); the digest is 32 bytes derived from the number.
-    static func token(_ number: Int, endpoint: String, createdAt: Date, expiresAt: Date? = nil,
+    static func token(_ number: Int, endpoint: String?, createdAt: Date, expiresAt: Date? = nil,
                       label: String? = nil) -> TokenRecord {
         TokenRecord(
             id: tokenID(number), endpoint: endpoint, label: label ?? "service n° \(number) — «facturation»",

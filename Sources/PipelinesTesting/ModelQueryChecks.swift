@@ -10,7 +10,8 @@ extension StorageConformance {
     /// next 10 and the last 5, together the whole list; a nil limit gives the rest; a
     /// limit of 0, or an offset at or past the end, gives an empty page. Pages of a
     /// filtered list page through the matches only, and `countModels` counts the
-    /// matches whatever the page; `modelPage` gives each page with that count.
+    /// matches whatever the page; `modelPage` gives each page with that count (pages near the
+    /// end too, which a store may read from the newest end).
     static func modelsPaging(_ t: CheckContext) async throws {
         let store = t.store
         let pipeline = try await addPipeline(t)
@@ -52,6 +53,9 @@ extension StorageConformance {
         try await expectPage(ofPipeline, "pipeline", offset: 20, limit: nil, ordered[20..<25])
         try await expectPage(ModelFilter(), "all", offset: 0, limit: nil, everything[...])
         try await expectPage(ModelFilter(), "all", offset: 5, limit: 7, everything[5..<12])
+        // Pages nearer the end than the start (a store may read them from the newest end).
+        try await expectPage(ofPipeline, "pipeline", offset: 14, limit: 7, ordered[14..<21])
+        try await expectPage(ModelFilter(), "all", offset: 17, limit: 6, everything[17..<23])
         let saved = ordered.filter { $0.status == .saved }
         try await expectPage(ModelFilter(statuses: [.saved]), "statuses [saved]", offset: 1, limit: 2, saved[1..<3])
 

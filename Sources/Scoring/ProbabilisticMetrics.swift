@@ -4,28 +4,14 @@ import LinearAlgebra
 /// Metrics on class probabilities: ROC AUC and log loss.
 enum ProbabilisticMetrics {
     /// Area under the ROC curve of `scores` for the samples where `positive` is true: the
-    /// Mann–Whitney statistic with tied scores counted half, which equals the trapezoidal
-    /// area under scikit-learn's ROC curve.
+    /// trapezoidal area under scikit-learn's ROC curve (``rocCurve(_:_:positive:)``'s
+    /// area, computed by the same code), tied scores making one diagonal step.
     ///
+    /// - Throws: ``ScoringError/undefined(score:reason:)`` when only one class is present (or
+    ///   there are no samples).
     /// - Complexity: O(n log n).
     static func rocAUC(positive: [Bool], scores: [Double], name: String) throws(ScoringError) -> Double {
-        let positives = positive.filter { $0 }.count
-        let negatives = positive.count - positives
-        guard positives > 0 && negatives > 0 else {
-            throw .undefined(score: name, reason: "only one class is present in the true values")
-        }
-        let order = scores.indices.sorted { scores[$0] < scores[$1] }
-        var rankSum = 0.0
-        var start = 0
-        while start < order.count {
-            var end = start
-            while end + 1 < order.count && scores[order[end + 1]] == scores[order[start]] { end += 1 }
-            let averageRank = Double(start + end + 2) / 2  // ranks are 1-based
-            for k in start...end where positive[order[k]] { rankSum += averageRank }
-            start = end + 1
-        }
-        let p = Double(positives), n = Double(negatives)
-        return (rankSum - p * (p + 1) / 2) / (p * n)
+        return try ThresholdCounts(positive: positive, scores: scores).rocCurve(name: name).area
     }
 
     /// Binary ROC AUC from the probability of class 1.

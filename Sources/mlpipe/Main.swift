@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LinearAlgebra
 
 /// `mlpipe`: the whole life-cycle of ML pipelines from a terminal, a CI job or a
 /// benchmark run. Exit status: 0 success, 1 failure (what and where on stderr), 2 usage.
@@ -16,7 +17,7 @@ struct MLPipe: AsyncParsableCommand {
             RunCommand.self, PipelinesCommand.self, ModelsCommand.self, DeployCommand.self, RollbackCommand.self,
             UndeployCommand.self, HistoryCommand.self, PredictCommand.self, TriggersCommand.self, SchedulerCommand.self,
             ServeCommand.self, EndpointsCommand.self, TokensCommand.self, WatchCommand.self, StoreCommand.self, WorkerCommand.self,
-            QueueCommand.self,
+            QueueCommand.self, ReportCommand.self,
         ]
     )
 
@@ -33,6 +34,14 @@ struct MLPipe: AsyncParsableCommand {
             }
             FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
             Foundation.exit(2)
+        }
+        // The commands that fit or predict say when the numerics run on generic kernels.
+        let computes: [any ParsableCommand.Type] = [
+            RunCommand.self, PredictCommand.self, ServeCommand.self, WorkerCommand.self, SchedulerCommand.self, WatchCommand.self,
+            ReportCommand.self,
+        ]
+        if computes.contains(where: { $0 == type(of: command) }), let warning = BLAS.genericKernelWarning {
+            FileHandle.standardError.write(Data("mlpipe: warning: \(warning)\n".utf8))
         }
         do {
             if var asynchronous = command as? any AsyncParsableCommand {

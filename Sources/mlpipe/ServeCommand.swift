@@ -16,7 +16,9 @@ struct ServeCommand: AsyncParsableCommand {
         discussion: """
             Routes: POST /v1/endpoints/NAME/predictions, GET /v1/endpoints, GET /v1/endpoints/NAME (all with \
             Authorization: Bearer TOKEN; create tokens with `mlpipe tokens create --endpoint NAME`), GET /health, \
-            GET /ready, GET /openapi.json, and GET /metrics with --metrics. Deployments made by other processes \
+            GET /ready, GET /openapi.json, and GET /metrics with --metrics; the reports at GET / and \
+            GET /pipelines/NAME for viewer tokens (`mlpipe tokens create --viewer`; browsers sign in at /login), \
+            reloading themselves when a run or a deployment changes what they show. Deployments made by other processes \
             are served within half a second. With --watch-folders, the folder consumers every pipeline declares run \
             in the same process (as `mlpipe watch` runs them; one line per file on stdout).
             """)

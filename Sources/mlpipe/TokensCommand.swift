@@ -6,17 +6,20 @@ import PipelinesSpec
 /// `mlpipe tokens create|list|revoke`.
 struct TokensCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "tokens", abstract: "Tokens that let callers use an API endpoint: create, list, revoke.",
+        commandName: "tokens", abstract: "Tokens that let callers use an API endpoint, or view reports: create, list, revoke.",
         discussion: """
             A caller sends the secret as `Authorization: Bearer SECRET`. The store keeps only a salted \
-            SHA-256 of it: the secret is printed once, by `tokens create`, and cannot be shown again.
+            SHA-256 of it: the secret is printed once, by `tokens create`, and cannot be shown again. \
+            A viewer token (`tokens create --viewer`) opens the reports `mlpipe serve` shows, and no endpoint.
             """,
         subcommands: [Create.self, List.self, Revoke.self])
 
     struct Create: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Create a token for an endpoint and print its secret (once).")
+        static let configuration = CommandConfiguration(
+            abstract: "Create a token for an endpoint (or a viewer token, for reports) and print its secret (once).")
         @OptionGroup var options: GlobalOptions
-        @Option(help: "The endpoint the token opens.") var endpoint: String
+        @Option(help: "The endpoint the token opens.") var endpoint: String?
+        @Flag(help: "A viewer token: it opens the reports `mlpipe serve` shows (read-only), and no endpoint.") var viewer = false
         @Option(help: "Who holds it, for people (\"billing service\").") var label: String = ""
         @Option(help: ArgumentHelp("How long it works: 30d, 12h, 1h30m, 45s (never expires when absent).", valueName: "duration"))
         var expiresIn: String?
@@ -30,17 +33,24 @@ struct TokensCommand: AsyncParsableCommand {
             return seconds
         }
 
-        func validate() throws { _ = try lifetime() }
+        func validate() throws {
+            guard (endpoint == nil) == viewer else { throw ValidationError("give --endpoint NAME or --viewer (one of the two)") }
+            _ = try lifetime()
+        }
 
         func run() async throws {
             let workspace = try await options.workspace()
             let expiresAt = try lifetime().map { workspace.clock.now.addingTimeInterval($0) }
             let issued: IssuedToken
             do {
-                issued = try await workspace.endpoints.createToken(for: endpoint, label: label, expiresAt: expiresAt)
+                if let endpoint {
+                    issued = try await workspace.endpoints.createToken(for: endpoint, label: label, expiresAt: expiresAt)
+                } else {
+                    issued = try await workspace.endpoints.createViewerToken(label: label, expiresAt: expiresAt)
+                }
             } catch {
                 guard case .notFound(.endpoint) = error else { throw error }
-                throw CommandFailure("no endpoint named '\(endpoint)' (see `mlpipe endpoints list`)")
+                throw CommandFailure("no endpoint named '\(endpoint ?? "")' (see `mlpipe endpoints list`)")
             }
             if options.json {
                 var object = tokenObject(issued.record, at: workspace.clock.now)
@@ -48,7 +58,8 @@ struct TokensCommand: AsyncParsableCommand {
                 try printJSON(object)
             } else {
                 let expiry = expiresAt.map { ", expires \(ISO8601DateFormatter().string(from: $0))" } ?? ", never expires"
-                print("created token \(issued.record.id) for endpoint '\(endpoint)'\(expiry)")
+                let what = issued.record.endpoint.map { "token \(issued.record.id) for endpoint '\($0)'" } ?? "viewer token \(issued.record.id)"
+                print("created \(what)\(expiry)")
                 print("secret: \(issued.secret)")
             }
             FileHandle.standardError.write(Data(
@@ -73,7 +84,7 @@ struct TokensCommand: AsyncParsableCommand {
             } else {
                 let formatter = ISO8601DateFormatter()
                 print(renderTable(["token", "endpoint", "label", "created", "expires", "status"], tokens.map { token in
-                    [token.id.rawValue, token.endpoint, token.label, formatter.string(from: token.createdAt),
+                    [token.id.rawValue, token.endpoint ?? "(viewer)", token.label, formatter.string(from: token.createdAt),
                      token.expiresAt.map { formatter.string(from: $0) } ?? "never", tokenStatus(token, at: now)]
                 }))
             }
@@ -99,7 +110,7 @@ struct TokensCommand: AsyncParsableCommand {
             } else if let earlier = token.revokedAt {
                 print("token \(token.id) was revoked already, at \(ISO8601DateFormatter().string(from: earlier))")
             } else {
-                print("revoked token \(token.id) of endpoint '\(token.endpoint)'")
+                print("revoked " + (token.endpoint.map { "token \(token.id) of endpoint '\($0)'" } ?? "viewer token \(token.id)"))
             }
         }
     }
@@ -115,7 +126,7 @@ func tokenStatus(_ token: TokenRecord, at date: Date) -> String {
 func tokenObject(_ token: TokenRecord, at date: Date) -> [String: Any] {
     let formatter = ISO8601DateFormatter()
     return [
-        "id": token.id.rawValue, "endpoint": token.endpoint, "label": token.label,
+        "id": token.id.rawValue, "endpoint": token.endpoint.map { $0 as Any } ?? NSNull(), "viewer": token.isViewer, "label": token.label,
         "createdAt": formatter.string(from: token.createdAt),
         "expiresAt": token.expiresAt.map { formatter.string(from: $0) as Any } ?? NSNull(),
         "revokedAt": token.revokedAt.map { formatter.string(from: $0) as Any } ?? NSNull(),

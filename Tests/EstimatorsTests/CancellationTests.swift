@@ -7,7 +7,7 @@ import Testing
 struct CancellationTests {
     static let iterative = [
         "LogisticRegression", "Lasso", "ElasticNet", "RandomForestClassifier", "RandomForestRegressor",
-        "GradientBoostingClassifier", "GradientBoostingRegressor",
+        "GradientBoostingClassifier", "GradientBoostingRegressor", "MLPClassifier", "MLPRegressor",
     ]
 
     /// A small separable problem: two blobs.
@@ -33,6 +33,24 @@ struct CancellationTests {
         #expect(throws: EstimatorError.cancelled(estimator: name)) {
             try estimator.fit(x, y, context: FitContext(threads: 2, cancellation: cancellation))
         }
+    }
+
+    @Test("a flag with a timeout counts as cancelled once it passes, with no timer and no cancel() call")
+    func deadlineWithoutTimer() throws {
+        // Read before the flag is made: its deadline counts from its own creation, a moment later.
+        let started = ContinuousClock.now
+        let flag = FitCancellation(timeout: .milliseconds(80))
+        #expect(!flag.isCancelled && !flag.isPastDeadline)
+        let context = FitContext(threads: 1, cancellation: flag)
+        #expect(throws: Never.self) { try context.checkCancellation("Test") }
+        while !flag.isPastDeadline && ContinuousClock.now - started < .seconds(10) {}  // a fitting loop's busy wait
+        #expect(ContinuousClock.now - started >= .milliseconds(80), "not before its deadline")
+        #expect(flag.isCancelled && flag.isPastDeadline)
+        #expect(throws: EstimatorError.cancelled(estimator: "Test")) { try context.checkCancellation("Test") }
+        #expect(!FitCancellation().isPastDeadline && !FitCancellation(timeout: .seconds(3_600)).isCancelled)
+        let cancelled = FitCancellation(timeout: .seconds(3_600))
+        cancelled.cancel()
+        #expect(cancelled.isCancelled && !cancelled.isPastDeadline)
     }
 
     @Test("an uncancelled flag changes nothing", arguments: iterative)

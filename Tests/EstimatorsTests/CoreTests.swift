@@ -127,8 +127,12 @@ struct CoreTests {
             let reference = try #require(try estimator.fit(centered, .values(y), context: FitContext()) as? LinearModel)
             let model = try #require(try estimator.fit(shifted, .values(y), context: FitContext()) as? LinearModel)
             #expect(maxRelativeDifference(model.coefficients, reference.coefficients) < 1e-9, "\(name) offset \(offset)")
-            // Predicting X·w + b with |X·w| ≈ |b| ≈ offset cancels: ~ε·offset is the best possible.
-            #expect(maxRelativeDifference(try model.predict(shifted), try reference.predict(centered)) < 1e-14 * offset)
+            // Predicting X·w + b with |X·w| ≈ |b| ≈ 10·offset cancels: ~ε·offset is the best
+            // possible, times the rounding of the fit's own sums, which depends on the BLAS
+            // kernels (2.6e-7 at offset 1e7 with OpenBLAS's generic Prescott kernels, which
+            // Debian's 0.3.21 picks on CPUs newer than it knows; under 1e-7 with SkylakeX's).
+            let predictionDifference = maxRelativeDifference(try model.predict(shifted), try reference.predict(centered))
+            #expect(predictionDifference < 1e-13 * offset, "\(name) offset \(offset): \(predictionDifference)")
         }
     }
 

@@ -56,13 +56,16 @@ func randomMatrix(_ rows: Int, _ columns: Int, seed: UInt64) -> Matrix {
     return Matrix(rows: rows, columns: columns) { _, _ in random.normal() }
 }
 
-/// A hyper-parameter as the reference scripts write it: a JSON bool, number or string.
+/// A hyper-parameter as the reference scripts write it: a JSON bool, number or string, or
+/// null for Python's None.
 struct ReferenceParameter: Decodable, Sendable {
     let value: HyperParameterValue
 
     init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
-        if let flag = try? container.decode(Bool.self) {
+        if container.decodeNil() {
+            value = .none
+        } else if let flag = try? container.decode(Bool.self) {
             value = .bool(flag)
         } else if let integer = try? container.decode(Int.self) {
             value = .int(integer)
@@ -71,5 +74,19 @@ struct ReferenceParameter: Decodable, Sendable {
         } else {
             value = .string(try container.decode(String.self))
         }
+    }
+}
+
+/// Runs `body` on a thread of its own and waits for it without blocking the cooperative
+/// pool: a test that fits for seconds on a pool thread — or on a Dispatch global queue, whose
+/// workers the pool shares on Linux — starves the timers of the suites running beside it
+/// (on 2 cores the pool has 2 threads). Expectations stay in the caller.
+///
+/// - Throws: what `body` throws.
+func offCooperativePool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        let thread = Thread { continuation.resume(with: Result { try body() }) }
+        thread.stackSize = 8 << 20
+        thread.start()
     }
 }

@@ -74,6 +74,37 @@ struct BLASTests {
         #expect(empty == [1.5, 2])
     }
 
+    @Test("gemm on pointers: products cut into tiles match the definition in every orientation, the same on 1 or 2 threads",
+          arguments: [(3, 4, 5), (100, 100, 64), (200, 3, 2_000)])
+    func gemmPointersTiled(_ shape: (m: Int, n: Int, k: Int)) throws {
+        let (m, n, k) = shape
+        let x = randomMatrix(m, k, seed: 21), y = randomMatrix(k, n, seed: 22), start = randomMatrix(m, n, seed: 23)
+        let expected = naiveProduct(x, y)
+        let before = BLAS.threadCount
+        defer { BLAS.threadCount = before }
+        for (transposeA, transposeB) in [(false, false), (true, false), (false, true), (true, true)] {
+            let a = transposeA ? x.transposed() : x, b = transposeB ? y.transposed() : y
+            var results: [[Double]] = []
+            for threads in [1, 2] {
+                BLAS.threadCount = threads
+                var c = start.elements
+                a.elements.withUnsafeBufferPointer { pa in
+                    b.elements.withUnsafeBufferPointer { pb in
+                        c.withUnsafeMutableBufferPointer { pc in
+                            guard let pa = pa.baseAddress, let pb = pb.baseAddress, let pc = pc.baseAddress else { return }
+                            BLAS.gemm(m: m, n: n, k: k, pa, lda: a.columns, transposeA: transposeA, pb, ldb: b.columns,
+                                      transposeB: transposeB, alpha: 2, beta: 0.5, into: pc, ldc: n)
+                        }
+                    }
+                }
+                results.append(c)
+            }
+            #expect(results[0] == results[1], "transposes \(transposeA), \(transposeB)")
+            let definition = (0..<(m * n)).map { 2 * expected[$0 / n, $0 % n] + 0.5 * start.elements[$0] }
+            #expect(maxDifference(results[0], definition) < 1e-9, "transposes \(transposeA), \(transposeB)")
+        }
+    }
+
     @Test("syrk: Gram matrices in both orientations, both triangles filled")
     func syrk() throws {
         #expect(try BLAS.syrk(a) == (try Matrix([[17, 22, 27], [22, 29, 36], [27, 36, 45]])))

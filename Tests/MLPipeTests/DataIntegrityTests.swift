@@ -17,7 +17,7 @@ struct DataIntegrityTests {
         var runs: Int
 
         init(_ directory: URL) async throws {
-            let listed = try #require(try mlpipe(["pipelines", "list", "--json"], in: directory).json() as? [[String: Any]])
+            let listed = try #require(try await mlpipe(["pipelines", "list", "--json"], in: directory).json() as? [[String: Any]])
             let id = PipelineID(try #require(listed.first?["id"] as? String))
             let store = try SQLiteStore(path: directory.appendingPathComponent(".mlpipe/store.sqlite").path)
             let snapshot = try await store.datasets(of: id)
@@ -55,18 +55,18 @@ struct DataIntegrityTests {
     func nanCell() async throws {
         try await withExampleAsync { directory in
             try Self.writeSpec("good.json", data: "data/breast_cancer.csv", in: directory)
-            let first = try mlpipe(["run", "--spec", "good.json"], in: directory)
+            let first = try await mlpipe(["run", "--spec", "good.json"], in: directory)
             #expect(first.status == 0, "\(first.stderr)")
             try Self.writeData("nan.csv", row: 28, value: "nan", in: directory)  // line 29
             try Self.writeSpec("nan.json", data: "data/nan.csv", in: directory)
             let before = try await StoreState(directory)
-            let refused = try mlpipe(["run", "--spec", "nan.json"], in: directory)
+            let refused = try await mlpipe(["run", "--spec", "nan.json"], in: directory)
             #expect(refused.status == 1)
             #expect(refused.stderr.contains("data/nan.csv:29: feature 'mean_texture' is missing (policy error)"), "\(refused.stderr)")
             #expect(try await StoreState(directory) == before, "datasets, configuration versions, models and runs as before")
 
             try Self.writeSpec("median.json", data: "data/nan.csv", missing: ["default": "median"], in: directory)
-            let imputed = try mlpipe(["run", "--spec", "median.json", "--json"], in: directory)
+            let imputed = try await mlpipe(["run", "--spec", "median.json", "--json"], in: directory)
             #expect(imputed.status == 0, "\(imputed.stderr)")
         }
     }
@@ -75,10 +75,10 @@ struct DataIntegrityTests {
     func wrongType() async throws {
         try await withExampleAsync { directory in
             try Self.writeSpec("good.json", data: "data/breast_cancer.csv", in: directory)
-            #expect(try mlpipe(["run", "--spec", "good.json"], in: directory).status == 0)
-            let shown = try mlpipe(["pipelines", "show", "breast-cancer"], in: directory)
+            #expect(try await mlpipe(["run", "--spec", "good.json"], in: directory).status == 0)
+            let shown = try await mlpipe(["pipelines", "show", "breast-cancer"], in: directory)
             #expect(shown.stdout.contains("dataset schema (fixed until reset-datasets): id (integer), mean_radius (numeric)"), "\(shown.stdout)")
-            let json = try #require(try mlpipe(["pipelines", "show", "breast-cancer", "--json"], in: directory).json() as? [String: Any])
+            let json = try #require(try await mlpipe(["pipelines", "show", "breast-cancer", "--json"], in: directory).json() as? [String: Any])
             let schema = try #require(json["schema"] as? [[String: String]])
             #expect(schema.contains { $0 == ["name": "mean_texture", "type": "numeric"] })
 
@@ -87,15 +87,15 @@ struct DataIntegrityTests {
                 // Whether or not the configuration changes, nothing is saved.
                 try Self.writeSpec(spec, data: "data/abc.csv", missing: spec == "abc.json" ? nil : ["default": "median"], in: directory)
                 let before = try await StoreState(directory)
-                let refused = try mlpipe(["run", "--spec", spec], in: directory)
+                let refused = try await mlpipe(["run", "--spec", spec], in: directory)
                 #expect(refused.status == 1)
                 #expect(refused.stderr.contains("data/abc.csv:31:3: 'abc' is not a valid numeric value for column 'mean_texture'"),
                         "\(refused.stderr)")
                 #expect(try await StoreState(directory) == before, "\(spec): the store changed")
             }
             // A reset lets the schema change.
-            #expect(try mlpipe(["pipelines", "reset-datasets", "breast-cancer"], in: directory).status == 0)
-            #expect(try mlpipe(["pipelines", "show", "breast-cancer"], in: directory).stdout.contains("dataset schema: none yet"))
+            #expect(try await mlpipe(["pipelines", "reset-datasets", "breast-cancer"], in: directory).status == 0)
+            #expect(try await mlpipe(["pipelines", "show", "breast-cancer"], in: directory).stdout.contains("dataset schema: none yet"))
         }
     }
 }

@@ -19,6 +19,18 @@ private final class RaceLog: @unchecked Sendable {
 /// Starts `body` on a thread of its own (the blocking `mlpipe` helper must not hold the
 /// cooperative pool, which has one thread per core) and returns a semaphore signalled when
 /// it ends.
+extension DispatchSemaphore {
+    /// Waits for a signal on a Dispatch thread, not on the cooperative pool.
+    func signalled() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            DispatchQueue.global().async {
+                self.wait()
+                continuation.resume()
+            }
+        }
+    }
+}
+
 private func onThread(_ body: @escaping @Sendable () -> Void) -> DispatchSemaphore {
     let done = DispatchSemaphore(value: 0)
     let thread = Thread {
@@ -35,18 +47,18 @@ extension MLPipeTests {
 
     @Test("8 concurrent `mlpipe deploy` processes × 15 deploys: every one succeeds, every listing shows one deployed model",
           arguments: CLIStore.available)
-    func concurrentDeploys(_ backend: CLIStore) throws {
+    func concurrentDeploys(_ backend: CLIStore) async throws {
         let store = try backend.arguments()
-        try withExample { directory in
+        try await withExample { directory in
             // One pipeline with two models: the first run deploys the first.
-            let first = try mlpipe(["run", "--spec", "spec.json", "--json"] + store, in: directory)
+            let first = try await mlpipe(["run", "--spec", "spec.json", "--json"] + store, in: directory)
             try #require(first.status == 0, "\(first.stderr)")
-            let second = try mlpipe(["run", "--spec", "spec.json", "--json", "--jobs", "training,testing"] + store, in: directory)
+            let second = try await mlpipe(["run", "--spec", "spec.json", "--json", "--jobs", "training,testing"] + store, in: directory)
             try #require(second.status == 0, "\(second.stderr)")
             let models = try #require(((try second.json() as? [String: Any])?["models"] as? [[String: Any]])?.compactMap { $0["id"] as? String })
             try #require(models.count == 2)
             let historyBefore = try #require(
-                try mlpipe(["history", "--pipeline", "breast-cancer", "--json"] + store, in: directory).json() as? [[String: Any]])
+                try await mlpipe(["history", "--pipeline", "breast-cancer", "--json"] + store, in: directory).json() as? [[String: Any]])
 
             let log = RaceLog()
             let deployers = (0..<Self.deployers).map { process in
@@ -56,7 +68,7 @@ extension MLPipeTests {
                         let model = models[(process + round) % 2]
                         let invocation: Invocation
                         do {
-                            invocation = try mlpipe(["deploy", "--pipeline", "breast-cancer", model, "--json"] + store, in: directory)
+                            invocation = try mlpipeBlocking(["deploy", "--pipeline", "breast-cancer", model, "--json"] + store, in: directory)
                         } catch {
                             invocation = Invocation(status: -1, stdout: "", stderr: "could not start mlpipe: \(error)")
                         }
@@ -67,15 +79,15 @@ extension MLPipeTests {
             let lister = onThread {
                 repeat {
                     do {
-                        log.listed(try mlpipe(["models", "list", "--pipeline", "breast-cancer", "--json"] + store, in: directory))
+                        log.listed(try mlpipeBlocking(["models", "list", "--pipeline", "breast-cancer", "--json"] + store, in: directory))
                     } catch {
                         log.listed(Invocation(status: -1, stdout: "", stderr: "could not start mlpipe: \(error)"))
                     }
                 } while !log.finished
             }
-            for deployer in deployers { deployer.wait() }
+            for deployer in deployers { await deployer.signalled() }
             log.finish()
-            lister.wait()
+            await lister.signalled()
 
             // Every deploy succeeded and deployed what it asked for.
             let deploys = log.deploys
@@ -107,7 +119,7 @@ extension MLPipeTests {
 
             // The history gained one record per changing deploy, each replacing the model before it.
             let history = try #require(
-                try mlpipe(["history", "--pipeline", "breast-cancer", "--json"] + store, in: directory).json() as? [[String: Any]])
+                try await mlpipe(["history", "--pipeline", "breast-cancer", "--json"] + store, in: directory).json() as? [[String: Any]])
             #expect(history.count - historyBefore.count == changing)
             #expect(changing >= 1)
             for (earlier, later) in zip(history, history.dropFirst()) {
@@ -115,7 +127,7 @@ extension MLPipeTests {
                 #expect(later["model"] as? String != later["previous"] as? String)
             }
             let deployedNow = try #require(
-                try mlpipe(["models", "list", "--pipeline", "breast-cancer", "--deployed", "--json"] + store, in: directory).json() as? [[String: Any]])
+                try await mlpipe(["models", "list", "--pipeline", "breast-cancer", "--deployed", "--json"] + store, in: directory).json() as? [[String: Any]])
             #expect(deployedNow.compactMap { $0["id"] as? String } == [history.last?["model"] as? String].compactMap { $0 })
             print("""
                 mlpipe deploy race (\(backend.testDescription)): \(deploys.count - failures.count) of \(deploys.count) deploys succeeded \

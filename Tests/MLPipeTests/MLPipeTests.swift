@@ -23,10 +23,21 @@ func mlpipeExecutable() throws -> URL {
     return executable
 }
 
-/// Runs the built `mlpipe` with `arguments` and waits for it. Its output goes to temporary
-/// files read after it exits, so this needs no other thread (safe to call from several
-/// threads at once) and no pipe can fill up.
-func mlpipe(_ arguments: [String], in directory: URL) throws -> Invocation {
+/// Runs the built `mlpipe` with `arguments` and waits for it on a thread of its own, not on
+/// the cooperative pool (nor a Dispatch worker, which the pool shares on Linux): a pool
+/// thread blocked for the seconds a command takes would starve other tests' timers on a
+/// 2-core machine.
+func mlpipe(_ arguments: [String], in directory: URL) async throws -> Invocation {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread { continuation.resume(with: Result { try mlpipeBlocking(arguments, in: directory) }) }.start()
+    }
+}
+
+/// Runs the built `mlpipe` with `arguments` and waits for it, blocking the calling thread
+/// (for threads of a test's own). Its output goes to temporary files read after it exits,
+/// so this needs no other thread (safe to call from several threads at once) and no pipe
+/// can fill up.
+func mlpipeBlocking(_ arguments: [String], in directory: URL) throws -> Invocation {
     let executable = try mlpipeExecutable()
     let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("mlpipe-output-\(UUID().uuidString)")
     let outputURL = scratch.appendingPathExtension("out"), errorURL = scratch.appendingPathExtension("err")
@@ -62,11 +73,11 @@ struct MLPipeMissing: Error, CustomStringConvertible {
 let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
 /// A temporary directory holding a copy of Examples/BreastCancer, removed afterwards.
-func withExample(_ body: (URL) throws -> Void) throws {
+func withExample(_ body: (URL) async throws -> Void) async throws {
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mlpipe-e2e-\(UUID().uuidString)")
     try FileManager.default.copyItem(at: repositoryRoot.appendingPathComponent("Examples/BreastCancer"), to: directory)
     defer { try? FileManager.default.removeItem(at: directory) }
-    try body(directory)
+    try await body(directory)
 }
 
 /// A file's bytes, or nil when it does not exist (to prove a store unchanged).
@@ -77,9 +88,9 @@ func fingerprint(_ url: URL) -> Data? {
 @Suite("mlpipe end to end", .serialized)
 struct MLPipeTests {
     @Test("the quickstart spec: run --json, predict, models list, history, deploy, rollback")
-    func quickstart() throws {
-        try withExample { directory in
-            let run = try mlpipe(["run", "--spec", "spec.json", "--json"], in: directory)
+    func quickstart() async throws {
+        try await withExample { directory in
+            let run = try await mlpipe(["run", "--spec", "spec.json", "--json"], in: directory)
             #expect(run.status == 0, "\(run.stderr)")
             let object = try #require(try run.json() as? [String: Any])
             #expect(object["pipeline"] as? String == "breast-cancer")
@@ -103,7 +114,7 @@ struct MLPipeTests {
             #expect(object["deployed"] as? String == model["id"] as? String)
 
             // Batch predictions: the key column and a prediction column, one row per input row.
-            let predict = try mlpipe(
+            let predict = try await mlpipe(
                 ["predict", "--pipeline", "breast-cancer", "--input", "data/new_patients.csv", "--output", "out.csv"], in: directory)
             #expect(predict.status == 0, "\(predict.stderr)")
             let lines = try String(contentsOf: directory.appendingPathComponent("out.csv"), encoding: .utf8)
@@ -119,109 +130,109 @@ struct MLPipeTests {
             #expect(try String(contentsOf: directory.appendingPathComponent("out.rejects.csv"), encoding: .utf8) == "line,reason,id\n",
                     "no rejects: the header alone (an earlier run's rejects never linger)")
 
-            let list = try mlpipe(["models", "list", "--json"], in: directory)
+            let list = try await mlpipe(["models", "list", "--json"], in: directory)
             let listed = try #require(try list.json() as? [[String: Any]])
             #expect(listed.count == 1)
             #expect(listed.first?["pipeline"] as? String == "breast-cancer")
             #expect(listed.first?["origin"] as? String == "pipeline")
 
             // A second run of the same spec: same version, a second model; then deploy, rollback, history.
-            let second = try mlpipe(["run", "--spec", "spec.json", "--json", "--jobs", "training,testing"], in: directory)
+            let second = try await mlpipe(["run", "--spec", "spec.json", "--json", "--jobs", "training,testing"], in: directory)
             #expect(second.status == 0, "\(second.stderr)")
             let secondObject = try #require(try second.json() as? [String: Any])
             #expect(secondObject["version"] as? Int == 1)
             let ids = try #require((secondObject["models"] as? [[String: Any]])?.compactMap { $0["id"] as? String })
             #expect(ids.count == 2)
-            let deploy = try mlpipe(["deploy", "--pipeline", "breast-cancer", ids[1], "--json"], in: directory)
+            let deploy = try await mlpipe(["deploy", "--pipeline", "breast-cancer", ids[1], "--json"], in: directory)
             #expect(deploy.status == 0, "\(deploy.stderr)")
             let deployed = try #require(try deploy.json() as? [String: Any])
             #expect(deployed["model"] as? String == ids[1])
             #expect(deployed["previous"] as? String == ids[0])
             #expect(deployed["changed"] as? Bool == true)
             // Deploying the deployed model changes nothing, and says so.
-            let again = try mlpipe(["deploy", "--pipeline", "breast-cancer", String(ids[1].prefix(8))], in: directory)
+            let again = try await mlpipe(["deploy", "--pipeline", "breast-cancer", String(ids[1].prefix(8))], in: directory)
             #expect(again.status == 0, "\(again.stderr)")
             #expect(again.stdout.contains("nothing changed"), "\(again.stdout)")
-            let againJSON = try mlpipe(["deploy", "--pipeline", "breast-cancer", ids[1], "--json"], in: directory)
+            let againJSON = try await mlpipe(["deploy", "--pipeline", "breast-cancer", ids[1], "--json"], in: directory)
             #expect((try againJSON.json() as? [String: Any])?["changed"] as? Bool == false)
-            let rollback = try mlpipe(["rollback", "--pipeline", "breast-cancer", "--json"], in: directory)
+            let rollback = try await mlpipe(["rollback", "--pipeline", "breast-cancer", "--json"], in: directory)
             #expect(rollback.status == 0, "\(rollback.stderr)")
             #expect((try rollback.json() as? [String: Any])?["model"] as? String == ids[0])
             #expect((try rollback.json() as? [String: Any])?["changed"] as? Bool == true)
-            let history = try mlpipe(["history", "--pipeline", "breast-cancer", "--json"], in: directory)
+            let history = try await mlpipe(["history", "--pipeline", "breast-cancer", "--json"], in: directory)
             #expect((try history.json() as? [[String: Any]])?.compactMap { $0["model"] as? String } == [ids[0], ids[1], ids[0]])
         }
     }
 
     @Test("deploy --expect is a compare-and-swap; undeploy; rollback --to")
-    func deploymentSwitches() throws {
-        try withExample { directory in
-            let first = try mlpipe(["run", "--spec", "spec.json", "--json"], in: directory)
+    func deploymentSwitches() async throws {
+        try await withExample { directory in
+            let first = try await mlpipe(["run", "--spec", "spec.json", "--json"], in: directory)
             #expect(first.status == 0, "\(first.stderr)")
-            let second = try mlpipe(["run", "--spec", "spec.json", "--json", "--jobs", "training,testing"], in: directory)
+            let second = try await mlpipe(["run", "--spec", "spec.json", "--json", "--jobs", "training,testing"], in: directory)
             #expect(second.status == 0, "\(second.stderr)")
             let ids = try #require(((try second.json() as? [String: Any])?["models"] as? [[String: Any]])?.compactMap { $0["id"] as? String })
             try #require(ids.count == 2)
             let (a, b) = (ids[0], ids[1])  // the first run deployed a
-            func history() throws -> String { try mlpipe(["history", "--pipeline", "breast-cancer", "--json"], in: directory).stdout }
-            func deployedModels() throws -> [String] {
-                let listed = try mlpipe(["models", "list", "--pipeline", "breast-cancer", "--deployed", "--json"], in: directory)
+            func history() async throws -> String { try await mlpipe(["history", "--pipeline", "breast-cancer", "--json"], in: directory).stdout }
+            func deployedModels() async throws -> [String] {
+                let listed = try await mlpipe(["models", "list", "--pipeline", "breast-cancer", "--deployed", "--json"], in: directory)
                 return try #require(try listed.json() as? [[String: Any]]).compactMap { $0["id"] as? String }
             }
             func object(_ invocation: Invocation) throws -> [String: Any] {
                 #expect(invocation.status == 0, "\(invocation.stderr)")
                 return try #require(try invocation.json() as? [String: Any])
             }
-            #expect(try deployedModels() == [a])
+            #expect(try await deployedModels() == [a])
 
             // A compare-and-swap that loses exits 1, names the model it found, and changes nothing.
-            let before = try history()
+            let before = try await history()
             for expected in [String(b.prefix(8)), "none"] {
-                let lost = try mlpipe(["deploy", "--pipeline", "breast-cancer", b, "--expect", expected], in: directory)
+                let lost = try await mlpipe(["deploy", "--pipeline", "breast-cancer", b, "--expect", expected], in: directory)
                 #expect(lost.status == 1, "--expect \(expected): exit \(lost.status)")
                 #expect(lost.stderr.contains("but model \(a) is"), "\(lost.stderr)")
                 #expect(lost.stderr.contains("nothing changed"), "\(lost.stderr)")
-                #expect(try history() == before)
-                #expect(try deployedModels() == [a])
+                #expect(try await history() == before)
+                #expect(try await deployedModels() == [a])
             }
 
             // One that wins swaps; expecting the deployed model while deploying it changes nothing.
-            let won = try object(try mlpipe(
+            let won = try object(try await mlpipe(
                 ["deploy", "--pipeline", "breast-cancer", b, "--expect", String(a.prefix(8)), "--json"], in: directory))
             #expect(won["model"] as? String == b && won["previous"] as? String == a && won["changed"] as? Bool == true)
-            let same = try object(try mlpipe(["deploy", "--pipeline", "breast-cancer", b, "--expect", b, "--json"], in: directory))
+            let same = try object(try await mlpipe(["deploy", "--pipeline", "breast-cancer", b, "--expect", b, "--json"], in: directory))
             #expect(same["model"] as? String == b && same["changed"] as? Bool == false)
-            #expect(try deployedModels() == [b])
+            #expect(try await deployedModels() == [b])
 
             // Undeploy: nothing deployed afterwards, predictions refused; a second one changes nothing.
-            let undeployed = try object(try mlpipe(["undeploy", "--pipeline", "breast-cancer", "--json"], in: directory))
+            let undeployed = try object(try await mlpipe(["undeploy", "--pipeline", "breast-cancer", "--json"], in: directory))
             #expect(undeployed["model"] is NSNull && undeployed["previous"] as? String == b && undeployed["changed"] as? Bool == true)
-            #expect(try deployedModels().isEmpty)
-            let predict = try mlpipe(
+            #expect(try await deployedModels().isEmpty)
+            let predict = try await mlpipe(
                 ["predict", "--pipeline", "breast-cancer", "--input", "data/new_patients.csv", "--output", "out.csv"], in: directory)
             #expect(predict.status == 1)
             #expect(predict.stderr.contains("pipeline breast-cancer has no deployed model"), "\(predict.stderr)")
-            let again = try mlpipe(["undeploy", "--pipeline", "breast-cancer"], in: directory)
+            let again = try await mlpipe(["undeploy", "--pipeline", "breast-cancer"], in: directory)
             #expect(again.status == 0 && again.stdout.contains("nothing changed"), "\(again.stdout)\(again.stderr)")
-            let fromNone = try object(try mlpipe(["deploy", "--pipeline", "breast-cancer", a, "--expect", "none", "--json"], in: directory))
+            let fromNone = try object(try await mlpipe(["deploy", "--pipeline", "breast-cancer", a, "--expect", "none", "--json"], in: directory))
             #expect(fromNone["model"] as? String == a && fromNone["previous"] is NSNull && fromNone["changed"] as? Bool == true)
 
             // Rollback --to a model deployed before; to one never deployed here, refused.
-            let back = try object(try mlpipe(["rollback", "--pipeline", "breast-cancer", "--to", String(b.prefix(8)), "--json"], in: directory))
+            let back = try object(try await mlpipe(["rollback", "--pipeline", "breast-cancer", "--to", String(b.prefix(8)), "--json"], in: directory))
             #expect(back["model"] as? String == b && back["previous"] as? String == a && back["changed"] as? Bool == true)
-            let noop = try mlpipe(["rollback", "--pipeline", "breast-cancer", "--to", b], in: directory)
+            let noop = try await mlpipe(["rollback", "--pipeline", "breast-cancer", "--to", b], in: directory)
             #expect(noop.status == 0 && noop.stdout.contains("nothing changed"), "\(noop.stdout)\(noop.stderr)")
-            #expect(try mlpipe(["models", "export", a, "--output", "a.mlpm"], in: directory).status == 0)
-            let copy = try object(try mlpipe(["models", "import", "a.mlpm", "--name", "copy", "--json"], in: directory))
+            #expect(try await mlpipe(["models", "export", a, "--output", "a.mlpm"], in: directory).status == 0)
+            let copy = try object(try await mlpipe(["models", "import", "a.mlpm", "--name", "copy", "--json"], in: directory))
             let copyID = try #require(copy["id"] as? String)
-            let never = try mlpipe(["rollback", "--pipeline", "breast-cancer", "--to", copyID], in: directory)
+            let never = try await mlpipe(["rollback", "--pipeline", "breast-cancer", "--to", copyID], in: directory)
             #expect(never.status == 1)
             #expect(never.stderr.contains("was never deployed"), "\(never.stderr)")
 
-            let records = try #require(try JSONSerialization.jsonObject(with: Data(try history().utf8)) as? [[String: Any]])
+            let records = try await #require(try JSONSerialization.jsonObject(with: Data(try history().utf8)) as? [[String: Any]])
             #expect(records.map { $0["model"] as? String } == [a, b, nil, a, b])
             #expect(records.map { $0["previous"] as? String } == [nil, a, b, nil, a])
-            #expect(try deployedModels() == [b])
+            #expect(try await deployedModels() == [b])
         }
     }
 
@@ -252,89 +263,90 @@ struct MLPipeTests {
 
     @Test("every spec error exits 1, names the key path, and leaves the store unchanged",
           arguments: Array(MLPipeTests.badSpecs.indices))
-    func badSpec(_ index: Int) throws {
+    func badSpec(_ index: Int) async throws {
         let (name, edit, expected) = Self.badSpecs[index]
-        try withExample { directory in
+        try await withExample { directory in
             // A store that already holds a pipeline.
-            let first = try mlpipe(["run", "--spec", "spec.json", "--jobs", "dataset"], in: directory)
+            let first = try await mlpipe(["run", "--spec", "spec.json", "--jobs", "dataset"], in: directory)
             #expect(first.status == 0, "\(first.stderr)")
             let store = directory.appendingPathComponent(".mlpipe/store.sqlite")
             let wal = directory.appendingPathComponent(".mlpipe/store.sqlite-wal")
-            let listBefore = try mlpipe(["pipelines", "list", "--json"], in: directory).stdout
+            let listBefore = try await mlpipe(["pipelines", "list", "--json"], in: directory).stdout
             let before = (fingerprint(store), fingerprint(wal))
 
             var spec = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: directory.appendingPathComponent("spec.json"))) as? [String: Any])
             edit(&spec)
             try JSONSerialization.data(withJSONObject: spec).write(to: directory.appendingPathComponent("bad.json"))
-            let bad = try mlpipe(["run", "--spec", "bad.json"], in: directory)
+            let bad = try await mlpipe(["run", "--spec", "bad.json"], in: directory)
             #expect(bad.status == 1, "\(name): exit \(bad.status)")
             #expect(bad.stderr.contains(expected), "\(name): \(bad.stderr)")
             #expect(fingerprint(store) == before.0 && fingerprint(wal) == before.1, "\(name): the store's files changed")
-            #expect(try mlpipe(["pipelines", "list", "--json"], in: directory).stdout == listBefore)
+            #expect(try await mlpipe(["pipelines", "list", "--json"], in: directory).stdout == listBefore)
         }
     }
 
     @Test("usage errors exit 2; unknown pipelines and models exit 1 with a message")
-    func exitCodes() throws {
-        try withExample { directory in
-            #expect(try mlpipe(["run"], in: directory).status == 2)
-            #expect(try mlpipe(["frobnicate"], in: directory).status == 2)
-            #expect(try mlpipe(["run", "--spec", "spec.json", "--jobs", "cooking"], in: directory).status == 2)
-            #expect(try mlpipe(["--help"], in: directory).status == 0)
-            let missing = try mlpipe(["deploy", "--pipeline", "nope", "abc"], in: directory)
+    func exitCodes() async throws {
+        try await withExample { directory in
+            #expect(try await mlpipe(["run"], in: directory).status == 2)
+            #expect(try await mlpipe(["frobnicate"], in: directory).status == 2)
+            #expect(try await mlpipe(["run", "--spec", "spec.json", "--jobs", "cooking"], in: directory).status == 2)
+            #expect(try await mlpipe(["--help"], in: directory).status == 0)
+            let missing = try await mlpipe(["deploy", "--pipeline", "nope", "abc"], in: directory)
             #expect(missing.status == 1)
             #expect(missing.stderr.contains("no pipeline named 'nope'"))
-            #expect(try mlpipe(["undeploy"], in: directory).status == 2)
+            #expect(try await mlpipe(["undeploy"], in: directory).status == 2)
 
             // Two repositories holding a pipeline of one name: --repository says which.
             var spec = try #require(
                 try JSONSerialization.jsonObject(with: Data(contentsOf: directory.appendingPathComponent("spec.json"))) as? [String: Any])
-            #expect(try mlpipe(["run", "--spec", "spec.json", "--jobs", "dataset"], in: directory).status == 0)
+            #expect(try await mlpipe(["run", "--spec", "spec.json", "--jobs", "dataset"], in: directory).status == 0)
             spec["repository"] = "Other"
             spec["deployment"] = nil  // the endpoint name `breast-cancer` is the first pipeline's: names are unique
             try JSONSerialization.data(withJSONObject: spec).write(to: directory.appendingPathComponent("other.json"))
-            #expect(try mlpipe(["run", "--spec", "other.json", "--jobs", "dataset"], in: directory).status == 0)
-            let ambiguous = try mlpipe(["pipelines", "show", "breast-cancer"], in: directory)
+            #expect(try await mlpipe(["run", "--spec", "other.json", "--jobs", "dataset"], in: directory).status == 0)
+            let ambiguous = try await mlpipe(["pipelines", "show", "breast-cancer"], in: directory)
             #expect(ambiguous.status == 1)
             #expect(ambiguous.stderr.contains("2 pipelines are named 'breast-cancer': say which with --repository"), "\(ambiguous.stderr)")
-            let chosen = try mlpipe(["pipelines", "show", "breast-cancer", "--repository", "Other", "--json"], in: directory)
+            let chosen = try await mlpipe(["pipelines", "show", "breast-cancer", "--repository", "Other", "--json"], in: directory)
             #expect(chosen.status == 0, "\(chosen.stderr)")
             #expect((try chosen.json() as? [String: Any])?["version"] as? Int == 1)
-            let wrongRepository = try mlpipe(["undeploy", "--pipeline", "breast-cancer", "--repository", "Nowhere"], in: directory)
+            let wrongRepository = try await mlpipe(["undeploy", "--pipeline", "breast-cancer", "--repository", "Nowhere"], in: directory)
             #expect(wrongRepository.status == 1)
             #expect(wrongRepository.stderr.contains("no repository named 'Nowhere'"), "\(wrongRepository.stderr)")
         }
     }
 
     @Test("triggers add, list and remove; export and import a model")
-    func triggersAndTransfer() throws {
-        try withExample { directory in
-            #expect(try mlpipe(["run", "--spec", "spec.json", "--jobs", "dataset,training"], in: directory).status == 0)
-            let added = try mlpipe(["triggers", "add", "--pipeline", "breast-cancer", "--schedule", "@daily", "--json"], in: directory)
+    func triggersAndTransfer() async throws {
+        try await withExample { directory in
+            #expect(try await mlpipe(["run", "--spec", "spec.json", "--jobs", "dataset,training"], in: directory).status == 0)
+            let added = try await mlpipe(["triggers", "add", "--pipeline", "breast-cancer", "--schedule", "@daily", "--json"], in: directory)
             #expect(added.status == 0, "\(added.stderr)")
             let trigger = try #require(try added.json() as? [String: Any])
             let id = try #require(trigger["id"] as? String)
             #expect(trigger["schedule"] as? String != nil)
-            let listed = try #require(try mlpipe(["triggers", "list", "--json"], in: directory).json() as? [[String: Any]])
+            let listed = try #require(try await mlpipe(["triggers", "list", "--json"], in: directory).json() as? [[String: Any]])
             #expect(listed.compactMap { $0["id"] as? String } == [id])
-            let bad = try mlpipe(["triggers", "add", "--pipeline", "breast-cancer", "--schedule", "0 25 * * *"], in: directory)
+            let bad = try await mlpipe(["triggers", "add", "--pipeline", "breast-cancer", "--schedule", "0 25 * * *"], in: directory)
             #expect(bad.status == 1)
             #expect(bad.stderr.contains("hour"))
-            #expect(try mlpipe(["triggers", "remove", id], in: directory).status == 0)
-            #expect((try mlpipe(["triggers", "list", "--json"], in: directory).json() as? [Any])?.isEmpty == true)
+            #expect(try await mlpipe(["triggers", "remove", id], in: directory).status == 0)
+            #expect((try await mlpipe(["triggers", "list", "--json"], in: directory).json() as? [Any])?.isEmpty == true)
 
-            let models = try #require(try mlpipe(["models", "list", "--json"], in: directory).json() as? [[String: Any]])
+            let models = try #require(try await mlpipe(["models", "list", "--json"], in: directory).json() as? [[String: Any]])
             let model = try #require(models.first?["id"] as? String)
-            #expect(try mlpipe(["models", "export", String(model.prefix(8)), "--output", "model.mlpm"], in: directory).status == 0)
-            let imported = try mlpipe(["models", "import", "model.mlpm", "--name", "copy", "--json"], in: directory)
+            #expect(try await mlpipe(["models", "export", String(model.prefix(8)), "--output", "model.mlpm"], in: directory).status == 0)
+            let imported = try await mlpipe(["models", "import", "model.mlpm", "--name", "copy", "--json"], in: directory)
             #expect(imported.status == 0, "\(imported.stderr)")
             #expect((try imported.json() as? [String: Any])?["origin"] as? String == "imported")
             var damaged = try Data(contentsOf: directory.appendingPathComponent("model.mlpm"))
             damaged.removeLast(10)
             try damaged.write(to: directory.appendingPathComponent("damaged.mlpm"))
-            let refused = try mlpipe(["models", "import", "damaged.mlpm", "--name", "broken"], in: directory)
+            let refused = try await mlpipe(["models", "import", "damaged.mlpm", "--name", "broken"], in: directory)
             #expect(refused.status == 1)
             #expect(refused.stderr.contains("invalid model archive"))
         }
     }
 }
+

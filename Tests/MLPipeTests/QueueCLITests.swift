@@ -49,11 +49,11 @@ extension MLPipeTests {
     func workersDrainQueue(_ backend: CLIStore) async throws {
         let arguments = try backend.arguments()
         try await withExampleAsync { directory in
-            let first = try mlpipe(["run", "--spec", "spec.json", "--jobs", "dataset", "--json"] + arguments, in: directory)
+            let first = try await mlpipe(["run", "--spec", "spec.json", "--jobs", "dataset", "--json"] + arguments, in: directory)
             try #require(first.status == 0, "\(first.stderr)")
             var queuedIDs: [String] = []
             for _ in 0..<20 {
-                let queued = try mlpipe(["run", "--spec", "spec.json", "--jobs", "training,testing", "--queue", "--json"] + arguments, in: directory)
+                let queued = try await mlpipe(["run", "--spec", "spec.json", "--jobs", "training,testing", "--queue", "--json"] + arguments, in: directory)
                 try #require(queued.status == 0, "\(queued.stderr)")
                 queuedIDs.append(try #require((try queued.json() as? [String: Any])?["queued"] as? String))
             }
@@ -101,8 +101,8 @@ extension MLPipeTests {
     func schedulerKilledMidRun(_ backend: CLIStore) async throws {
         let arguments = try backend.arguments()
         try await withExampleAsync { directory in
-            #expect(try mlpipe(["run", "--spec", "spec.json", "--jobs", "dataset"] + arguments, in: directory).status == 0)
-            let added = try mlpipe(
+            #expect(try await mlpipe(["run", "--spec", "spec.json", "--jobs", "dataset"] + arguments, in: directory).status == 0)
+            let added = try await mlpipe(
                 ["triggers", "add", "--pipeline", "breast-cancer", "--schedule", "* * * * *", "--jobs", "training,testing", "--json"] + arguments,
                 in: directory)
             try #require(added.status == 0, "\(added.stderr)")

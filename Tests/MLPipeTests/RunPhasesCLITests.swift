@@ -6,9 +6,9 @@ import Testing
 @Suite("mlpipe run: job phases")
 struct RunPhasesCLITests {
     @Test("--json gives each job's phases in order; --verbose prints them under each job")
-    func phasesShown() throws {
-        try withExample { directory in
-            let run = try mlpipe(["run", "--spec", "spec.json", "--json", "--jobs", "dataset,training,testing"], in: directory)
+    func phasesShown() async throws {
+        try await withExample { directory in
+            let run = try await mlpipe(["run", "--spec", "spec.json", "--json", "--jobs", "dataset,training,testing"], in: directory)
             try #require(run.status == 0, "\(run.stderr)")
             let jobs = try #require((try run.json() as? [String: Any])?["jobs"] as? [[String: Any]])
             var names: [String: [String]] = [:]
@@ -21,7 +21,7 @@ struct RunPhasesCLITests {
             #expect(names["training"] == ["load", "encode", "fit", "validate", "save"])
             #expect(names["testing"] == ["load", "score", "save"])
 
-            let verbose = try mlpipe(["run", "--spec", "spec.json", "--jobs", "training", "--verbose"], in: directory)
+            let verbose = try await mlpipe(["run", "--spec", "spec.json", "--jobs", "training", "--verbose"], in: directory)
             try #require(verbose.status == 0, "\(verbose.stderr)")
             let line = verbose.stdout.split(separator: "\n").first { $0.contains("phases:") }.map(String.init) ?? ""
             #expect(line.hasPrefix("    phases: load ") && line.contains(", fit ") && line.hasSuffix(" s"), "\(verbose.stdout)")

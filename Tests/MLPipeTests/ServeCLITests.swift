@@ -86,10 +86,10 @@ extension MLPipeTests {
         try FileManager.default.copyItem(at: repositoryRoot.appendingPathComponent("Examples/BreastCancer"), to: directory)
         defer { try? FileManager.default.removeItem(at: directory) }
         try Self.declareEndpoint("breast-cancer", in: directory)
-        let run = try mlpipe(["run", "--spec", "spec.json", "--json"] + store, in: directory)
+        let run = try await mlpipe(["run", "--spec", "spec.json", "--json"] + store, in: directory)
         try #require(run.status == 0, "\(run.stderr)")
         let deployed = try #require((try run.json() as? [String: Any])?["deployed"] as? String)
-        let created = try mlpipe(["tokens", "create", "--endpoint", "breast-cancer", "--json"] + store, in: directory)
+        let created = try await mlpipe(["tokens", "create", "--endpoint", "breast-cancer", "--json"] + store, in: directory)
         let secret = try #require((try created.json() as? [String: Any])?["secret"] as? String)
 
         let serving = try await ServeProcess.start(store, in: directory)
@@ -120,9 +120,9 @@ extension MLPipeTests {
             } while Date() < deadline
             return false
         }
-        #expect(try mlpipe(["undeploy", "--pipeline", "breast-cancer"] + store, in: directory).status == 0)
+        #expect(try await mlpipe(["undeploy", "--pipeline", "breast-cancer"] + store, in: directory).status == 0)
         #expect(try await served(within: 1) { $0.status == 409 }, "the undeploy was not served within a second")
-        #expect(try mlpipe(["deploy", "--pipeline", "breast-cancer", deployed] + store, in: directory).status == 0)
+        #expect(try await mlpipe(["deploy", "--pipeline", "breast-cancer", deployed] + store, in: directory).status == 0)
         #expect(try await served(within: 1) { ($0.body["model"] as? [String: Any])?["id"] as? String == deployed },
                 "the deploy was not served within a second")
 
@@ -139,8 +139,8 @@ extension MLPipeTests {
 
 extension MLPipeTests {
     @Test("mlpipe predict: --map renames an input column onto a feature, --key and --pass-through are copied, bad rows go to the rejects file")
-    func predictWithMappingAndRejects() throws {
-        try withExample { directory in
+    func predictWithMappingAndRejects() async throws {
+        try await withExample { directory in
             // The spec also declares a table consumer (paths relative to the spec file).
             let specURL = directory.appendingPathComponent("spec.json")
             var spec = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: specURL)) as? [String: Any])
@@ -158,7 +158,7 @@ extension MLPipeTests {
             lines[2] = bad.joined(separator: ",")
             try (lines.joined(separator: "\n") + "\n").write(to: directory.appendingPathComponent("renamed.csv"), atomically: true, encoding: .utf8)
 
-            let run = try mlpipe(["run", "--spec", "spec.json", "--json"], in: directory)
+            let run = try await mlpipe(["run", "--spec", "spec.json", "--json"], in: directory)
             try #require(run.status == 0, "\(run.stderr)")
             // The run's deployment job ran the declared consumer.
             #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("declared/out.csv").path))
@@ -167,11 +167,11 @@ extension MLPipeTests {
             #expect(deploymentSummary.contains("29 predicted, 1 rejected"), "\(deploymentSummary)")
             try FileManager.default.removeItem(at: directory.appendingPathComponent("declared"))
 
-            let refused = try mlpipe(["predict", "--pipeline", "breast-cancer", "--input", "renamed.csv", "--output", "out.csv"], in: directory)
+            let refused = try await mlpipe(["predict", "--pipeline", "breast-cancer", "--input", "renamed.csv", "--output", "out.csv"], in: directory)
             #expect(refused.status == 1 && refused.stderr.contains("no column 'mean_radius'"), "\(refused.stderr)")
             #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("out.csv").path))
 
-            let predicted = try mlpipe(["predict", "--pipeline", "breast-cancer", "--input", "renamed.csv", "--output", "out.csv",
+            let predicted = try await mlpipe(["predict", "--pipeline", "breast-cancer", "--input", "renamed.csv", "--output", "out.csv",
                                         "--map", "radius=mean_radius", "--pass-through", "ward", "--json"], in: directory)
             #expect(predicted.status == 0, "\(predicted.stderr)")
             let summary = try #require(try predicted.json() as? [String: Any])
@@ -185,14 +185,14 @@ extension MLPipeTests {
             #expect(rejects.rows.count == 1 && rejects.rows[0][0] == "3" && rejects.rows[0][1].contains("not-a-number"), "\(rejects.rows)")
 
             // Without --input and --output: the declared table consumer runs.
-            let declared = try mlpipe(["predict", "--pipeline", "breast-cancer", "--json"], in: directory)
+            let declared = try await mlpipe(["predict", "--pipeline", "breast-cancer", "--json"], in: directory)
             #expect(declared.status == 0, "\(declared.stderr)")
             let batches = try #require(try declared.json() as? [[String: Any]])
             #expect(batches.count == 1 && batches.first?["predicted"] as? Int == 29 && batches.first?["rejected"] as? Int == 1, "\(batches)")
             let written = try CSVLines(directory.appendingPathComponent("declared/out.csv"))
             #expect(written.header == output.header && written.rows == output.rows, "the same batch as with the options given by hand")
             #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("declared/out.rejects.csv").path))
-            let mixed = try mlpipe(["predict", "--pipeline", "breast-cancer", "--map", "a=b"], in: directory)
+            let mixed = try await mlpipe(["predict", "--pipeline", "breast-cancer", "--map", "a=b"], in: directory)
             #expect(mixed.status == 2 && mixed.stderr.contains("go with --input"), "\(mixed.stderr)")
         }
     }

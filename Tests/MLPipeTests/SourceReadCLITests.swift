@@ -11,14 +11,14 @@ struct SourceReadCLITests {
     }
 
     @Test("a run with dataset generation parses the source once; without it, not at all")
-    func readsPerRun() throws {
-        try withExample { directory in
-            let first = try mlpipe(["run", "--spec", "spec.json", "--jobs", "dataset", "--verbose"], in: directory)
+    func readsPerRun() async throws {
+        try await withExample { directory in
+            let first = try await mlpipe(["run", "--spec", "spec.json", "--jobs", "dataset", "--verbose"], in: directory)
             #expect(first.status == 0, "\(first.stderr)")
             #expect(Self.sourcesLine(first).hasPrefix("mlpipe: data sources: 1 read,"), "\(Self.sourcesLine(first))")
 
             // The same spec, training and testing only: no source is read (nor hashed).
-            let training = try mlpipe(["run", "--spec", "spec.json", "--jobs", "training,testing", "--verbose"], in: directory)
+            let training = try await mlpipe(["run", "--spec", "spec.json", "--jobs", "training,testing", "--verbose"], in: directory)
             #expect(training.status == 0, "\(training.stderr)")
             #expect(Self.sourcesLine(training) == "mlpipe: data sources: 0 reads, 0 hashes, 0 reuses")
 
@@ -28,12 +28,12 @@ struct SourceReadCLITests {
             preferences["description"] = "changed"
             spec["preferences"] = preferences
             try JSONSerialization.data(withJSONObject: spec).write(to: directory.appendingPathComponent("changed.json"))
-            let changed = try mlpipe(["run", "--spec", "changed.json", "--jobs", "deployment", "--verbose"], in: directory)
+            let changed = try await mlpipe(["run", "--spec", "changed.json", "--jobs", "deployment", "--verbose"], in: directory)
             #expect(changed.status == 0, "\(changed.stderr)")
             #expect(Self.sourcesLine(changed).hasPrefix("mlpipe: data sources: 0 reads,"), "\(Self.sourcesLine(changed))")
 
             // Every job: the check, the configuration and the generation share one read.
-            let all = try mlpipe(["run", "--spec", "spec.json", "--verbose"], in: directory)
+            let all = try await mlpipe(["run", "--spec", "spec.json", "--verbose"], in: directory)
             #expect(all.status == 0, "\(all.stderr)")
             #expect(Self.sourcesLine(all).hasPrefix("mlpipe: data sources: 1 read,"), "\(Self.sourcesLine(all))")
 
@@ -46,7 +46,7 @@ struct SourceReadCLITests {
             cells[label] = ""
             lines[5] = cells.joined(separator: ",")
             try lines.joined(separator: "\n").write(to: csv, atomically: true, encoding: .utf8)
-            let refused = try mlpipe(["run", "--spec", "changed.json", "--jobs", "training", "--verbose"], in: directory)
+            let refused = try await mlpipe(["run", "--spec", "changed.json", "--jobs", "training", "--verbose"], in: directory)
             #expect(refused.status == 1)
             #expect(refused.stderr.contains("dataset.training") && refused.stderr.contains("breast_cancer.csv:6"), "\(refused.stderr)")
         }

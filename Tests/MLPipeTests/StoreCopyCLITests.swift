@@ -17,21 +17,21 @@ struct StoreCopyCLITests {
     }
 
     @Test("the example's SQLite store copied into an empty store lists the same models, history, endpoints and tokens")
-    func copyMatchesSource() throws {
-        try withExample { directory in
-            let run = try mlpipe(["run", "--spec", "spec.json", "--json"], in: directory)
+    func copyMatchesSource() async throws {
+        try await withExample { directory in
+            let run = try await mlpipe(["run", "--spec", "spec.json", "--json"], in: directory)
             #expect(run.status == 0, "\(run.stderr)")
             let object = try #require(try run.json() as? [String: Any])
             let deployed = try #require(object["deployed"] as? String)
             let modelCount = try #require(object["models"] as? [Any]).count
             for arguments in [["tokens", "create", "--endpoint", "breast-cancer", "--label", "billing"],
                               ["undeploy", "--pipeline", "breast-cancer"], ["deploy", "--pipeline", "breast-cancer", deployed]] {
-                let step = try mlpipe(arguments, in: directory)
+                let step = try await mlpipe(arguments, in: directory)
                 #expect(step.status == 0, "\(arguments): \(step.stderr)")
             }
             let (target, password) = try Self.target(in: directory)
 
-            let copy = try mlpipe(["store", "copy", "--from", ".mlpipe/store.sqlite", "--to", target, "--json"], in: directory)
+            let copy = try await mlpipe(["store", "copy", "--from", ".mlpipe/store.sqlite", "--to", target, "--json"], in: directory)
             #expect(copy.status == 0, "\(copy.stderr)")
             let report = try #require(try copy.json() as? [String: Any])
             #expect(report["verified"] as? Bool == true)
@@ -52,44 +52,44 @@ struct StoreCopyCLITests {
 
             for command in [["models", "list", "--json"], ["history", "--pipeline", "breast-cancer", "--json"], ["endpoints", "list", "--json"],
                             ["tokens", "list", "--json"], ["pipelines", "list", "--json"]] {
-                let fromSource = try mlpipe(command, in: directory)
-                let fromTarget = try mlpipe(command + ["--store", target], in: directory)
+                let fromSource = try await mlpipe(command, in: directory)
+                let fromTarget = try await mlpipe(command + ["--store", target], in: directory)
                 #expect(fromSource.status == 0 && fromTarget.status == 0, "\(command): \(fromSource.stderr) \(fromTarget.stderr)")
                 #expect(fromTarget.stdout == fromSource.stdout, "\(command) on the target")
             }
-            let history = try #require(try mlpipe(["history", "--pipeline", "breast-cancer", "--json"], in: directory).json() as? [Any])
+            let history = try #require(try await mlpipe(["history", "--pipeline", "breast-cancer", "--json"], in: directory).json() as? [Any])
             #expect(history.count == 3, "deploy, undeploy, deploy again")
 
             // A second copy into the same store is refused, and changes nothing.
-            let before = try mlpipe(["models", "list", "--json", "--store", target], in: directory)
-            let again = try mlpipe(["store", "copy", "--from", ".mlpipe/store.sqlite", "--to", target], in: directory)
+            let before = try await mlpipe(["models", "list", "--json", "--store", target], in: directory)
+            let again = try await mlpipe(["store", "copy", "--from", ".mlpipe/store.sqlite", "--to", target], in: directory)
             #expect(again.status == 1)
             #expect(again.stderr.contains("the target store is not empty (it holds repositories: 1, pipelines: 1, models: \(modelCount), deployment records: 3"),
                     "\(again.stderr)")
             if let password { #expect(!again.stderr.contains(password), "the password is never printed") }
-            #expect(try mlpipe(["models", "list", "--json", "--store", target], in: directory).stdout == before.stdout)
+            #expect(try await mlpipe(["models", "list", "--json", "--store", target], in: directory).stdout == before.stdout)
         }
     }
 
     @Test("copying from a missing SQLite file, or into the same store, is refused")
-    func refusals() throws {
-        try withExample { directory in
-            let missing = try mlpipe(["store", "copy", "--from", "nowhere.sqlite", "--to", "copy.sqlite"], in: directory)
+    func refusals() async throws {
+        try await withExample { directory in
+            let missing = try await mlpipe(["store", "copy", "--from", "nowhere.sqlite", "--to", "copy.sqlite"], in: directory)
             #expect(missing.status == 1)
             #expect(missing.stderr.contains("--from: no SQLite store at nowhere.sqlite"), "\(missing.stderr)")
             #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("nowhere.sqlite").path))
-            let same = try mlpipe(["store", "copy", "--from", "a.sqlite", "--to", "sqlite:a.sqlite"], in: directory)
+            let same = try await mlpipe(["store", "copy", "--from", "a.sqlite", "--to", "sqlite:a.sqlite"], in: directory)
             #expect(same.status == 2)
             #expect(same.stderr.contains("--from and --to name the same store"), "\(same.stderr)")
         }
     }
 
     @Test("the plain output lists every kind with its count and checksum, then says verified")
-    func plainOutput() throws {
-        try withExample { directory in
-            let run = try mlpipe(["run", "--spec", "spec.json", "--jobs", "dataset"], in: directory)
+    func plainOutput() async throws {
+        try await withExample { directory in
+            let run = try await mlpipe(["run", "--spec", "spec.json", "--jobs", "dataset"], in: directory)
             #expect(run.status == 0, "\(run.stderr)")
-            let copy = try mlpipe(["store", "copy", "--from", ".mlpipe/store.sqlite", "--to", "copy/store.sqlite"], in: directory)
+            let copy = try await mlpipe(["store", "copy", "--from", ".mlpipe/store.sqlite", "--to", "copy/store.sqlite"], in: directory)
             #expect(copy.status == 0, "\(copy.stderr)")
             let lines = copy.stdout.split(separator: "\n").map(String.init)
             #expect(lines.first == "copied .mlpipe/store.sqlite to copy/store.sqlite")

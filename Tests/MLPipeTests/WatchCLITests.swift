@@ -5,13 +5,13 @@ import Testing
 extension MLPipeTests {
     /// The breast cancer example with one small forest (fast to train) and a folder consumer
     /// `inbox` → `outbox`, trained and deployed.
-    static func folderExample(in directory: URL) throws {
+    static func folderExample(in directory: URL) async throws {
         let url = directory.appendingPathComponent("spec.json")
         var spec = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
         spec["tuning"] = ["max_depth": [5], "n_estimators": [20], "random_state": 0]
         spec["deployment"] = ["consumers": ["inProcess", ["folder": ["input": "inbox", "output": "outbox", "settleSeconds": 0]]]]
         try JSONSerialization.data(withJSONObject: spec, options: [.prettyPrinted, .sortedKeys]).write(to: url)
-        let run = try mlpipe(["run", "--spec", "spec.json", "--json"], in: directory)
+        let run = try await mlpipe(["run", "--spec", "spec.json", "--json"], in: directory)
         try #require(run.status == 0, "\(run.stderr)")
     }
 
@@ -58,7 +58,7 @@ extension MLPipeTests {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mlpipe-watch-\(UUID().uuidString)")
         try FileManager.default.copyItem(at: repositoryRoot.appendingPathComponent("Examples/BreastCancer"), to: directory)
         defer { try? FileManager.default.removeItem(at: directory) }
-        try Self.folderExample(in: directory)
+        try await Self.folderExample(in: directory)
         let inputs = try Self.folderInputs(from: directory)
         for run in ["clean", "killed"] {
             let inbox = directory.appendingPathComponent("\(run)/inbox")
@@ -71,7 +71,7 @@ extension MLPipeTests {
         }
 
         // One clean run.
-        let clean = try mlpipe(watch("clean", ["--once"]), in: directory)
+        let clean = try await mlpipe(watch("clean", ["--once"]), in: directory)
         #expect(clean.status == 0, "\(clean.stderr)")
 
         // The same files, with the watcher killed at random moments, then started once more.
@@ -93,7 +93,7 @@ extension MLPipeTests {
             #expect(child.terminationReason == .uncaughtSignal, "round \(round): the watcher ended before it was killed")
             if left > 0 { killedWithWorkLeft += 1 }
         }
-        let last = try mlpipe(watch("killed", ["--once"]), in: directory)
+        let last = try await mlpipe(watch("killed", ["--once"]), in: directory)
         #expect(last.status == 0, "\(last.stderr)")
         #expect(killedWithWorkLeft >= 5, "the kills should land while files are left: \(killedWithWorkLeft) of 20 did")
 
@@ -108,7 +108,7 @@ extension MLPipeTests {
         #expect(rejects.split(separator: "\n").count == 2 && rejects.contains("abc"), "\(rejects)")
 
         // The ledger: each file taken once and finished.
-        let ledger = try mlpipe(watch("killed", ["--ledger", "--json"]), in: directory)
+        let ledger = try await mlpipe(watch("killed", ["--ledger", "--json"]), in: directory)
         let entries = try #require(try ledger.json() as? [[String: Any]], "\(ledger.stderr)")
         #expect(entries.count == 30)
         #expect(Set(entries.compactMap { $0["file"] as? String }) == Set(inputs.map(\.name)))
@@ -122,7 +122,7 @@ extension MLPipeTests {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mlpipe-serve-watch-\(UUID().uuidString)")
         try FileManager.default.copyItem(at: repositoryRoot.appendingPathComponent("Examples/BreastCancer"), to: directory)
         defer { try? FileManager.default.removeItem(at: directory) }
-        try Self.folderExample(in: directory)
+        try await Self.folderExample(in: directory)
         let serving = try await ServeProcess.start(["--watch-folders"], in: directory)
         let server = serving.process, url = serving.url, output = serving.output, log = serving.log
         defer { if server.isRunning { server.terminate() } }

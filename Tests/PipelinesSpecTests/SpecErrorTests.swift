@@ -26,7 +26,7 @@ struct SpecErrorTests {
     @Test("unknown nested keys")
     func unknownNestedKeys() {
         expectError(minimal(replacingLine: 5, with: "  lable: y"), path: "dataset.lable", line: 5, column: 3,
-                    reason: "unknown key 'lable' (allowed: training, testing, split, label, features, exclude, key, missing)")
+                    reason: "unknown key 'lable' (allowed: training, testing, images, split, label, features, exclude, key, missing)")
         expectError(minimalYAML + "  scores: [{name: r2, treshold: 0.5}]\n", path: "training.scores[0].treshold", line: 8, column: 23,
                     reason: "unknown key 'treshold' (allowed: name, threshold, primary)")
         expectError(minimalYAML + "  validation: {type: none, folds: 3}\n", path: "training.validation.folds", line: 8, column: 28,

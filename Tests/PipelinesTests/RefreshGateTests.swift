@@ -76,9 +76,9 @@ struct RefreshGateTests {
     static func served() async throws -> (Workspace, GatedStore, Pipeline, String) {
         let clock = ManualWallClock(now: Fixtures.start)
         let store = GatedStore(clock: clock)
-        // A long interval: the values must be expired (older than 4 s) but still within the
-        // stale allowance (younger than 8 s) while the test runs, however loaded the machine.
-        let workspace = Workspace(store: store, clock: clock, baseDirectory: try Fixtures.directory, deploymentRefresh: .seconds(4))
+        // A long interval: once the test moves the refresh clock past it, the values stay
+        // expired but within the stale allowance (younger than 120 s) however loaded the machine.
+        let workspace = Workspace(store: store, clock: clock, baseDirectory: try Fixtures.directory, deploymentRefresh: .seconds(60))
         let pipeline = try await WorkspaceTests.regressionPipeline(workspace)
         try await pipeline.configure { $0.deployment.consumers = [.endpoint("line")] }
         let run = try await pipeline.run(jobs: [.datasetGeneration, .training]).result()
@@ -95,7 +95,7 @@ struct RefreshGateTests {
         let records: [[String: Value]] = [["x": .numeric(3)]]
         _ = try await pipeline.deployment.predict(records)
         #expect(try await workspace.endpoints.authorize(endpoint: "line", secret: secret) != nil)
-        try await Task.sleep(for: .milliseconds(4_050))  // both cached values expire
+        workspace.refreshClock.advance(by: .seconds(61))  // both cached values expire
 
         store.hold()
         let before = store.reads

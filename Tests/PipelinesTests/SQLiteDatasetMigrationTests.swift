@@ -27,7 +27,7 @@ struct SQLiteDatasetMigrationTests {
     func datasetsMigrate() async throws {
         let (directory, store) = try Self.migratedCopy()
         defer { directory.remove() }
-        #expect(try store.appliedMigrations() == ["v1", "v2", "v3", "v4", "v5", "v6", "v7"])
+        #expect(try store.appliedMigrations() == ["v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8"])
         #expect(try store.integrityCheck() == [])
         let pipeline = try await Workspace(store: store, baseDirectory: directory.url).pipeline(named: "mixed", in: "Default")
 
@@ -50,7 +50,7 @@ struct SQLiteDatasetMigrationTests {
         // The testing rows read alone are the same rows.
         let testingOnly = try #require(try await store.datasets(of: pipeline.id, rows: .testing))
         #expect(testingOnly.training == nil)
-        #expect(try Table(binaryEncoded: Array(try #require(testingOnly.testing))) == datasets.testing)
+        #expect(try Table(binaryEncoded: try #require(testingOnly.testing)) == datasets.testing)
     }
 
     @Test("after the migration, training reads the migrated rows and generating from the same file adds no row")

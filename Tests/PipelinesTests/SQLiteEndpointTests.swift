@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Pipelines
 @testable import PipelinesSQLite
 import Testing
@@ -87,5 +88,36 @@ struct SQLiteEndpointTests {
         try await reopened.deleteRepository(RepositoryID("r"), includingPipelines: true, orphaning: StoreFixtures.orphan)
         #expect(try await reopened.endpoints().map(\.name) == ["legacy"])
         #expect(try reopened.integrityCheck() == [])
+    }
+
+    @Test("a v7 store's tokens survive the v8 migration; a viewer token (no endpoint) is stored beside them; freeing an endpoint still deletes its tokens")
+    func migratesTokensToVersion8() async throws {
+        let directory = try TemporaryDirectory("endpoints-v8")
+        defer { directory.remove() }
+        let path = directory.newPath()
+        do {
+            let queue = try DatabaseQueue(path: path)
+            try Schema.migrator.migrate(queue, upTo: "v7")
+            try await queue.write { db in
+                try db.execute(sql: "INSERT INTO endpoints (name, scope_kind, scope_id, created_at) VALUES ('legacy', 'standalone', 'm1', 0)")
+                try db.execute(sql: """
+                    INSERT INTO tokens (id, endpoint, label, salt, digest, created_at, expires_at, revoked_at)
+                    VALUES ('t1', 'legacy', 'old', x'010203', x'0405', 1.5, NULL, 3.25)
+                    """)
+            }
+        }
+        let store = try SQLiteStore(path: path)
+        #expect(try store.appliedMigrations().last == "v8")
+        let old = TokenRecord(
+            id: TokenID("t1"), endpoint: "legacy", label: "old", salt: Data([1, 2, 3]), digest: Data([4, 5]),
+            createdAt: Date(timeIntervalSinceReferenceDate: 1.5), revokedAt: Date(timeIntervalSinceReferenceDate: 3.25))
+        #expect(try await store.tokens(of: "legacy") == [old])
+        let viewer = TokenRecord(
+            id: TokenID("t2"), endpoint: nil, label: "viewer", salt: Data([9]), digest: Data([8]), createdAt: Date(timeIntervalSinceReferenceDate: 2))
+        try await store.insertToken(viewer)
+        #expect(try await store.token(TokenID("t2")) == viewer)
+        try await store.setEndpoints([], of: .standalone(ModelID("m1")), at: Date(timeIntervalSinceReferenceDate: 4))
+        #expect(try await store.tokens(of: nil) == [viewer], "the freed endpoint's token is gone, the viewer token stays")
+        #expect(try store.integrityCheck() == [])
     }
 }

@@ -17,7 +17,7 @@ struct SQLiteMigrationTests {
         try FileManager.default.copyItem(at: fixture, to: URL(fileURLWithPath: path))
 
         let store = try SQLiteStore(path: path)
-        #expect(try store.appliedMigrations() == ["v1", "v2", "v3", "v4", "v5", "v6", "v7"])
+        #expect(try store.appliedMigrations() == ["v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8"])
         #expect(try store.integrityCheck() == [])
         let workspace = Workspace(store: store)
 

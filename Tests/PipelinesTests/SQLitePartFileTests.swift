@@ -1,5 +1,6 @@
 import Foundation
 import Pipelines
+import Tabular
 @testable import PipelinesSQLite
 import Testing
 
@@ -85,8 +86,8 @@ struct SQLitePartFileTests {
         let pipeline = SQLiteStoreTests.Workload().pipeline.id
         try await store.saveDatasets(Self.snapshot(pipeline, generation: 1), replacing: nil)
         let referenced = store.partFiles.present()
-        let old = try store.partFiles.write(Data(repeating: 1, count: 10))
-        let young = try store.partFiles.write(Data(repeating: 2, count: 10))
+        let old = try store.partFiles.write(ChunkedBytes(Data(repeating: 1, count: 10)))
+        let young = try store.partFiles.write(ChunkedBytes(Data(repeating: 2, count: 10)))
         let stale = Date().addingTimeInterval(-DatasetPartFiles.sweepAge - 60)
         for name in referenced.union([old]) {
             try FileManager.default.setAttributes([.modificationDate: stale], ofItemAtPath: store.partFiles.directory.appendingPathComponent(name).path)

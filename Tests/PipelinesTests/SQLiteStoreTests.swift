@@ -153,9 +153,9 @@ struct SQLiteStoreTests {
         let contents = try await Contents(store)
         #expect(contents == (try await Contents(memory)))
         #expect(contents.artifacts.contains(Data()), "an empty artifact reads back empty, not missing")
-        #expect(contents.datasets[0]?.ledger == Data([0, 1, 2, 255]))
-        #expect(contents.datasets[0]?.training == Data([7]))
-        #expect(contents.datasets[0]?.testing == Data(), "an empty part reads back empty, not missing")
+        #expect(contents.datasets[0]?.ledger.data == Data([0, 1, 2, 255]))
+        #expect(contents.datasets[0]?.training?.data == Data([7]))
+        #expect(contents.datasets[0]?.testing?.data == Data(), "an empty part reads back empty, not missing")
         let orphan = try #require(try await store.model(ModelID("m3")))
         #expect(orphan.lineID == ModelID("m3"), "orphaned: its own line")
         #expect(orphan.origin == .orphaned(formerPipeline: PipelineID("p2"), name: "doomed"))
@@ -184,7 +184,7 @@ struct SQLiteStoreTests {
         }  // the store is released here: its connections close
         let reopened = try SQLiteStore(path: path, clock: clock)
         #expect(try await Contents(reopened) == before)
-        #expect(try reopened.appliedMigrations() == ["v1", "v2", "v3", "v4", "v5", "v6", "v7"])
+        #expect(try reopened.appliedMigrations() == ["v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8"])
         await #expect(throws: StoreError.deploymentConflict(scope: .pipeline(PipelineID("p1")), expected: ModelID("m1"),
                                                            found: ModelID("m2"))) {
             _ = try await reopened.swapDeployment(in: .pipeline(PipelineID("p1")), to: ModelID("m1"), expecting: .current(ModelID("m1")))
@@ -203,7 +203,7 @@ struct SQLiteStoreTests {
         let path = directory.url.appendingPathComponent("nested/deeper/store.sqlite").path
         let store = try SQLiteStore(path: path)
         #expect(FileManager.default.fileExists(atPath: path))
-        #expect(try store.appliedMigrations() == ["v1", "v2", "v3", "v4", "v5", "v6", "v7"])
+        #expect(try store.appliedMigrations() == ["v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8"])
         #expect(try store.pragma("journal_mode") == "wal")
         #expect(try store.pragma("foreign_keys") == "1")
         #expect(try store.pragma("synchronous") == "1", "NORMAL")

@@ -13,6 +13,7 @@
 // busy machine than the wall time), predict_one is the p50 over 2,000 single-row
 // predictions, in-process, and
 // train_score is accuracy or r2 on the training data (a sanity check, not a parity figure).
+// Perceptrons add iterations=… (epochs run, scikit-learn's n_iter_).
 import Estimators
 import Foundation
 import LinearAlgebra
@@ -79,7 +80,9 @@ do {
     let trainScore = task == .classification
         ? try scorer.score(trueClasses: yValues.map { Int($0) }, predictedClasses: predicted.map { Int($0) })
         : try scorer.score(truth: yValues, predicted: predicted)
-    print("fit_seconds=\(fitSeconds) fit_cpu_seconds=\(fitCPUSeconds) predict_one_p50_us=\(latencies[latencies.count / 2] * 1e6) train_score=\(trainScore)")
+    let iterations = (model as? MLPClassifierModel)?.history.iterations ?? (model as? MLPRegressorModel)?.history.iterations
+    print("fit_seconds=\(fitSeconds) fit_cpu_seconds=\(fitCPUSeconds) predict_one_p50_us=\(latencies[latencies.count / 2] * 1e6) train_score=\(trainScore)"
+        + (iterations.map { " iterations=\($0)" } ?? ""))
 } catch {
     fail("\(error)")
 }

@@ -34,6 +34,9 @@ public struct FitContext: Sendable {
     public var primaryScore: String?
     /// A flag the runner cancels to stop the fit (see ``checkCancellation(_:)``).
     public var cancellation: FitCancellation?
+    /// Called by iterative estimators after each iteration (see ``FitProgress``); on the
+    /// fitting thread, so it should return quickly.
+    public var progress: (@Sendable (FitProgress) -> Void)?
 
     /// The settings of one fit.
     ///
@@ -42,14 +45,16 @@ public struct FitContext: Sendable {
     ///   - validation: The pipeline's validation setting.
     ///   - primaryScore: The name of the pipeline's primary scoring function.
     ///   - cancellation: A flag that stops the fit when cancelled.
+    ///   - progress: Receives the iterations of estimators that report them.
     public init(
         threads: Int = 1, validation: ValidationSetting = .none, primaryScore: String? = nil,
-        cancellation: FitCancellation? = nil
+        cancellation: FitCancellation? = nil, progress: (@Sendable (FitProgress) -> Void)? = nil
     ) {
         self.threads = max(1, threads)
         self.validation = validation
         self.primaryScore = primaryScore
         self.cancellation = cancellation
+        self.progress = progress
     }
 }
 
@@ -114,6 +119,11 @@ public protocol TrainedModel: Sendable {
 
     /// The model's versioned, portable payload.
     func payload() throws(EstimatorError) -> ModelPayload
+
+    /// What the model says about its features, as scikit-learn's `feature_importances_`
+    /// (tree models) or `coef_` (linear models); `nil` when it says nothing (the default,
+    /// so custom models need not implement it).
+    var featureImportances: FeatureImportances? { get }
 }
 
 /// A fitted classifier.

@@ -84,6 +84,14 @@ public struct HyperParameterSpec: Sendable, Hashable, Codable {
         case choice([String])
         /// `True` or `False`.
         case bool
+        /// A list of integers, each at least `minimum` (scikit-learn's `hidden_layer_sizes`):
+        /// one integer, or a string of integers separated by commas, optionally in
+        /// parentheses or brackets — `100`, `"100,50"`, `"(100, 50)"`; `"()"` is the empty
+        /// list. A string is normalized to its integers joined by commas (`"100,50"`).
+        case integers(minimum: Int?)
+        /// Any value one of `kinds` accepts, tried in order (scikit-learn's unions such as
+        /// `batch_size`: `'auto'` or an integer).
+        indirect case oneOf([Kind])
     }
 
     public let name: String
@@ -129,6 +137,16 @@ public struct HyperParameterSpec: Sendable, Hashable, Codable {
         HyperParameterSpec(name, .bool, default: .bool(value), summary)
     }
 
+    /// A list of integers, each at least `min` (see ``Kind/integers(minimum:)``).
+    public static func integers(_ name: String, default value: HyperParameterValue, min: Int? = nil, _ summary: String) -> HyperParameterSpec {
+        HyperParameterSpec(name, .integers(minimum: min), default: value, summary)
+    }
+
+    /// One of the given kinds, tried in order (see ``Kind/oneOf(_:)``).
+    public static func oneOf(_ name: String, _ kinds: [Kind], default value: HyperParameterValue, optional: Bool = false, _ summary: String) -> HyperParameterSpec {
+        HyperParameterSpec(name, .oneOf(kinds), default: value, optional: optional, summary)
+    }
+
     /// The value checked and normalized (an integer given for a real becomes a real), or
     /// the reason it is refused.
     public func check(_ value: HyperParameterValue) -> Result<HyperParameterValue, Problem> {
@@ -156,6 +174,24 @@ public struct HyperParameterSpec: Sendable, Hashable, Codable {
                 : .failure(Problem("\(name) must be one of \(choices.map { "'\($0)'" }.joined(separator: ", ")), got '\(v)'"))
         case (.bool, .bool):
             return .success(value)
+        case let (.integers(minimum), .int(v)):
+            if let minimum, v < minimum { return .failure(Problem("\(name) must hold integers ≥ \(minimum), got \(v)")) }
+            return .success(value)
+        case let (.integers(minimum), .string(text)):
+            guard let list = Self.integerList(text) else {
+                return .failure(Problem("\(name) must be an integer or integers separated by commas such as '100,50', got '\(text)'"))
+            }
+            if let minimum, let low = list.first(where: { $0 < minimum }) {
+                return .failure(Problem("\(name) must hold integers ≥ \(minimum), got \(low)"))
+            }
+            return .success(.string(list.map(String.init).joined(separator: ",")))
+        case (.oneOf(let kinds), _):
+            for kind in kinds {
+                if case .success(let accepted) = HyperParameterSpec(name, kind, default: defaultValue, summary).check(value) {
+                    return .success(accepted)
+                }
+            }
+            return .failure(Problem("\(name) must be \(typeName), got \(value)"))
         default:
             return .failure(Problem("\(name) must be \(typeName), got \(value)"))
         }
@@ -168,8 +204,47 @@ public struct HyperParameterSpec: Sendable, Hashable, Codable {
         case .double: base = "a number"
         case .choice: base = "a string"
         case .bool: base = "True or False"
+        case .integers: base = "an integer or integers separated by commas"
+        case .oneOf(let kinds): base = kinds.map(Self.requirement).joined(separator: " or ")
         }
         return isOptional ? base + " or None" : base
+    }
+
+    /// What a kind accepts, in words ("'auto'", "an integer ≥ 1"), for ``Kind/oneOf(_:)``.
+    private static func requirement(_ kind: Kind) -> String {
+        switch kind {
+        case .int(let minimum, let maximum):
+            switch (minimum, maximum) {
+            case let (low?, high?): return "an integer in \(low)...\(high)"
+            case let (low?, nil): return "an integer ≥ \(low)"
+            case let (nil, high?): return "an integer ≤ \(high)"
+            case (nil, nil): return "an integer"
+            }
+        case .double: return "a number"
+        case .choice(let choices):
+            return choices.count == 1 ? "'\(choices[0])'" : "one of " + choices.map { "'\($0)'" }.joined(separator: ", ")
+        case .bool: return "True or False"
+        case .integers: return "an integer or integers separated by commas"
+        case .oneOf(let kinds): return kinds.map(requirement).joined(separator: " or ")
+        }
+    }
+
+    /// The integers of `"100,50"`, `"(100, 50)"`, `"[100]"`, `"(100,)"` or `"()"`, or `nil`
+    /// when the text is not such a list.
+    static func integerList(_ text: String) -> [Int]? {
+        var body = Substring(text.filter { !$0.isWhitespace })
+        if let first = body.first, let last = body.last, body.count >= 2,
+           (first == "(" && last == ")") || (first == "[" && last == "]") {
+            body = body.dropFirst().dropLast()
+        }
+        var items = body.split(separator: ",", omittingEmptySubsequences: false)
+        if items.last?.isEmpty == true { items.removeLast() }  // "100," and "()": Python's one-element and empty tuples
+        var result: [Int] = []
+        for item in items {
+            guard let value = Int(item) else { return nil }
+            result.append(value)
+        }
+        return result
     }
 
     /// Why a value was refused.
@@ -247,5 +322,15 @@ public struct HyperParameters: Sendable, Hashable, Codable {
     public func bool(_ name: String) -> Bool {
         if case .bool(let v) = self[name] { return v }
         return false
+    }
+
+    /// A list of integers (see ``HyperParameterSpec/Kind/integers(minimum:)``): one integer
+    /// as a one-element list, a string as its integers, or `nil` for `None` or another type.
+    public func integers(_ name: String) -> [Int]? {
+        switch self[name] {
+        case .int(let v): return [v]
+        case .string(let text): return HyperParameterSpec.integerList(text)
+        default: return nil
+        }
     }
 }

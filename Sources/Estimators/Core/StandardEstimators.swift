@@ -15,6 +15,8 @@ enum StandardEstimators {
         RandomForestRegressor.self,
         GradientBoostingClassifier.self,
         GradientBoostingRegressor.self,
+        MLPClassifier.self,
+        MLPRegressor.self,
     ]
 
     static let models: [any PersistableModel.Type] = [
@@ -27,5 +29,7 @@ enum StandardEstimators {
         TreeRegressorModel.self,
         BoostingClassifierModel.self,
         BoostingRegressorModel.self,
+        MLPClassifierModel.self,
+        MLPRegressorModel.self,
     ]
 }

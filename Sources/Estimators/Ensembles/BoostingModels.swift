@@ -71,6 +71,15 @@ public struct BoostingRegressorModel: PersistableModel, Hashable {
         }
         for tree in trees { try tree.validate(featureCount: featureCount, valueWidth: 1) }
     }
+
+    /// The impurity importances (scikit-learn's `feature_importances_`): the mean over the
+    /// stage trees of their unnormalized importances, normalized. `nil` for a model
+    /// decoded from a payload written before trees stored their node statistics.
+    ///
+    /// - Complexity: O(total nodes + trees × features).
+    public var featureImportances: FeatureImportances? {
+        TreeImportances.ensemble(trees, featureCount: featureCount, normalizePerTree: false)
+    }
 }
 
 /// A fitted gradient-boosting classifier with the log loss (GradientBoostingClassifier):
@@ -183,6 +192,14 @@ public struct BoostingClassifierModel: PersistableModel, TrainedClassifier, Hash
             throw .invalidPayload("BoostingClassifierModel needs features, two or more classes, finite scores and whole stages of trees")
         }
         for tree in trees { try tree.validate(featureCount: featureCount, valueWidth: 1) }
+    }
+
+    /// The impurity importances over every stage's trees (one per class and stage for more
+    /// than two classes), as ``BoostingRegressorModel/featureImportances``.
+    ///
+    /// - Complexity: O(total nodes + trees × features).
+    public var featureImportances: FeatureImportances? {
+        TreeImportances.ensemble(trees, featureCount: featureCount, normalizePerTree: false)
     }
 }
 

@@ -138,8 +138,7 @@ enum BoostingTrainer {
             }
             values[leaf.node] = abs(denominator) < 1e-150 ? 0 : factor * numerator / denominator
         }
-        let tree = grown.tree
-        return (DecisionTree(feature: tree.feature, threshold: tree.threshold, left: tree.left, right: tree.right, values: values, valueWidth: 1), grown)
+        return (grown.tree.replacingValues(values), grown)
     }
 
     /// The grower of every stage tree, made once per fit so that its buffers are reused.

@@ -41,6 +41,8 @@ struct LBFGS {
     var maxLineSearchEvaluations = 50
     /// Checked before every iteration; `true` stops the minimizer with ``Status/cancelled``.
     var isCancelled: () -> Bool = { false }
+    /// Called after every iteration with the iteration count and the objective's value.
+    var iterationEnded: (_ iteration: Int, _ value: Double) -> Void = { _, _ in }
 
     /// Minimizes `objective` from `start`.
     ///
@@ -78,6 +80,7 @@ struct LBFGS {
             try BLAS.axpy(-1, g, &y)
             let previous = f
             (x, f, g) = (step.x, step.value, step.gradient)
+            iterationEnded(iterations, f)
             if maxAbs(g) <= gradientTolerance {
                 return Result(x: x, value: f, gradient: g, iterations: iterations, status: .gradientConverged)
             }

@@ -38,6 +38,10 @@ public struct LinearModel: PersistableModel, Hashable {
             throw .invalidPayload("LinearModel needs at least one coefficient and finite values")
         }
     }
+
+    /// The coefficients as one row (scikit-learn's `coef_` of LinearRegression, Ridge,
+    /// Lasso and ElasticNet).
+    public var featureImportances: FeatureImportances? { .coefficients([coefficients]) }
 }
 
 /// Column means and centered copies, as scikit-learn's linear models preprocess data

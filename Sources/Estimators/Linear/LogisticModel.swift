@@ -162,6 +162,17 @@ public struct LogisticModel: PersistableModel, TrainedClassifier, Hashable {
             throw .invalidPayload("LogisticModel parameters must be finite")
         }
     }
+
+    /// The coefficients as scikit-learn's `coef_`: one row for two classes (the second
+    /// class's decision function), one per class of ``classes`` otherwise; `nil` only for
+    /// a model whose coefficient count does not match (which ``validate()`` refuses).
+    ///
+    /// - Complexity: O(classes × features).
+    public var featureImportances: FeatureImportances? {
+        let width = featureCount, rows = coefficientRows
+        guard width > 0, coefficients.count == rows * width else { return nil }
+        return .coefficients((0..<rows).map { row in Array(coefficients[(row * width)..<((row + 1) * width)]) })
+    }
 }
 
 /// The logistic sigmoid `1 / (1 + e^(−t))`, computed without overflow.

@@ -7,9 +7,12 @@ import Foundation
 ///
 /// Payloads written before (payload version 1: the node arrays as JSON arrays of numbers)
 /// decode too. The bytes are exact: every threshold and value decodes to the same bits.
+/// The node statistics (`impurity`, `weightedSampleCounts`) are written the same way when
+/// the tree has them; payloads without them (written before they were stored) decode to a
+/// tree whose statistics are `nil`.
 extension DecisionTree {
     private enum CodingKeys: String, CodingKey {
-        case feature, threshold, left, right, values, valueWidth
+        case feature, threshold, left, right, values, valueWidth, impurity, weightedSampleCounts
     }
 
     /// Decodes a tree written by ``encode(to:)`` or as JSON arrays of numbers.
@@ -25,7 +28,10 @@ extension DecisionTree {
             left: try Self.decodeArray(Int32.self, forKey: .left, in: container),
             right: try Self.decodeArray(Int32.self, forKey: .right, in: container),
             values: try Self.decodeArray(Double.self, forKey: .values, in: container),
-            valueWidth: try container.decode(Int.self, forKey: .valueWidth))
+            valueWidth: try container.decode(Int.self, forKey: .valueWidth),
+            impurity: container.contains(.impurity) ? try Self.decodeArray(Double.self, forKey: .impurity, in: container) : nil,
+            weightedSampleCounts: container.contains(.weightedSampleCounts)
+                ? try Self.decodeArray(Double.self, forKey: .weightedSampleCounts, in: container) : nil)
     }
 
     /// Encodes the node arrays as base64 strings of little-endian bytes.
@@ -37,6 +43,8 @@ extension DecisionTree {
         try container.encode(Self.packed(right), forKey: .right)
         try container.encode(Self.packed(values), forKey: .values)
         try container.encode(valueWidth, forKey: .valueWidth)
+        if let impurity { try container.encode(Self.packed(impurity), forKey: .impurity) }
+        if let weightedSampleCounts { try container.encode(Self.packed(weightedSampleCounts), forKey: .weightedSampleCounts) }
     }
 
     private static func packed<Element: LittleEndianCodable>(_ elements: [Element]) -> String {

@@ -7,6 +7,11 @@
 /// classification tree, the mean target for a regression tree (or a boosting stage's
 /// leaf update). Nodes are numbered depth first, so a child's index is always greater
 /// than its parent's, which ``validate(featureCount:valueWidth:)`` checks after decoding.
+///
+/// Trees grown by this version also keep every node's impurity and weighted sample count
+/// (scikit-learn's `impurity` and `weighted_n_node_samples`), from which
+/// ``impurityImportances(featureCount:normalize:)`` follows; trees decoded from payloads
+/// written before have neither (`nil`).
 public struct DecisionTree: Sendable, Hashable, Codable {
     /// The tested feature per node, `-1` for a leaf.
     public let feature: [Int32]
@@ -20,6 +25,13 @@ public struct DecisionTree: Sendable, Hashable, Codable {
     public let values: [Double]
     /// The number of values per node.
     public let valueWidth: Int
+    /// The impurity per node as the tree's criterion measures it on the node's training
+    /// rows (Gini, entropy in bits, or the mean squared error around the node's mean), or
+    /// `nil` for a tree decoded from a payload written before impurities were stored.
+    public let impurity: [Double]?
+    /// The total weight of the training rows per node (their count, or for a forest's tree
+    /// their bootstrap draws), or `nil` as ``impurity``.
+    public let weightedSampleCounts: [Double]?
 
     /// Creates a tree from its flat arrays (checked by
     /// ``validate(featureCount:valueWidth:)``, not here).
@@ -31,13 +43,28 @@ public struct DecisionTree: Sendable, Hashable, Codable {
     ///   - right: The right child per node, `-1` for a leaf.
     ///   - values: `valueWidth` values per node.
     ///   - valueWidth: The number of values per node.
-    public init(feature: [Int32], threshold: [Double], left: [Int32], right: [Int32], values: [Double], valueWidth: Int) {
+    ///   - impurity: The impurity per node, or `nil` when unknown.
+    ///   - weightedSampleCounts: The training weight per node, or `nil` when unknown (both
+    ///     or neither).
+    public init(
+        feature: [Int32], threshold: [Double], left: [Int32], right: [Int32], values: [Double], valueWidth: Int,
+        impurity: [Double]? = nil, weightedSampleCounts: [Double]? = nil
+    ) {
         self.feature = feature
         self.threshold = threshold
         self.left = left
         self.right = right
         self.values = values
         self.valueWidth = valueWidth
+        self.impurity = impurity
+        self.weightedSampleCounts = weightedSampleCounts
+    }
+
+    /// The same tree with other node values (a boosting stage's leaf updates).
+    func replacingValues(_ newValues: [Double]) -> DecisionTree {
+        DecisionTree(
+            feature: feature, threshold: threshold, left: left, right: right, values: newValues, valueWidth: valueWidth,
+            impurity: impurity, weightedSampleCounts: weightedSampleCounts)
     }
 
     /// The number of nodes.
@@ -92,8 +119,9 @@ public struct DecisionTree: Sendable, Hashable, Codable {
     }
 
     /// Checks the structure after decoding: equal array lengths, in-range features,
-    /// finite thresholds and values, children after their parent and in range, and every
-    /// node but the root reached exactly once (so no cycles and no shared subtrees).
+    /// finite thresholds and values, children after their parent and in range, every
+    /// node but the root reached exactly once (so no cycles and no shared subtrees), and
+    /// the node statistics when present (both, one of each per node, not negative).
     ///
     /// - Parameters:
     ///   - featureCount: The model's number of features.
@@ -109,6 +137,7 @@ public struct DecisionTree: Sendable, Hashable, Codable {
             throw .invalidPayload("a decision tree needs \(expectedWidth) values per node")
         }
         guard values.allSatisfy(\.isFinite) else { throw .invalidPayload("a decision tree has a non-finite node value") }
+        try validateNodeStatistics()
         var parents = [UInt8](repeating: 0, count: count)
         for i in 0..<count {
             let f = Int(feature[i]), l = Int(left[i]), r = Int(right[i])
@@ -127,5 +156,24 @@ public struct DecisionTree: Sendable, Hashable, Codable {
         }
         guard let orphan = parents.indices.dropFirst().first(where: { parents[$0] == 0 }) else { return }
         throw .invalidPayload("tree node \(orphan) is unreachable")
+    }
+
+    /// Checks the optional node statistics: both or neither, one per node, impurities
+    /// non-negative (`+infinity` when squared targets overflow), weights finite and
+    /// non-negative.
+    private func validateNodeStatistics() throws(EstimatorError) {
+        switch (impurity, weightedSampleCounts) {
+        case (nil, nil):
+            return
+        case let (impurity?, weights?):
+            guard impurity.count == feature.count, weights.count == feature.count else {
+                throw .invalidPayload("a decision tree needs one impurity and one weighted sample count per node")
+            }
+            guard impurity.allSatisfy({ $0 >= 0 }), weights.allSatisfy({ $0.isFinite && $0 >= 0 }) else {
+                throw .invalidPayload("a decision tree has a negative or NaN node impurity or weighted sample count")
+            }
+        default:
+            throw .invalidPayload("a decision tree stores node impurities without weighted sample counts, or the reverse")
+        }
     }
 }

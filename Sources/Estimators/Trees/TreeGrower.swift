@@ -148,6 +148,7 @@ final class TreeGrower<Criterion: SplitCriterion>: @unchecked Sendable {
             count += 1
         }
         var feature: [Int32] = [], threshold: [Double] = [], left: [Int32] = [], right: [Int32] = [], values: [Double] = []
+        var impurities: [Double] = [], nodeWeights: [Double] = []
         var leaves: [(node: Int, start: Int, end: Int)] = []
         var stack = [Pending(start: 0, end: count, depth: 0, parent: -1, isLeft: false)]
         let node = nodeStats
@@ -160,10 +161,11 @@ final class TreeGrower<Criterion: SplitCriterion>: @unchecked Sendable {
                 }
                 let start = pending.start, rows = pending.end - pending.start
                 criterion.accumulate(node, weights: weights + start, targets: targets + start, count: rows)
-                var isLeaf = !canSplit(rows: rows, depth: pending.depth)
-                if !isLeaf {
-                    isLeaf = criterion.impurity(node, weights: weights + start, targets: targets + start, count: rows) <= .ulpOfOne
-                }
+                // Every node's impurity and weight are kept for the feature importances.
+                let impurity = criterion.impurity(node, weights: weights + start, targets: targets + start, count: rows)
+                impurities.append(impurity)
+                nodeWeights.append(criterion.weight(node))
+                let isLeaf = !canSplit(rows: rows, depth: pending.depth) || impurity <= .ulpOfOne
                 var set = pending.histograms
                 var split: Split?
                 if !isLeaf {
@@ -194,7 +196,9 @@ final class TreeGrower<Criterion: SplitCriterion>: @unchecked Sendable {
                 stack.append(Pending(start: start, end: middle, depth: pending.depth + 1, parent: id, isLeft: true, histograms: leftSet))
             }
         }
-        let tree = DecisionTree(feature: feature, threshold: threshold, left: left, right: right, values: values, valueWidth: criterion.valueWidth)
+        let tree = DecisionTree(
+            feature: feature, threshold: threshold, left: left, right: right, values: values, valueWidth: criterion.valueWidth,
+            impurity: impurities, weightedSampleCounts: nodeWeights)
         return GrownTree(tree: tree, samples: Array(UnsafeBufferPointer(start: samples, count: count)), leaves: leaves)
     }
 

@@ -80,6 +80,16 @@ public struct TreeClassifierModel: PersistableModel, TrainedClassifier, Hashable
             }
         }
     }
+
+    /// The impurity importances (scikit-learn's `feature_importances_`): the tree's
+    /// (DecisionTreeClassifier), or the mean of the trees' normalized importances,
+    /// normalized (RandomForestClassifier). `nil` for a model decoded from a payload
+    /// written before trees stored their node statistics.
+    ///
+    /// - Complexity: O(total nodes + trees × features).
+    public var featureImportances: FeatureImportances? {
+        TreeImportances.averaged(trees, featureCount: featureCount)
+    }
 }
 
 /// A fitted tree regressor: one tree (DecisionTreeRegressor) or a forest predicting the
@@ -138,6 +148,14 @@ public struct TreeRegressorModel: PersistableModel, Hashable {
             throw .invalidPayload("TreeRegressorModel needs features and at least one tree")
         }
         for tree in trees { try tree.validate(featureCount: featureCount, valueWidth: 1) }
+    }
+
+    /// The impurity importances, as ``TreeClassifierModel/featureImportances``
+    /// (DecisionTreeRegressor, RandomForestRegressor).
+    ///
+    /// - Complexity: O(total nodes + trees × features).
+    public var featureImportances: FeatureImportances? {
+        TreeImportances.averaged(trees, featureCount: featureCount)
     }
 }
 

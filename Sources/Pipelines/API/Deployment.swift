@@ -217,7 +217,7 @@ public struct Deployment: Sendable, Hashable {
     ///
     /// - Throws: ``PipelineError/nothingDeployed(_:)``, ``PipelineError/invalidArtifact(model:reason:)``.
     public func loadedModel() async throws(PipelineError) -> LoadedModel {
-        let now = ContinuousClock.now
+        let now = workspace.refreshClock.now
         let refresh = workspace.deploymentRefresh
         let scope = scope
         let cached = workspace.state.withLock { state -> (ModelID?, LoadedModel?)? in

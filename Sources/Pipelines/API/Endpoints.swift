@@ -64,6 +64,11 @@ public struct Endpoints: Sendable {
     /// - Returns: The token with its secret (shown once: only a salted SHA-256 is stored).
     /// - Throws: ``PipelineError/notFound(_:)`` for an unknown endpoint.
     public func createToken(for endpoint: String, label: String = "", expiresAt: Date? = nil) async throws(PipelineError) -> IssuedToken {
+        try await issue(endpoint: endpoint, label: label, expiresAt: expiresAt)
+    }
+
+    /// Makes a token for `endpoint` (a viewer token when nil) and stores its digest.
+    private func issue(endpoint: String?, label: String, expiresAt: Date?) async throws(PipelineError) -> IssuedToken {
         let id = TokenID()
         let secret = TokenSecret.make(id: id)
         let salt = TokenSecret.randomBytes(16)
@@ -71,8 +76,25 @@ public struct Endpoints: Sendable {
             id: id, endpoint: endpoint, label: label, salt: salt, digest: TokenSecret.digest(secret, salt: salt),
             createdAt: workspace.clock.now, expiresAt: expiresAt)
         try await storage { try await store.insertToken(record) }
-        workspace.logger.debug("endpoint '\(endpoint)': created token \(id)")
+        workspace.logger.debug("\(endpoint.map { "endpoint '\($0)'" } ?? "viewer"): created token \(id)")
         return IssuedToken(record: record, secret: secret)
+    }
+
+    /// Creates a viewer token: it opens the reports `mlpipe serve` shows (every pipeline's
+    /// and the registry's, read-only) and no endpoint.
+    ///
+    /// ```swift
+    /// let viewer = try await workspace.endpoints.createViewerToken(label: "team dashboard")
+    /// print(viewer.secret)  // shown once
+    /// ```
+    ///
+    /// - Parameters:
+    ///   - label: Who holds it, for people.
+    ///   - expiresAt: When it stops working (never when nil).
+    /// - Returns: The token with its secret (shown once: only a salted SHA-256 is stored).
+    /// - Throws: ``PipelineError/store(_:)`` when the store fails.
+    public func createViewerToken(label: String = "", expiresAt: Date? = nil) async throws(PipelineError) -> IssuedToken {
+        try await issue(endpoint: nil, label: label, expiresAt: expiresAt)
     }
 
     /// The tokens of `endpoint` (of every endpoint when nil), without secrets, oldest first.
@@ -90,7 +112,7 @@ public struct Endpoints: Sendable {
     public func revokeToken(_ id: TokenID) async throws(PipelineError) -> TokenRecord {
         let record = try await storage { try await store.revokeToken(id, at: workspace.clock.now) }
         workspace.tokenCache.forget(id)
-        workspace.logger.debug("endpoint '\(record.endpoint)': revoked token \(id)")
+        workspace.logger.debug("\(record.endpoint.map { "endpoint '\($0)'" } ?? "viewer"): revoked token \(id)")
         return record
     }
 
@@ -103,8 +125,25 @@ public struct Endpoints: Sendable {
     ///
     /// - Throws: ``PipelineError/store(_:)`` when the store fails.
     public func authenticate(secret: String) async throws(PipelineError) -> Endpoint? {
+        guard let (token, endpoint) = try await validToken(secret), let endpoint, token.endpoint == endpoint.name else { return nil }
+        return Endpoint(record: endpoint, deployment: Deployment(scope: endpoint.scope, workspace: workspace))
+    }
+
+    /// Whether `secret` is a valid viewer token (see ``createViewerToken(label:expiresAt:)``):
+    /// not revoked, not expired — without saying which part was wrong. Read and compared as
+    /// ``authenticate(secret:)`` does.
+    ///
+    /// - Throws: ``PipelineError/store(_:)`` when the store fails.
+    public func authorizeViewer(secret: String) async throws(PipelineError) -> Bool {
+        guard let (token, _) = try await validToken(secret) else { return false }
+        return token.isViewer
+    }
+
+    /// The token `secret` belongs to, with its endpoint (nil for a viewer token or a freed
+    /// endpoint), when it is valid now and the secret matches its digest.
+    private func validToken(_ secret: String) async throws(PipelineError) -> (TokenRecord, EndpointRecord?)? {
         guard let id = TokenSecret.tokenID(in: secret) else { return nil }
-        let now = ContinuousClock.now
+        let now = workspace.refreshClock.now
         let token: TokenRecord?
         let endpoint: EndpointRecord?
         if let cached = workspace.tokenCache.lookup(id, now: now, refresh: workspace.deploymentRefresh) {
@@ -119,10 +158,8 @@ public struct Endpoints: Sendable {
             }
             workspace.tokenCache.remember(id, token: token, endpoint: endpoint, at: now)
         }
-        guard let token, let endpoint, token.endpoint == endpoint.name, token.isValid(at: workspace.clock.now),
-              TokenSecret.matches(secret, token: token)
-        else { return nil }
-        return Endpoint(record: endpoint, deployment: Deployment(scope: endpoint.scope, workspace: workspace))
+        guard let token, token.isValid(at: workspace.clock.now), TokenSecret.matches(secret, token: token) else { return nil }
+        return (token, endpoint)
     }
 
     /// The endpoint called `name` when `secret` is a valid token for it (see

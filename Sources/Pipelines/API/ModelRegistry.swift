@@ -98,14 +98,23 @@ public struct ModelRegistry: Sendable {
         guard let pipelineID = model.origin.pipelineID else {
             throw .notReady(job: .testing, reason: "model \(id) is standalone: give it a testing table")
         }
+        let testing = try await testingSet(of: pipelineID)
+        let configuration = try await Pipeline(id: pipelineID, workspace: workspace).configuration().configuration
+        let settings = TrainingJob.effectiveScores(configuration.training, task: model.task)
+        return try await TestingJob.test(model, on: testing, settings: settings, tester: tester)
+    }
+
+    /// The testing set of `pipelineID`'s current datasets.
+    ///
+    /// - Throws: ``PipelineError/notReady(job:reason:)`` when it has no datasets or an
+    ///   empty testing set.
+    func testingSet(of pipelineID: PipelineID) async throws(PipelineError) -> Table {
         guard let snapshot = try await storage({ try await store.datasets(of: pipelineID, rows: .testing) }) else {
             throw .notReady(job: .testing, reason: "pipeline \(pipelineID) has no datasets yet")
         }
         let testing = try await offload { () throws(PipelineError) -> Table in try snapshot.decodedTesting() }
         guard testing.rowCount > 0 else { throw .notReady(job: .testing, reason: "the testing set is empty") }
-        let configuration = try await Pipeline(id: pipelineID, workspace: workspace).configuration().configuration
-        let settings = TrainingJob.effectiveScores(configuration.training, task: model.task)
-        return try await TestingJob.test(model, on: testing, settings: settings, tester: tester)
+        return testing
     }
 
     /// Computes a model's testing scores on `table` (which holds its features and label)

@@ -142,7 +142,8 @@ extension Workspace {
             let context = JobContext(
                 store: store, estimators: estimators, scores: scores, clock: clock, logger: logger, baseDirectory: baseDirectory,
                 pipeline: pipeline, configuration: configuration,
-                threads: configuration.configuration.preferences.threads[job] ?? 1, cancellation: FitCancellation(), memory: memory, phases: PhaseClock(), emit: emit, publish: { [self] in publish($0) }, workspace: self)
+                threads: configuration.configuration.preferences.threads[job] ?? 1,
+                cancellation: FitCancellation(timeout: configuration.configuration.preferences.timeouts[job].map { .seconds($0) }), memory: memory, phases: PhaseClock(), emit: emit, publish: { [self] in publish($0) }, workspace: self)
             let startedAt = clock.now
             let result = await Self.runWithTimeout(job, timeout: configuration.configuration.preferences.timeouts[job], context: context)
             var outcome = JobOutcome(
@@ -239,6 +240,9 @@ extension Workspace {
                     context.cancellation.cancel()
                 case .job(let result)?:
                     group.cancelAll()
+                    // The deadline also stops the job by itself (the flag reads it), when
+                    // the timer could not run in time: a failure past it is the timeout's.
+                    if case .failure = result, context.cancellation.isPastDeadline { timedOut = true }
                     if timedOut, let timeout { return .timedOut(timeout) }
                     return .finished(result)
                 case nil:

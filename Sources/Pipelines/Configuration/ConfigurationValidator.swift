@@ -118,6 +118,31 @@ public struct ConfigurationValidator: Sendable {
         }
     }
 
+    /// An image folder's rows have a fixed shape: a testing source must be an image folder
+    /// with the same preprocessing, and the label and keys are the folder's.
+    private func imageProblems(_ dataset: DatasetStep, _ problems: inout [ConfigurationProblem]) {
+        let trainingImages: ImageFolderSource? = if case .images(let images)? = dataset.training { images } else { nil }
+        let testingImages: ImageFolderSource? = if case .images(let images)? = dataset.testing { images } else { nil }
+        if let testing = dataset.testing, (trainingImages == nil) != (testingImages == nil) {
+            problems.append(ConfigurationProblem(
+                "dataset.testing", "\(testing) does not go with \(dataset.training.map(\.description) ?? "no training source"): "
+                    + "both or neither must be image folders"))
+        }
+        if let trainingImages, let testingImages, trainingImages.preprocessing != testingImages.preprocessing {
+            problems.append(ConfigurationProblem(
+                "dataset.testing", "the testing images are brought to another size or colour than the training images (\(testingImages) against \(trainingImages))"))
+        }
+        guard trainingImages != nil else { return }
+        if dataset.label != ImageFolderSource.labelColumn {
+            problems.append(ConfigurationProblem(
+                "dataset.label", "an image folder's label is its class folder, column '\(ImageFolderSource.labelColumn)'"))
+        }
+        if dataset.keys != ImageFolderSource.keyColumns {
+            problems.append(ConfigurationProblem(
+                "dataset.keys", "an image folder's keys are \(ImageFolderSource.keyColumns.map { "'\($0)'" }.joined(separator: " and ")) (the image's path and the digest of its bytes)"))
+        }
+    }
+
     private func datasetProblems(
         _ dataset: DatasetStep, columns origin: Columns?, testing: SourceSummary?, task: PredictionTask?,
         _ problems: inout [ConfigurationProblem]
@@ -125,6 +150,7 @@ public struct ConfigurationValidator: Sendable {
         if dataset.training == nil {
             problems.append(ConfigurationProblem("dataset.training", "no data source is chosen", severity: .incomplete))
         }
+        imageProblems(dataset, &problems)
         if dataset.testing == nil {
             let fraction = dataset.split.testFraction
             if !(fraction > 0 && fraction < 1) {

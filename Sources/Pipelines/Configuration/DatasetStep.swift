@@ -1,4 +1,5 @@
 import Foundation
+public import ImageDatasets
 public import Tabular
 
 /// Where a pipeline's rows come from.
@@ -10,13 +11,18 @@ public enum DataSource: Sendable, Hashable, Codable, CustomStringConvertible {
     /// A table held by the configuration itself. Replace it (a new configuration
     /// version) to feed new rows.
     case table(Table)
+    /// Images stored one folder per class (see ``ImageFolderSource``), read again on every
+    /// dataset generation run.
+    case images(ImageFolderSource)
 
-    private enum CodingKeys: String, CodingKey { case csv, table }
+    private enum CodingKeys: String, CodingKey { case csv, table, images }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         if let path = try container.decodeIfPresent(String.self, forKey: .csv) {
             self = .csv(path: path)
+        } else if let images = try container.decodeIfPresent(ImageFolderSource.self, forKey: .images) {
+            self = .images(images)
         } else {
             let encoded = try container.decode(Data.self, forKey: .table)
             do {
@@ -27,12 +33,14 @@ public enum DataSource: Sendable, Hashable, Codable, CustomStringConvertible {
         }
     }
 
-    /// `{"csv": "data/train.csv"}`, or `{"table": "<base64 of the MLTB encoding>"}`.
+    /// `{"csv": "data/train.csv"}`, `{"table": "<base64 of the MLTB encoding>"}`, or
+    /// `{"images": {"folder": …, "preprocessing": {…}, "unreadable": "skip"}}`.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         switch self {
         case .csv(let path): try container.encode(path, forKey: .csv)
         case .table(let table): try container.encode(Data(table.binaryEncoded()), forKey: .table)
+        case .images(let images): try container.encode(images, forKey: .images)
         }
     }
 
@@ -40,6 +48,7 @@ public enum DataSource: Sendable, Hashable, Codable, CustomStringConvertible {
         switch self {
         case .csv(let path): return "CSV file \(path)"
         case .table(let table): return "in-memory table (\(table.rowCount) rows × \(table.columns.count) columns)"
+        case .images(let images): return images.description
         }
     }
 }
@@ -88,6 +97,26 @@ public struct DatasetStep: Sendable, Hashable, Codable {
     public var keys: [String]
     /// Missing values and unseen categories: imputation per feature, missing labels.
     public var missing: MissingValues
+
+    /// A dataset step on an image folder: the label is the class folder
+    /// (``ImageFolderSource/labelColumn``), the keys the image's path and digest
+    /// (``ImageFolderSource/keyColumns``), the features every pixel.
+    ///
+    /// ```swift
+    /// let images = ImageFolderSource(folder: "digits", preprocessing: try ImagePreprocessing(width: 32, height: 32, color: .grey))
+    /// config.dataset = DatasetStep(images: images, split: RandomSplit(testFraction: 0.2, seed: 7))
+    /// ```
+    public init(images: ImageFolderSource, testing: ImageFolderSource? = nil, split: RandomSplit = RandomSplit(testFraction: 0.2)) {
+        self.init(
+            training: .images(images), testing: testing.map(DataSource.images), split: split, label: ImageFolderSource.labelColumn,
+            features: .all(excluding: []), keys: ImageFolderSource.keyColumns)
+    }
+
+    /// The image preprocessing of the step's training source, when it is an image folder.
+    public var imagePreprocessing: ImagePreprocessing? {
+        if case .images(let images) = training { return images.preprocessing }
+        return nil
+    }
 
     /// A dataset step.
     public init(

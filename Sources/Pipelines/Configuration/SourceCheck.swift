@@ -43,7 +43,9 @@ extension Workspace {
         return SourceCheck(
             problems: outcomes.flatMap(\.problems) + problems,
             sources: readsTables
-                ? SourceTables(training: training.table, testing: testing.table, readSeconds: training.readSeconds + testing.readSeconds)
+                ? SourceTables(
+                    training: training.table, testing: testing.table, readSeconds: training.readSeconds + testing.readSeconds,
+                    notes: training.notes + testing.notes)
                 : SourceTables(),
             fingerprints: outcomes.compactMap(\.fingerprint))
     }
@@ -82,6 +84,8 @@ struct SourceOutcome: Sendable {
     /// The seconds spent parsing it, here or by the check whose table it took (0 when it
     /// was not parsed).
     var readSeconds: Double = 0
+    /// What reading it left out, for the generation's summary (image files).
+    var notes: [String] = []
 }
 
 /// Checks one source on a Dispatch thread (it may parse and hash files).
@@ -98,11 +102,15 @@ struct SourceChecker: Sendable {
     /// else from reading it. `path` is the problem's key path.
     func check(_ source: DataSource, at path: String) -> SourceOutcome {
         guard case .csv(let file) = source else {
-            let table: Table
-            do { table = try SourceLoader.load(source, baseDirectory: baseDirectory, options: dataset.missing.csvOptions) } catch {
+            let loaded: (table: Table, notes: [String])
+            let started = ContinuousClock.now
+            do { loaded = try SourceLoader.loadWithNotes(source, baseDirectory: baseDirectory, options: dataset.missing.csvOptions) } catch {
                 return SourceOutcome(problems: [ConfigurationProblem(path, "cannot read \(source): \(error)")])
             }
-            return checkedRows(of: table, source: source, at: path, fingerprint: nil)
+            var outcome = checkedRows(of: loaded.table, source: source, at: path, fingerprint: nil)
+            outcome.notes = loaded.notes
+            if case .images = source { outcome.readSeconds = PhaseClock.seconds(since: started) }
+            return outcome
         }
         let url = SourceLoader.url(of: file, baseDirectory: baseDirectory)
         let options = SourceLoader.options(dataset.missing.csvOptions, schema: schema)

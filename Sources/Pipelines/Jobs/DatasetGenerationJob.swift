@@ -17,7 +17,10 @@ enum DatasetGenerationJob {
         // The ledger and the testing rows (training is rebuilt from the sources), read once.
         let previous = try await context.phases.time("load") { () async throws(PipelineError) -> RunMemory.Datasets? in
             let stored = try await context.datasets(rows: .testing, identities: true)
-            guard let stored, stored.ledger.generationNeedsTrainingRows else { return stored }
+            // An image folder's summary says which images changed under a path seen before:
+            // that needs the earlier training rows' paths and digests too.
+            let imageSource = dataset.imagePreprocessing != nil
+            guard let stored, stored.ledger.generationNeedsTrainingRows || imageSource else { return stored }
             return try await context.datasets(rows: .all, identities: true)
         }
         let validation: MLDatasets.ValidationPlan
@@ -28,7 +31,8 @@ enum DatasetGenerationJob {
         }
         let base = context.baseDirectory
         let phases = context.phases
-        let (datasets, report, dropped) = try await offload { () throws(PipelineError) -> (MLDatasets, MLDatasets.GenerationReport, Int) in
+        let (datasets, report, dropped, notes) = try await offload {
+            () throws(PipelineError) -> (MLDatasets, MLDatasets.GenerationReport, Int, [String]) in
             var datasets = MLDatasets()
             if let previous, let testing = previous.testing {
                 do throws(TabularError) {
@@ -43,13 +47,15 @@ enum DatasetGenerationJob {
             // rows without a label are refused (nothing is stored) or dropped, by policy.
             let options = dataset.missing.csvOptions
             let schema = datasets.schema
+            var notes = preloaded.notes
             func prepared(_ source: DataSource, _ read: Table?) throws(PipelineError) -> (table: Table, dropped: Int) {
                 let table: Table
                 if let read {
                     table = read
                 } else {
                     let start = ContinuousClock.now
-                    table = try SourceLoader.load(source, baseDirectory: base, options: options, schema: schema)
+                    let loaded = try SourceLoader.loadWithNotes(source, baseDirectory: base, options: options, schema: schema)
+                    (table, notes) = (loaded.table, notes + loaded.notes)
                     phases.add("read", seconds: PhaseClock.seconds(since: start))
                 }
                 try SourceRows.checkMissingFeatures(table, source: source, dataset: dataset, baseDirectory: base)
@@ -75,7 +81,15 @@ enum DatasetGenerationJob {
                         from: training, selection: selection, testFraction: dataset.split.testFraction, seed: dataset.split.seed,
                         validation: validation)
                 }
-                return (datasets, report, dropped)
+                if dataset.imagePreprocessing != nil, let previous {
+                    let changed = ImageRows.changedImages(
+                        in: [training, testing].compactMap { $0 }, before: [previous.training, previous.testing].compactMap { $0 })
+                    if changed > 0 {
+                        notes.append("\(changed) image(s) changed under a path seen before, each a new row "
+                            + "(an earlier version in testing stays there)")
+                    }
+                }
+                return (datasets, report, dropped, notes)
             } catch {
                 throw .data(error)
             }
@@ -97,5 +111,6 @@ enum DatasetGenerationJob {
             + "\(report.addedToTesting) added to testing; training \(report.trainingRows) rows (validation \(report.validationRows)), "
             + "testing \(datasets.testing.rowCount) rows"
             + (dropped > 0 ? "; \(dropped) row(s) without a label dropped" : "")
+            + notes.map { "; " + $0 }.joined()
     }
 }

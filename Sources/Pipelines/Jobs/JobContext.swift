@@ -43,18 +43,26 @@ struct JobContext: Sendable {
     }
 }
 
-/// Runs CPU-bound or blocking work (fitting, decoding, a Git subprocess) on a Dispatch
-/// thread, so it never blocks the cooperative thread pool that timers, stores and the
-/// host's tasks share.
+/// Runs CPU-bound or blocking work (fitting, decoding, a Git subprocess) on a thread of its
+/// own, so it never holds a thread the host's tasks, timers and lease renewals need.
+///
+/// Not on a Dispatch global queue: on Linux, Swift's global executor runs tasks on the same
+/// Dispatch worker threads, at most one per core, so minutes of fitting there stopped every
+/// task of the process (a 2-core host's lease heartbeats, server requests and timers
+/// stalled for the whole fit). Parallel parts inside the work (`concurrentPerform`) still
+/// borrow workers, but only for the length of one parallel step.
 func offload<T: Sendable, E: Error>(_ work: @escaping @Sendable () throws(E) -> T) async throws(E) -> T {
     let result: Result<T, E> = await withCheckedContinuation { continuation in
-        DispatchQueue.global().async {
+        let thread = Thread {
             do throws(E) {
                 continuation.resume(returning: .success(try work()))
             } catch {
                 continuation.resume(returning: .failure(error))
             }
         }
+        thread.name = "swift-ml-pipelines offload"
+        thread.stackSize = 8 << 20  // as a Dispatch worker's: deep trees recurse
+        thread.start()
     }
     return try result.get()
 }

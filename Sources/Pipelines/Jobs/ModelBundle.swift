@@ -1,5 +1,6 @@
 public import Estimators
 public import Foundation
+public import ImageDatasets
 public import LinearAlgebra
 public import Tabular
 
@@ -21,14 +22,21 @@ public struct ModelBundle: Sendable, Hashable, Codable {
     public var labelEncoder: LabelEncoder?
     /// Inputs and outputs.
     public var schema: FeatureSchema
+    /// How images become the model's features, for a model trained on an image folder
+    /// (nil otherwise): predictions on image files apply it (``LoadedModel/predict(imagesAt:)``).
+    public var images: ImagePreprocessing?
 
     /// A bundle.
-    public init(payload: ModelPayload, featureEncoder: FeatureEncoder, labelEncoder: LabelEncoder?, schema: FeatureSchema) {
+    public init(
+        payload: ModelPayload, featureEncoder: FeatureEncoder, labelEncoder: LabelEncoder?, schema: FeatureSchema,
+        images: ImagePreprocessing? = nil
+    ) {
         self.version = Self.currentVersion
         self.payload = payload
         self.featureEncoder = featureEncoder
         self.labelEncoder = labelEncoder
         self.schema = schema
+        self.images = images
     }
 
     /// The bundle as JSON bytes.

@@ -95,34 +95,20 @@ struct TrainingDatasets: Sendable {
     /// The ledger and testing rows; the training rows when this run holds them decoded.
     var datasets: RunMemory.Datasets
     /// The stored training part ("MLTB"), undecoded, when ``datasets`` has no training rows.
-    var storedTraining: Data?
+    var storedTraining: ChunkedBytes?
 }
 
-extension Data {
-    /// Runs `body` on the table encoding in these bytes, read in place.
+extension ChunkedBytes {
+    /// Runs `body` on the table encoding in these bytes, read in place (a column that
+    /// crosses chunks is gathered, see ``Tabular/TableEncodingView``).
     ///
     /// - Throws: ``PipelineError/data(_:)`` for a corrupt encoding; what `body` throws.
     func withTableView<T>(_ body: (TableEncodingView) throws(PipelineError) -> T) throws(PipelineError) -> T {
-        let result: Result<T, PipelineError> = withUnsafeBytes { raw in
-            do throws(PipelineError) {
-                let view: TableEncodingView
-                do throws(TabularError) { view = try TableEncodingView(bytes: raw) } catch { throw .data(error) }
-                return .success(try body(view))
-            } catch {
-                return .failure(error)
-            }
+        try withSegments { (segments) throws(PipelineError) -> T in
+            let view: TableEncodingView
+            do throws(TabularError) { view = try TableEncodingView(segments: segments) } catch { throw .data(error) }
+            return try body(view)
         }
-        return try result.get()
-    }
-
-    /// Decodes from the bytes in place (no copy of the `Data` first).
-    ///
-    /// - Throws: ``PipelineError/data(_:)`` with what `body` throws.
-    func decoded<T>(_ body: (UnsafeRawBufferPointer) throws(TabularError) -> T) throws(PipelineError) -> T {
-        let result: Result<T, TabularError> = withUnsafeBytes { raw in
-            do throws(TabularError) { return .success(try body(raw)) } catch { return .failure(error) }
-        }
-        do { return try result.get() } catch { throw .data(error) }
     }
 }
 
@@ -199,14 +185,14 @@ extension DatasetSnapshot {
     ///
     /// - Throws: ``PipelineError/data(_:)`` for a corrupt ledger.
     func decodedLedger(identities: Bool) throws(PipelineError) -> DatasetLedger {
-        try ledger.decoded { (raw) throws(TabularError) in try DatasetLedger(borrowedEncoding: raw, identities: identities) }
+        do throws(TabularError) { return try DatasetLedger(binaryEncoded: ledger, identities: identities) } catch { throw .data(error) }
     }
 
     /// The training rows, decoded in place; nil when not read.
     ///
     /// - Throws: ``PipelineError/data(_:)`` for a corrupt part.
     func readTraining() throws(PipelineError) -> Table? {
-        try training.map { (data) throws(PipelineError) in try data.decoded { (raw) throws(TabularError) in try Table(borrowedEncoding: raw) } }
+        try training.map(Self.decodedTable)
     }
 
     /// The testing rows, decoded in place.
@@ -221,6 +207,13 @@ extension DatasetSnapshot {
 
     /// The testing rows, decoded in place; nil when not read.
     func readTesting() throws(PipelineError) -> Table? {
-        try testing.map { (data) throws(PipelineError) in try data.decoded { (raw) throws(TabularError) in try Table(borrowedEncoding: raw) } }
+        try testing.map(Self.decodedTable)
+    }
+
+    /// A row part, decoded chunk by chunk.
+    ///
+    /// - Throws: ``PipelineError/data(_:)`` for a corrupt part.
+    private static func decodedTable(_ part: ChunkedBytes) throws(PipelineError) -> Table {
+        do throws(TabularError) { return try Table(binaryEncoded: part) } catch { throw .data(error) }
     }
 }

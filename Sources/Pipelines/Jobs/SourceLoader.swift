@@ -1,4 +1,5 @@
 import Foundation
+import ImageDatasets
 import Synchronization
 import Tabular
 
@@ -14,20 +15,42 @@ enum SourceLoader {
     ///
     /// - Throws: ``PipelineError/data(_:)`` with the CSV error (file, line, column).
     static func load(_ source: DataSource, baseDirectory: URL, options: CSVOptions, schema: Schema? = nil) throws(PipelineError) -> Table {
+        try loadWithNotes(source, baseDirectory: baseDirectory, options: options, schema: schema).table
+    }
+
+    /// As ``load(_:baseDirectory:options:schema:)``, with what the user must be told about
+    /// the reading: an image folder's files left out (``ImageFolderSource/unreadable`` is
+    /// `skip`), each with its reason.
+    ///
+    /// - Throws: ``PipelineError/data(_:)`` with the CSV error; ``PipelineError/images(_:)``
+    ///   for an image folder that cannot be read (or, under `fail`, its unreadable files).
+    static func loadWithNotes(
+        _ source: DataSource, baseDirectory: URL, options: CSVOptions, schema: Schema? = nil
+    ) throws(PipelineError) -> (table: Table, notes: [String]) {
         switch source {
         case .table(let table):
-            return table
+            return (table, [])
+        case .images(let images):
+            let read: ImageFolderRead
+            do {
+                read = try ImageFolder.read(
+                    root: url(of: images.folder, baseDirectory: baseDirectory), preprocessing: images.preprocessing,
+                    unreadable: images.unreadable)
+            } catch {
+                throw .images(error)
+            }
+            return (read.table, read.unreadable.isEmpty ? [] : [Self.note(leftOut: read.unreadable)])
         case .csv(let path):
             let url = url(of: path, baseDirectory: baseDirectory)
             readLog.withLock { log in log?[url.path, default: 0] += 1 }
             do throws(TabularError) {
                 var typed = Self.options(options, schema: schema)
                 let table = try CSV.read(contentsOf: url, options: typed)
-                guard let schema else { return table }
+                guard let schema else { return (table, []) }
                 let strayed = schema.columns.filter { field in
                     field.type == .integer && table[field.name].map { $0.type != .integer && $0.type != .numeric } == true
                 }
-                guard !strayed.isEmpty else { return table }
+                guard !strayed.isEmpty else { return (table, []) }
                 for field in strayed { typed.schema[field.name] = .numeric }
                 do throws(TabularError) {
                     _ = try CSV.read(contentsOf: url, options: typed)
@@ -37,11 +60,18 @@ enum SourceLoader {
                     located.kind = .invalidValue(value: value, columnName: column, expected: .integer)
                     throw .csv(located)
                 }
-                return table
+                return (table, [])
             } catch {
                 throw .data(error)
             }
         }
+    }
+
+    /// "2 image files left out: 3/a.png: …; 7/b.jpg: …" (the first five, then how many more).
+    static func note(leftOut unreadable: [UnreadableImage]) -> String {
+        let shown = unreadable.prefix(5).map(\.description).joined(separator: "; ")
+        let more = unreadable.count > 5 ? "; and \(unreadable.count - 5) more" : ""
+        return "\(unreadable.count) image file(s) left out: \(shown)\(more)"
     }
 
     /// The options a CSV source is read with: `options` with the datasets' `schema` imposing
@@ -83,4 +113,6 @@ struct SourceTables: Sendable {
     /// The seconds spent parsing them, by the run's check or by the configuration check
     /// whose tables the run took (the generation job's `read` phase).
     var readSeconds: Double = 0
+    /// What reading them left out, to say in the generation's summary (image files).
+    var notes: [String] = []
 }

@@ -67,21 +67,7 @@ enum TestingJob {
         }
         let scoring = functions
         let score: @Sendable () throws(PipelineError) -> [Double] = { () throws(PipelineError) -> [Double] in
-            let x: Matrix
-            do throws(TabularError) { x = try loaded.bundle.featureEncoder.transform(testing) } catch {
-                throw SourceRows.located(error, in: testing, set: "testing", keys: keys)
-            }
-            let truth: Truth
-            do throws(TabularError) {
-                let column = try testing.column(named: loaded.bundle.schema.label)
-                if let labels = loaded.bundle.labelEncoder {
-                    truth = .classes(try labels.encode(column), count: labels.classes.count)
-                } else {
-                    truth = .values(try TrainingData.numericValues(column))
-                }
-            } catch {
-                throw SourceRows.located(error, in: testing, set: "testing", keys: keys)
-            }
+            let (x, truth) = try encoded(testing, for: loaded, keys: keys)
             return try Evaluation.score(scoring, of: loaded.model, x: x, truth: truth)
         }
         let values = try await phases.time("score") { () async throws(PipelineError) -> [Double] in try await offload(score) }
@@ -175,5 +161,24 @@ enum DeploymentJob {
             context.workspace.state.withLock { $0.loaded[chosen.id] = trained }
         }
         return change.changed ? "deployed model \(chosen.id)" : "model \(chosen.id) is already deployed"
+    }
+}
+
+extension TestingJob {
+    /// The testing rows as `loaded`'s features and its truth (class indices or values).
+    ///
+    /// - Throws: ``PipelineError/data(_:)`` naming the testing row (by `keys` when given)
+    ///   whose feature or label does not fit the model.
+    static func encoded(_ testing: Table, for loaded: LoadedModel, keys: [String] = []) throws(PipelineError) -> (Matrix, Truth) {
+        do throws(TabularError) {
+            let x = try loaded.bundle.featureEncoder.transform(testing)
+            let column = try testing.column(named: loaded.bundle.schema.label)
+            if let labels = loaded.bundle.labelEncoder {
+                return (x, .classes(try labels.encode(column), count: labels.classes.count))
+            }
+            return (x, .values(try TrainingData.numericValues(column)))
+        } catch {
+            throw SourceRows.located(error, in: testing, set: "testing", keys: keys)
+        }
     }
 }

@@ -1,5 +1,6 @@
 import Estimators
 import Foundation
+import ImageDatasets
 import LinearAlgebra
 import Scoring
 import Tabular
@@ -230,6 +231,22 @@ enum TrainingJob {
         do { return try x.selectingRows(rows) } catch { throw .estimator(.linearAlgebra(estimator: "selecting rows", error)) }
     }
 
+    /// The image preprocessing a model trained on `dataset`'s image folder keeps (nil for
+    /// a table source); refused when the datasets' features are not its pixels (the
+    /// preprocessing changed since the datasets were generated).
+    ///
+    /// - Throws: ``PipelineError/notReady(job:reason:)``.
+    private static func imagePreprocessing(_ dataset: DatasetStep, schema: FeatureSchema) throws(PipelineError) -> ImagePreprocessing? {
+        guard let images = dataset.imagePreprocessing else { return nil }
+        guard schema.features.map(\.name) == images.featureNames else {
+            throw .notReady(
+                job: .training,
+                reason: "the datasets' features are not the pixels of \(images.width)×\(images.height) \(images.color.rawValue) images "
+                    + "(the image preprocessing changed since they were generated): run dataset generation first")
+        }
+        return images
+    }
+
     /// Stores the winning model with its artifact, lineage and timing (phase `save`), and
     /// hands the decoded model to the rest of the run.
     private static func save(
@@ -241,9 +258,10 @@ enum TrainingJob {
         do { resolved = try estimatorType.hyperParameters.resolve(winner.hyperParameters, estimator: estimatorType.name) } catch {
             throw .estimator(error)
         }
+        let images = try imagePreprocessing(context.configuration.configuration.dataset, schema: data.schema)
         let bundle: ModelBundle
         do { bundle = ModelBundle(payload: try model.payload(), featureEncoder: data.featureEncoder, labelEncoder: data.labelEncoder,
-                                  schema: data.schema) } catch { throw .estimator(error) }
+                                  schema: data.schema, images: images) } catch { throw .estimator(error) }
         let loaded = LoadedModel(id: id, bundle: bundle, model: model)
         let meanPrediction = try await context.phases.time("validate") { () async throws(PipelineError) -> Double in
             try await offload { () throws(PipelineError) -> Double in

@@ -5,7 +5,10 @@ public import Tabular
 /// parts a store keeps apart (``Tabular/DatasetParts``), so that a job reads only what it
 /// needs — testing reads the testing rows, never the training set.
 ///
-/// Stores treat the parts as opaque bytes. A snapshot read with
+/// Stores treat the parts as opaque bytes, kept in chunks (``Tabular/ChunkedBytes``), so
+/// that saving or reading a large dataset never needs one buffer of a whole part: a
+/// snapshot made from datasets comes in chunks of 1 MiB, and a store writes and reads
+/// them chunk by chunk. A snapshot read with
 /// ``DatasetStore/datasets(of:rows:)`` carries the ledger and the row parts asked for; the
 /// others are nil. A snapshot saved carries all three.
 public struct DatasetSnapshot: Sendable, Hashable, Codable {
@@ -16,16 +19,18 @@ public struct DatasetSnapshot: Sendable, Hashable, Codable {
     public var generation: Int
     /// The ledger part: schema, counts, validation rows and row identities ("MLDL"
     /// encoding, documented in Datasets.md).
-    public var ledger: Data
+    public var ledger: ChunkedBytes
     /// The training rows ("MLTB" encoding); nil when not read.
-    public var training: Data?
+    public var training: ChunkedBytes?
     /// The testing rows ("MLTB" encoding); nil when not read.
-    public var testing: Data?
+    public var testing: ChunkedBytes?
     /// When the run finished.
     public var savedAt: Date
 
     /// A snapshot from its parts.
-    public init(pipelineID: PipelineID, generation: Int, ledger: Data, training: Data?, testing: Data?, savedAt: Date) {
+    public init(
+        pipelineID: PipelineID, generation: Int, ledger: ChunkedBytes, training: ChunkedBytes?, testing: ChunkedBytes?, savedAt: Date
+    ) {
         self.pipelineID = pipelineID
         self.generation = generation
         self.ledger = ledger
@@ -34,23 +39,20 @@ public struct DatasetSnapshot: Sendable, Hashable, Codable {
         self.savedAt = savedAt
     }
 
+    /// A snapshot from its parts, each given as one `Data` (split into chunks; for small
+    /// parts, such as tests write).
+    public init(pipelineID: PipelineID, generation: Int, ledger: Data, training: Data?, testing: Data?, savedAt: Date) {
+        self.init(pipelineID: pipelineID, generation: generation, ledger: ChunkedBytes(ledger), training: training.map { ChunkedBytes($0) },
+                  testing: testing.map { ChunkedBytes($0) }, savedAt: savedAt)
+    }
+
     /// The snapshot of `datasets`, encoded in parts.
     ///
     /// - Complexity: O(size of the datasets); each part is written once, straight into its
-    ///   `Data` (allocated at its exact size, see ``Tabular/DatasetPartsEncoder``).
+    ///   chunks of 1 MiB (no buffer of a whole part, see ``Tabular/DatasetPartsEncoder``).
     public init(pipelineID: PipelineID, generation: Int, datasets: MLDatasets, savedAt: Date) {
-        let encoder = DatasetPartsEncoder(datasets)
-        var ledger = Data(count: encoder.ledgerCount)
-        var training = Data(count: encoder.trainingCount)
-        var testing = Data(count: encoder.testingCount)
-        ledger.withUnsafeMutableBytes { ledger in
-            training.withUnsafeMutableBytes { training in
-                testing.withUnsafeMutableBytes { testing in
-                    encoder.encode(ledger: ledger, training: training, testing: testing)
-                }
-            }
-        }
-        self.init(pipelineID: pipelineID, generation: generation, ledger: ledger, training: training, testing: testing,
+        let parts = DatasetPartsEncoder(datasets).encodedChunks()
+        self.init(pipelineID: pipelineID, generation: generation, ledger: parts.ledger, training: parts.training, testing: parts.testing,
                   savedAt: savedAt)
     }
 
@@ -69,7 +71,9 @@ public struct DatasetSnapshot: Sendable, Hashable, Codable {
     /// - Complexity: O(size of the parts).
     public func decodedDatasets() throws(TabularError) -> MLDatasets {
         guard let training, let testing else { throw .corruptEncoding("the snapshot was read without its training or testing rows") }
-        return try MLDatasets(parts: DatasetParts(ledger: Array(ledger), training: Array(training), testing: Array(testing)))
+        return try MLDatasets(
+            ledger: try DatasetLedger(binaryEncoded: ledger, identities: true), training: try Table(binaryEncoded: training),
+            testing: try Table(binaryEncoded: testing))
     }
 }
 

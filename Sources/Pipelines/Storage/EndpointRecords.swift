@@ -22,13 +22,14 @@ public struct EndpointRecord: Sendable, Hashable, Codable {
     }
 }
 
-/// A token that lets its holder call one endpoint. The secret itself is never stored:
-/// only a random salt and the SHA-256 of salt and secret.
+/// A token that lets its holder call one endpoint, or, as a viewer token, read the reports
+/// a server shows. The secret itself is never stored: only a random salt and the SHA-256
+/// of salt and secret.
 public struct TokenRecord: Sendable, Hashable, Codable {
     /// The token's identifier (also the start of the secret the holder presents).
     public var id: TokenID
-    /// The endpoint it opens.
-    public var endpoint: String
+    /// The endpoint it opens; nil for a viewer token (reports only, no endpoint).
+    public var endpoint: String?
     /// A label for people ("billing service").
     public var label: String
     /// 16 random bytes.
@@ -43,7 +44,7 @@ public struct TokenRecord: Sendable, Hashable, Codable {
     public var revokedAt: Date?
 
     public init(
-        id: TokenID, endpoint: String, label: String, salt: Data, digest: Data, createdAt: Date, expiresAt: Date? = nil,
+        id: TokenID, endpoint: String?, label: String, salt: Data, digest: Data, createdAt: Date, expiresAt: Date? = nil,
         revokedAt: Date? = nil
     ) {
         self.id = id
@@ -55,6 +56,9 @@ public struct TokenRecord: Sendable, Hashable, Codable {
         self.expiresAt = expiresAt
         self.revokedAt = revokedAt
     }
+
+    /// Whether it is a viewer token (it opens reports, and no endpoint).
+    public var isViewer: Bool { endpoint == nil }
 
     /// Whether it opens its endpoint at `date`: not revoked, not expired.
     public func isValid(at date: Date) -> Bool {

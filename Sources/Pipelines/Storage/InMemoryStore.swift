@@ -368,7 +368,7 @@ public actor InMemoryStore: PipelineStorage {
     private func freeEndpoints(_ names: [String]) {
         for name in names { endpointRecords[name] = nil }
         let freed = Set(names)
-        tokenRecords = tokenRecords.filter { !freed.contains($0.value.endpoint) }
+        tokenRecords = tokenRecords.filter { $0.value.endpoint.map { !freed.contains($0) } ?? true }
     }
 
     public func endpoint(named name: String) -> EndpointRecord? { endpointRecords[name] }
@@ -376,7 +376,7 @@ public actor InMemoryStore: PipelineStorage {
     public func endpoints() -> [EndpointRecord] { endpointRecords.values.sorted { $0.name < $1.name } }
 
     public func insertToken(_ token: TokenRecord) throws {
-        guard endpointRecords[token.endpoint] != nil else { throw StoreError.notFound(kind: "endpoint", id: token.endpoint) }
+        if let endpoint = token.endpoint, endpointRecords[endpoint] == nil { throw StoreError.notFound(kind: "endpoint", id: endpoint) }
         guard tokenRecords[token.id] == nil else { throw StoreError.duplicateID(kind: "token", id: token.id.rawValue) }
         tokenRecords[token.id] = token
     }

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Tabular
 
 /// One store as ``StoreCopy`` reads it: every call's failure becomes
 /// ``StoreCopyError/readFailed(side:kind:item:message:)`` naming the store and the item.
@@ -104,9 +105,9 @@ struct StoreInventory: Sendable {
             }
             try await read(.datasets, "the datasets of pipeline \(pipeline.id)") { store in
                 guard var snapshot = try await store.datasets(of: pipeline.id, rows: .all) else { return }
-                let parts = [snapshot.ledger, snapshot.training ?? Data(), snapshot.testing ?? Data()]
-                (snapshot.ledger, snapshot.training, snapshot.testing) = (Data(), nil, nil)
-                try digests[.datasets, default: KindDigest()].add(snapshot, "the datasets of pipeline \(pipeline.id)", bytes: parts)
+                let parts = [snapshot.ledger, snapshot.training ?? ChunkedBytes(), snapshot.testing ?? ChunkedBytes()]
+                (snapshot.ledger, snapshot.training, snapshot.testing) = (ChunkedBytes(), nil, nil)
+                try digests[.datasets, default: KindDigest()].add(snapshot, "the datasets of pipeline \(pipeline.id)", chunked: parts)
             }
         }
         try add(.models, models) { "model \($0.id)" }
@@ -155,18 +156,29 @@ struct KindDigest {
     /// The records added.
     private(set) var count = 0
 
-    /// Adds one record: its stored JSON, then `bytes` (dataset parts, an artifact).
+    /// Adds one record: its stored JSON, then `bytes` (an artifact) and `chunked` (dataset
+    /// parts, hashed chunk by chunk).
     ///
     /// - Throws: ``StoreError/backend(_:)`` naming `what` when it cannot be encoded.
-    mutating func add<T: Encodable>(_ record: T, _ what: @autoclosure () -> String, bytes: [Data] = []) throws {
+    mutating func add<T: Encodable>(
+        _ record: T, _ what: @autoclosure () -> String, bytes: [Data] = [], chunked: [ChunkedBytes] = []
+    ) throws {
         count += 1
         frame(Data(try StoredRecordCoding.encode(record, what()).utf8))
         for part in bytes { frame(part) }
+        for part in chunked { frame(part) }
     }
 
+    /// Hashes the size, then the bytes (so that parts cannot run into each other).
     private mutating func frame(_ bytes: Data) {
         withUnsafeBytes(of: UInt64(bytes.count).littleEndian) { hasher.update(bufferPointer: $0) }
         hasher.update(data: bytes)
+    }
+
+    /// Hashes the size, then the bytes chunk by chunk (the same digest as the whole bytes).
+    private mutating func frame(_ bytes: ChunkedBytes) {
+        withUnsafeBytes(of: UInt64(bytes.count).littleEndian) { hasher.update(bufferPointer: $0) }
+        bytes.forEachChunk { hasher.update(bufferPointer: $0) }
     }
 
     /// The SHA-256 so far, 64 lowercase hex digits.

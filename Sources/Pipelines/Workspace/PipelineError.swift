@@ -1,4 +1,6 @@
 public import Estimators
+public import ImageDatasets
+public import ImageDecoding
 public import Scoring
 public import Tabular
 
@@ -79,6 +81,11 @@ public enum PipelineError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Another watcher holds the folder's lease (``FolderWatcher``): `holder` names it and
     /// when its lease expires unless renewed.
     case folderBusy(folder: String, holder: String)
+    /// An image folder source could not be read: the folder is missing or empty, or (its
+    /// unreadable policy being `fail`) files in it give no row, all of them listed.
+    case images(ImageFolderError)
+    /// An image to predict could not be decoded (the file named inside).
+    case image(ImageDecodingError)
 
     public var description: String {
         switch self {
@@ -129,6 +136,8 @@ public enum PipelineError: Error, Sendable, Equatable, CustomStringConvertible {
         case .invalidBatch(let reason): return "cannot predict the batch: \(reason)"
         case let .badBatchRow(location, reason): return "\(location): \(reason) (the batch stops at the first bad row; nothing was written)"
         case let .folderBusy(folder, holder): return "folder \(folder) is watched by \(holder)"
+        case .images(let error): return error.description
+        case .image(let error): return error.description
         }
     }
 }

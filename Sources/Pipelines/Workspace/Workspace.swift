@@ -62,6 +62,8 @@ public final class Workspace: Sendable {
     let state = Mutex(State())
     /// Tokens and endpoints as last read, for ``Endpoints/authenticate(secret:)``.
     let tokenCache = TokenCache()
+    /// What cached deployments and tokens are aged by.
+    let refreshClock = RefreshClock()
     let events = EventBroadcaster<ModelEvent>()
 
     /// A workspace over `store`.
@@ -201,7 +203,7 @@ public final class Workspace: Sendable {
     /// Publishes a model event; a deployment also updates what predictions use.
     func publish(_ event: ModelEvent) {
         if case .deployed(let record) = event {
-            state.withLock { $0.deployed[record.scope] = (record.modelID, ContinuousClock.now) }
+            state.withLock { $0.deployed[record.scope] = (record.modelID, refreshClock.now) }
         }
         events.publish(event)
     }

@@ -2,15 +2,14 @@ import Dispatch
 
 /// The three parts of ``MLDatasets`` (``DatasetParts``) planned before they are written:
 /// each part's exact size first, then each written once, straight into storage of that
-/// size that the caller provides (an array, a `Data`): no growing array, no copy after.
+/// size that the caller provides (an array, or the chunks of ``ChunkedBytes``): no growing
+/// array, no copy after.
 ///
 /// The training part (the largest) is written on a second thread while the ledger (whose
 /// identities are sorted) and the testing part are written.
 ///
 /// ```swift
-/// let encoder = DatasetPartsEncoder(datasets)
-/// var training = Data(count: encoder.trainingCount)   // and the ledger and testing parts
-/// training.withUnsafeMutableBytes { … encoder.encode(ledger: …, training: $0, testing: …) }
+/// let parts = DatasetPartsEncoder(datasets).encodedChunks()   // three ChunkedBytes
 /// ```
 package struct DatasetPartsEncoder: Sendable {
     private let datasets: MLDatasets
@@ -35,6 +34,20 @@ package struct DatasetPartsEncoder: Sendable {
     /// The exact size of the testing part, in bytes.
     package var testingCount: Int { testing.count }
 
+    /// The three parts, each in chunks of at most `chunkSize` bytes (no buffer of a whole
+    /// part is ever allocated).
+    ///
+    /// - Complexity: O(size of the parts), plus sorting the identities.
+    package func encodedChunks(chunkSize: Int = ChunkedBytes.defaultChunkSize) -> (
+        ledger: ChunkedBytes, training: ChunkedBytes, testing: ChunkedBytes
+    ) {
+        let ledger = ChunkedBytes(uninitializedCount: ledgerCount, chunkSize: chunkSize)
+        let training = ChunkedBytes(uninitializedCount: trainingCount, chunkSize: chunkSize)
+        let testing = ChunkedBytes(uninitializedCount: testingCount, chunkSize: chunkSize)
+        encode(ledger: ledger.uninitializedSegments, training: training.uninitializedSegments, testing: testing.uninitializedSegments)
+        return (ledger, training, testing)
+    }
+
     /// Writes the three parts, each into a buffer of exactly its size (untouched, so that a
     /// large one can be backed by huge pages).
     ///
@@ -42,6 +55,17 @@ package struct DatasetPartsEncoder: Sendable {
     package func encode(
         ledger: UnsafeMutableRawBufferPointer, training trainingBuffer: UnsafeMutableRawBufferPointer,
         testing testingBuffer: UnsafeMutableRawBufferPointer
+    ) {
+        encode(ledger: [ledger], training: [trainingBuffer], testing: [testingBuffer])
+    }
+
+    /// Writes the three parts, each into segments of exactly its size in all, filled one
+    /// after another.
+    ///
+    /// - Complexity: O(size of the parts), plus sorting the identities.
+    package func encode(
+        ledger: [UnsafeMutableRawBufferPointer], training trainingBuffer: [UnsafeMutableRawBufferPointer],
+        testing testingBuffer: [UnsafeMutableRawBufferPointer]
     ) {
         let buffers = Buffers(ledger: ledger, training: trainingBuffer, testing: testingBuffer)
         guard training.count >= 1 << 20 else {
@@ -61,9 +85,9 @@ package struct DatasetPartsEncoder: Sendable {
     }
 
     /// The "MLDL" ledger (see ``DatasetParts``).
-    private func encodeLedger(into buffer: UnsafeMutableRawBufferPointer) {
-        precondition(buffer.count == ledgerCount, "a dataset ledger needs \(ledgerCount) bytes, got \(buffer.count)")
-        var writer = FixedByteWriter(buffer)
+    private func encodeLedger(into segments: [UnsafeMutableRawBufferPointer]) {
+        var writer = FixedByteWriter(segments: segments)
+        precondition(writer.count == ledgerCount, "a dataset ledger needs \(ledgerCount) bytes, got \(writer.count)")
         writer.writeRaw(DatasetLedger.magic)
         writer.write(DatasetLedger.version)
         writer.write(UInt16(datasets.contentOnlyIdentities ? 1 : 0))
@@ -79,8 +103,8 @@ package struct DatasetPartsEncoder: Sendable {
 
     /// The three destinations, shared by the two threads (each writes its own).
     private struct Buffers: @unchecked Sendable {
-        let ledger: UnsafeMutableRawBufferPointer
-        let training: UnsafeMutableRawBufferPointer
-        let testing: UnsafeMutableRawBufferPointer
+        let ledger: [UnsafeMutableRawBufferPointer]
+        let training: [UnsafeMutableRawBufferPointer]
+        let testing: [UnsafeMutableRawBufferPointer]
     }
 }

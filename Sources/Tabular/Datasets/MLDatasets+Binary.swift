@@ -57,7 +57,8 @@ extension MLDatasets {
             var tables: [Table] = []
             for name in ["training", "testing"] {
                 let length = try reader.readCount("\(name) table length", elementSize: 1)
-                tables.append(try Table(borrowedEncoding: try reader.readBorrowed(length, "\(name) table")))
+                let table = try reader.readBytes(length, "\(name) table")
+                tables.append(try withExtendedLifetime(table.owner) { () throws(TabularError) in try Table(borrowedEncoding: table.bytes) })
             }
             let validation = try Self.readValidation(&reader, trainingRows: tables[0].rowCount)
             let (testingIdentities, trainingLedger) = try Self.readIdentities(&reader)

@@ -88,6 +88,19 @@ public struct DatasetLedger: Sendable, Hashable {
         self = try decodingBytes(bytes) { (reader) throws(TabularError) in try Self.decode(&reader, identities: identities) }
     }
 
+    /// Decodes a ledger kept in chunks (a stored dataset part), reading across chunk
+    /// boundaries.
+    ///
+    /// - Throws: ``TabularError/corruptEncoding(_:)`` for a wrong magic or version,
+    ///   truncation, validation indices outside training, or trailing bytes.
+    /// - Complexity: O(size of the ledger).
+    public init(binaryEncoded bytes: ChunkedBytes, identities: Bool = true) throws(TabularError) {
+        self = try bytes.withSegments { (segments) throws(TabularError) -> DatasetLedger in
+            var reader = ByteReader(segments: segments)
+            return try Self.decode(&reader, identities: identities)
+        }
+    }
+
     /// Decodes a ledger from borrowed bytes (a `Data`'s storage).
     ///
     /// - Throws: as ``init(binaryEncoded:identities:)``.

@@ -48,28 +48,50 @@ struct ByteWriter: ByteSink {
 
 /// Little-endian binary writing into storage allocated at the encoding's exact final size
 /// (computed first), so that an encoding is written once, in place: no growing array, no
-/// copy into its final storage.
+/// copy into its final storage. The storage may be one buffer or several segments written
+/// one after another (the chunks of ``ChunkedBytes``); a value that crosses from one
+/// segment to the next is split.
 ///
 /// Writing past the end is a programming error (the size computation and the writing
 /// disagree) and traps.
 struct FixedByteWriter: ByteSink {
-    let buffer: UnsafeMutableRawBufferPointer
-    private(set) var offset = 0
+    /// The segments, in order, none empty.
+    private let segments: [UnsafeMutableRawBufferPointer]
+    /// Where writing is in them.
+    private var cursor: SegmentCursor
 
-    init(_ buffer: UnsafeMutableRawBufferPointer) { self.buffer = buffer }
+    /// A writer into one buffer.
+    init(_ buffer: UnsafeMutableRawBufferPointer) { self.init(segments: [buffer]) }
+
+    /// A writer into `segments`, filled one after another.
+    init(segments: [UnsafeMutableRawBufferPointer]) {
+        self.segments = SegmentCursor.nonEmpty(segments)
+        cursor = SegmentCursor(lengths: self.segments.map(\.count))
+    }
+
+    /// The bytes written so far.
+    var offset: Int { cursor.offset }
+
+    /// The number of bytes in all segments.
+    var count: Int { cursor.count }
 
     /// Whether every byte has been written.
-    var isFull: Bool { offset == buffer.count }
+    var isFull: Bool { cursor.bytesLeft == 0 }
 
-    private mutating func reserve(_ count: Int) -> UnsafeMutableRawPointer {
-        precondition(count <= buffer.count - offset, "an encoding overran the size computed for it")
-        guard let base = buffer.baseAddress else { preconditionFailure("an encoding overran the size computed for it") }
-        defer { offset += count }
-        return base + offset
+    /// The next `length` bytes of the current segment when they fit in it (moving past
+    /// them); nil, without moving, when they cross segments.
+    private mutating func reserve(_ length: Int) -> UnsafeMutableRawPointer? {
+        precondition(length <= cursor.bytesLeft, "an encoding overran the size computed for it")
+        guard let (segment, position) = cursor.contiguous(length), let base = segments[segment].baseAddress else { return nil }
+        return base + position
     }
 
     mutating func write<T: FixedWidthInteger>(_ value: T) {
-        reserve(MemoryLayout<T>.size).storeBytes(of: value.littleEndian, as: T.self)
+        if let target = reserve(MemoryLayout<T>.size) {
+            target.storeBytes(of: value.littleEndian, as: T.self)
+        } else {
+            withUnsafeBytes(of: value.littleEndian) { writeRaw($0) }
+        }
     }
 
     mutating func write(_ string: String) {
@@ -81,8 +103,15 @@ struct FixedByteWriter: ByteSink {
     }
 
     mutating func writeRaw(_ raw: UnsafeRawBufferPointer) {
-        let target = reserve(raw.count)
-        if let source = raw.baseAddress, raw.count > 0 { target.copyMemory(from: source, byteCount: raw.count) }
+        guard var source = raw.baseAddress, raw.count > 0 else { return }
+        precondition(raw.count <= cursor.bytesLeft, "an encoding overran the size computed for it")
+        var remaining = raw.count
+        while remaining > 0 {
+            let run = cursor.nextRun(upTo: remaining)
+            if let base = segments[run.segment].baseAddress { (base + run.position).copyMemory(from: source, byteCount: run.length) }
+            source += run.length
+            remaining -= run.length
+        }
     }
 
     mutating func writeRaw(_ raw: [UInt8]) { raw.withUnsafeBytes { writeRaw($0) } }
@@ -106,104 +135,6 @@ struct FixedByteWriter: ByteSink {
 
     /// The encoded size of a string: its length then its UTF-8 bytes.
     static func size(of string: String) -> Int { 4 + string.utf8.count }
-}
-
-/// Little-endian binary reading with bounds checks: running past the end is a typed
-/// ``TabularError/corruptEncoding(_:)`` naming what was being read and where.
-///
-/// It reads borrowed bytes (an array's or a `Data`'s storage, or a mapped file) without
-/// copying them first: use it inside the owner's `withUnsafeBytes` (see
-/// ``decodingBytes(_:_:)``) and never keep it past that scope. Arrays of numbers are
-/// copied once, straight into their final storage.
-struct ByteReader {
-    let bytes: UnsafeRawBufferPointer
-    private(set) var offset = 0
-
-    init(_ bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
-
-    var isAtEnd: Bool { offset == bytes.count }
-
-    /// The number of bytes not read yet.
-    var bytesLeft: Int { bytes.count - offset }
-
-    private mutating func take(_ count: Int, _ what: String) throws(TabularError) -> UnsafeRawBufferPointer {
-        guard count >= 0, count <= bytes.count - offset else {
-            throw .corruptEncoding("truncated at byte \(offset) while reading \(what) (\(count) bytes needed, \(bytes.count - offset) left)")
-        }
-        defer { offset += count }
-        return UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + count)])
-    }
-
-    mutating func read<T: FixedWidthInteger>(_ type: T.Type, _ what: String) throws(TabularError) -> T {
-        let slice = try take(MemoryLayout<T>.size, what)
-        return T(littleEndian: slice.loadUnaligned(as: T.self))
-    }
-
-    mutating func readDouble(_ what: String) throws(TabularError) -> Double {
-        Double(bitPattern: try read(UInt64.self, what))
-    }
-
-    mutating func readString(_ what: String) throws(TabularError) -> String {
-        let length = Int(try read(UInt32.self, "\(what) length"))
-        let slice = try take(length, what)
-        guard let string = String(validating: slice, as: UTF8.self) else {
-            throw .corruptEncoding("\(what) at byte \(offset - length) is not valid UTF-8")
-        }
-        return string
-    }
-
-    mutating func readRaw(_ count: Int, _ what: String) throws(TabularError) -> [UInt8] {
-        Array(try take(count, what))
-    }
-
-    /// The next `count` bytes, borrowed (valid as long as the reader's bytes are).
-    mutating func readBorrowed(_ count: Int, _ what: String) throws(TabularError) -> UnsafeRawBufferPointer {
-        try take(count, what)
-    }
-
-    /// A count that must fit in the bytes left (each element at least `elementSize` bytes).
-    mutating func readCount(_ what: String, elementSize: Int) throws(TabularError) -> Int {
-        let raw = try read(UInt64.self, what)
-        guard raw <= UInt64(bytes.count - offset) / UInt64(max(elementSize, 1)) else {
-            throw .corruptEncoding("\(what) \(raw) at byte \(offset - 8) exceeds the data left")
-        }
-        return Int(raw)
-    }
-
-    /// `count` values copied in one `memcpy` into a new array (byte-swapped on big-endian
-    /// machines).
-    mutating func readArray<T: FixedWidthInteger>(_ type: T.Type, count: Int, _ what: String) throws(TabularError) -> [T] {
-        let (bytesNeeded, overflow) = count.multipliedReportingOverflow(by: MemoryLayout<T>.size)
-        guard !overflow else { throw .corruptEncoding("\(what): \(count) values exceed the data left") }
-        let slice = try take(bytesNeeded, what)
-        var result = [T](unsafeUninitializedCapacity: count) { target, initialized in
-            if count > 0, let base = slice.baseAddress, let destination = target.baseAddress {
-                UnsafeMutableRawPointer(destination).copyMemory(from: base, byteCount: bytesNeeded)
-            }
-            initialized = count
-        }
-        #if !_endian(little)
-        result = result.map { T(littleEndian: $0) }
-        #endif
-        return result
-    }
-
-    /// `count` IEEE 754 values, copied once into a new array.
-    mutating func readDoubles(count: Int, _ what: String) throws(TabularError) -> [Double] {
-        #if _endian(little)
-        let (bytesNeeded, overflow) = count.multipliedReportingOverflow(by: 8)
-        guard !overflow else { throw .corruptEncoding("\(what): \(count) values exceed the data left") }
-        let slice = try take(bytesNeeded, what)
-        return [Double](unsafeUninitializedCapacity: count) { target, initialized in
-            if count > 0, let base = slice.baseAddress, let destination = target.baseAddress {
-                UnsafeMutableRawPointer(destination).copyMemory(from: base, byteCount: bytesNeeded)
-            }
-            initialized = count
-        }
-        #else
-        return try readArray(UInt64.self, count: count, what).map(Double.init(bitPattern:))
-        #endif
-    }
 }
 
 /// Runs `body` with a reader over the borrowed bytes of `bytes` (no copy).

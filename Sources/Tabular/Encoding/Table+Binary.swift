@@ -40,6 +40,23 @@ extension Table {
         self = try decodingBytes(bytes, Table.decodeWhole)
     }
 
+    /// Decodes a table from its encoding kept in chunks (a stored dataset part), reading
+    /// across chunk boundaries; each column is copied once into its own storage.
+    ///
+    /// ```swift
+    /// let testing = try Table(binaryEncoded: snapshot.testing)
+    /// ```
+    ///
+    /// - Throws: ``TabularError/corruptEncoding(_:)`` for a wrong magic, an unknown
+    ///   version, a truncated or inconsistent encoding, or trailing bytes.
+    /// - Complexity: O(encoded size).
+    public init(binaryEncoded bytes: ChunkedBytes) throws(TabularError) {
+        self = try bytes.withSegments { (segments) throws(TabularError) -> Table in
+            var reader = ByteReader(segments: segments)
+            return try Table.decodeWhole(&reader)
+        }
+    }
+
     /// Decodes a table from borrowed bytes (a `Data`'s or a mapped file's), copying each
     /// column once into its own storage.
     ///

@@ -60,8 +60,16 @@ package struct TableEncoder: Sendable {
     ///
     /// - Complexity: O(size of the encoding).
     package func encode(into buffer: UnsafeMutableRawBufferPointer) {
-        precondition(buffer.count == count, "a table encoding needs \(count) bytes, got \(buffer.count)")
-        var writer = FixedByteWriter(buffer)
+        encode(into: [buffer])
+    }
+
+    /// Writes the encoding into `segments`, one after another, which must have exactly
+    /// ``count`` bytes in all (the chunks of ``ChunkedBytes``).
+    ///
+    /// - Complexity: O(size of the encoding).
+    package func encode(into segments: [UnsafeMutableRawBufferPointer]) {
+        var writer = FixedByteWriter(segments: segments)
+        precondition(writer.count == count, "a table encoding needs \(count) bytes, got \(writer.count)")
         writer.writeRaw(Table.binaryMagic)
         writer.write(Table.binaryVersion)
         writer.write(UInt32(table.columns.count))

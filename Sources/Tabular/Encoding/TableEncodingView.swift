@@ -7,7 +7,9 @@
 /// copying every column into a ``Table`` first.
 ///
 /// Like ``ByteReader`` it borrows its bytes: use it inside the owner's `withUnsafeBytes`
-/// and never keep it past that scope.
+/// (or ``ChunkedBytes/withSegments(_:)``) and never keep it past that scope. Over chunked
+/// bytes, a column whose values cross chunks is gathered into storage of its own (one
+/// column's size, never the table's).
 package struct TableEncodingView: FeatureColumns {
     /// Where one column's parts are in the bytes.
     struct ColumnLayout {
@@ -19,6 +21,8 @@ package struct TableEncodingView: FeatureColumns {
         var values: UnsafeRawBufferPointer
         /// The levels of a categorical column.
         var levels: [String]
+        /// The storage ``values`` were gathered into, when they crossed chunks.
+        var owner: ByteChunk?
     }
 
     /// The number of rows.
@@ -31,7 +35,15 @@ package struct TableEncodingView: FeatureColumns {
     ///
     /// - Throws: ``TabularError/corruptEncoding(_:)`` for a truncated or altered encoding.
     package init(bytes: UnsafeRawBufferPointer) throws(TabularError) {
-        var reader = ByteReader(bytes)
+        try self.init(segments: [bytes])
+    }
+
+    /// Reads a whole encoding kept in segments, one after another (the chunks of
+    /// ``ChunkedBytes``, see ``ChunkedBytes/withSegments(_:)``).
+    ///
+    /// - Throws: ``TabularError/corruptEncoding(_:)`` for a truncated or altered encoding.
+    package init(segments: [UnsafeRawBufferPointer]) throws(TabularError) {
+        var reader = ByteReader(segments: segments)
         try self.init(reading: &reader)
         guard reader.isAtEnd else { throw .corruptEncoding("\(reader.bytesLeft) unexpected bytes after the table") }
     }
@@ -69,25 +81,25 @@ package struct TableEncodingView: FeatureColumns {
             default: throw .corruptEncoding("column '\(name)' has invalid missing flag \(missingFlag)")
             }
             var levels: [String] = []
-            let values: UnsafeRawBufferPointer
+            let values: ReadBytes
             switch type {
             case .numeric, .integer:
                 let (bytes, overflow) = rows.multipliedReportingOverflow(by: 8)
                 guard !overflow else { throw .corruptEncoding("values of '\(name)': \(rows) values exceed the data left") }
-                values = try reader.readBorrowed(bytes, "values of '\(name)'")
+                values = try reader.readBytes(bytes, "values of '\(name)'")
             case .boolean:
-                values = try reader.readBorrowed((rows + 7) / 8, "values of '\(name)'")
+                values = try reader.readBytes((rows + 7) / 8, "values of '\(name)'")
             case .categorical:
                 let levelCount = Int(try reader.read(UInt32.self, "level count of '\(name)'"))
                 for level in 0..<levelCount { levels.append(try reader.readString("level \(level) of '\(name)'")) }
                 let (bytes, overflow) = rows.multipliedReportingOverflow(by: 4)
                 guard !overflow else { throw .corruptEncoding("codes of '\(name)': \(rows) values exceed the data left") }
-                values = try reader.readBorrowed(bytes, "codes of '\(name)'")
+                values = try reader.readBytes(bytes, "codes of '\(name)'")
             }
             guard positions.updateValue(columns.count, forKey: name) == nil else {
                 throw .corruptEncoding("inconsistent table: \(TabularError.duplicateColumn(name))")
             }
-            columns.append(ColumnLayout(name: name, type: type, missing: mask, values: values, levels: levels))
+            columns.append(ColumnLayout(name: name, type: type, missing: mask, values: values.bytes, levels: levels, owner: values.owner))
         }
         self.rowCount = rows
         self.columns = columns
