@@ -170,6 +170,9 @@ actor FiringPrinter {
             object["outcome"] = "failed"
             object["error"] = reason
             text = "not run: \(reason)"
+        case .stopped:
+            object["outcome"] = "stopped"
+            text = "not claimed: this scheduler was stopping (another scheduler on the store may run it)"
         }
         let line: String
         if json {

@@ -178,6 +178,14 @@ extension Workspace {
                     pipeline: claimed.pipelineID, jobs: claimed.jobs, origin: origin, status: .skipped, reason: "the pipeline was already running"
                 ).run
             }
+            if Task.isCancelled {
+                // The worker or scheduler was told to stop before the run started: the claimed
+                // run is still recorded, as cancelled, so it is not lost without a trace.
+                return await recordUnstarted(
+                    pipeline: claimed.pipelineID, jobs: claimed.jobs, origin: origin, status: .cancelled,
+                    reason: "\(worker) stopped before the run started"
+                ).run
+            }
             return await recordUnstarted(
                 pipeline: claimed.pipelineID, jobs: claimed.jobs, origin: origin, status: .failed, reason: error.description
             ).run

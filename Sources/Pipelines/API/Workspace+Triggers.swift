@@ -130,19 +130,27 @@ extension Workspace {
         func report(_ outcome: TriggerFiringReport.Outcome) -> TriggerFiringReport {
             TriggerFiringReport(trigger: target, scheduledAt: scheduledAt, outcome: outcome)
         }
+        // A scheduler told to stop leaves the firing to the others sharing the store.
+        guard !Task.isCancelled else { return report(.stopped) }
         let worker = schedulerName
         let queued = QueuedRunRecord(
             pipelineID: target.pipelineID, jobs: target.jobs, origin: .trigger(target.triggerID, scheduledAt: scheduledAt),
             enqueuedAt: clock.now)
+        let duration = runLease.duration
         let claimed: QueuedRunRecord
         do {
-            switch try await store.enqueueRun(queued, claimingFiringAs: worker) {
+            // Queued and claimed to the end even when a stop comes meanwhile, so a firing this
+            // scheduler claimed is always followed by its run (cancelled, if it was stopped).
+            switch try await uncancelled({ [store] in try await store.enqueueRun(queued, claimingFiringAs: worker) }) {
             case .firingTaken(let other):
                 logger.debug("trigger \(target.triggerID) at \(scheduledAt): claimed by \(other.owner) already")
                 return report(.claimedElsewhere(other))
             case .enqueued(let record):
                 guard runs == .here else { return report(.queued(record)) }
-                guard let mine = try await store.claimQueuedRun(worker: worker, for: runLease.duration, filter: .only(record.id)) else {
+                let mine = try await uncancelled { [store] in
+                    try await store.claimQueuedRun(worker: worker, for: duration, filter: .only(record.id))
+                }
+                guard let mine else {
                     return report(.queued(record))  // another scheduler took it over meanwhile, and runs it
                 }
                 claimed = mine
@@ -181,9 +189,12 @@ extension Workspace {
         func report(_ outcome: TriggerFiringReport.Outcome) -> TriggerFiringReport {
             TriggerFiringReport(trigger: target, scheduledAt: scheduledAt, outcome: outcome)
         }
+        guard !Task.isCancelled else { return report(.stopped) }
+        let owner = schedulerName
         do {
-            let claim = try await store.claimFiring(
-                trigger: target.triggerID, scheduledAt: scheduledAt, owner: schedulerName)
+            let claim = try await uncancelled { [store] in
+                try await store.claimFiring(trigger: target.triggerID, scheduledAt: scheduledAt, owner: owner)
+            }
             if case .taken(let other) = claim {
                 logger.debug("trigger \(target.triggerID) at \(scheduledAt): claimed by \(other.owner) already")
                 return report(.claimedElsewhere(other))
@@ -216,8 +227,9 @@ extension Workspace {
         -> (run: RunRecord?, failure: String?)
     {
         logger.debug("a run of pipeline \(pipeline) \(status.rawValue): \(reason)")
+        // Recorded even when the caller is being cancelled (a scheduler or worker stopping).
         let version: Int
-        do { version = try await store.pipeline(pipeline)?.configurationVersion ?? 0 } catch {
+        do { version = try await uncancelled { [store] in try await store.pipeline(pipeline)?.configurationVersion ?? 0 } } catch {
             logger.error("could not record the \(status.rawValue) run of pipeline \(pipeline): \(error)")
             return (nil, "\(reason); the \(status.rawValue) run could not be recorded: \(error)")
         }
@@ -226,7 +238,7 @@ extension Workspace {
             pipelineID: pipeline, configurationVersion: version, origin: origin,
             jobs: jobs, status: status, startedAt: now, finishedAt: now,
             outcomes: jobs.map { JobOutcome(job: $0, status: .skipped, startedAt: nil, finishedAt: nil) }, error: reason)
-        do { try await store.insertRun(record) } catch {
+        do { try await uncancelled { [store] in try await store.insertRun(record) } } catch {
             logger.error("could not record the \(status.rawValue) run: \(error)")
             return (nil, "\(reason); the \(status.rawValue) run could not be recorded: \(error)")
         }
@@ -258,6 +270,11 @@ public struct TriggerFiringReport: Sendable, Hashable {
         /// It could not be claimed or recorded (the store failed, or the trigger was
         /// removed meanwhile): why.
         case failed(String)
+        /// The scheduler was stopping when the firing came due: it neither queued nor
+        /// claimed it, so another scheduler sharing the store may. (A firing claimed before
+        /// the stop is ``ran(_:)``, with a ``RunStatus/cancelled`` run if the stop came
+        /// before the run ended.)
+        case stopped
     }
 
     /// The trigger and what it runs.
