@@ -45,14 +45,23 @@ private struct CancellationCheckingStore: ForwardingStore {
 
 @Suite("A scheduler told to stop: no firing it claimed is lost, none it did not claim is taken")
 struct StoppingSchedulerTests {
-    @Test("a firing that comes due as the scheduler stops is left unclaimed (.stopped); another scheduler then runs it")
-    func firingAtStopLeftToOthers() async throws {
+    /// A workspace on a ``CancellationCheckingStore`` with a pipeline and its daily trigger
+    /// running dataset generation.
+    private static func dailyTrigger() async throws
+        -> (store: CancellationCheckingStore, workspace: Workspace, pipeline: Pipeline, target: TriggerTarget)
+    {
         let clock = ManualWallClock(now: Fixtures.start)
         let store = CancellationCheckingStore(clock: clock)
         let workspace = Workspace(store: store, clock: clock, baseDirectory: try Fixtures.directory)
         let pipeline = try await WorkspaceTests.regressionPipeline(workspace)
-        let trigger = try await pipeline.addTrigger(schedule: try TriggerSchedule(parsing: "@daily", now: clock.now), jobs: [.datasetGeneration])
-        let target = TriggerTarget(triggerID: trigger.id, pipelineID: pipeline.id, jobs: trigger.jobs)
+        let trigger = try await pipeline.addTrigger(
+            schedule: try TriggerSchedule(parsing: "@daily", now: clock.now), jobs: [.datasetGeneration])
+        return (store, workspace, pipeline, TriggerTarget(triggerID: trigger.id, pipelineID: pipeline.id, jobs: trigger.jobs))
+    }
+
+    @Test("a firing that comes due as the scheduler stops is left unclaimed (.stopped); another scheduler then runs it")
+    func firingAtStopLeftToOthers() async throws {
+        let (_, workspace, pipeline, target) = try await Self.dailyTrigger()
         let due = Fixtures.start.addingTimeInterval(86_400)
 
         let stopping = Task {
@@ -68,17 +77,12 @@ struct StoppingSchedulerTests {
             Issue.record("the firing was not run by the scheduler still going: \(other.outcome)")
             return
         }
-        #expect(run.status == .succeeded && run.origin == .trigger(trigger.id, scheduledAt: due))
+        #expect(run.status == .succeeded && run.origin == .trigger(target.triggerID, scheduledAt: due))
     }
 
     @Test("a firing claimed just before the stop is recorded as a cancelled run saying so, and its queued run is finished")
     func claimedFiringRecordedCancelled() async throws {
-        let clock = ManualWallClock(now: Fixtures.start)
-        let store = CancellationCheckingStore(clock: clock)
-        let workspace = Workspace(store: store, clock: clock, baseDirectory: try Fixtures.directory)
-        let pipeline = try await WorkspaceTests.regressionPipeline(workspace)
-        let trigger = try await pipeline.addTrigger(schedule: try TriggerSchedule(parsing: "@daily", now: clock.now), jobs: [.datasetGeneration])
-        let target = TriggerTarget(triggerID: trigger.id, pipelineID: pipeline.id, jobs: trigger.jobs)
+        let (store, workspace, pipeline, target) = try await Self.dailyTrigger()
         let due = Fixtures.start.addingTimeInterval(86_400)
 
         // The stop arrives between the claim and the start of the run.
