@@ -206,6 +206,7 @@ let package = Package(
             dependencies: [
                 "Pipelines", "PipelinesSQLite", "PipelinesPostgres", "PipelinesSpec", "PipelinesTesting", "Tabular", "Estimators", "Scoring",
                 "LinearAlgebra", "ImageDatasets", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             resources: [.copy("Fixtures")]
         ),

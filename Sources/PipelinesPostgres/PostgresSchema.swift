@@ -14,7 +14,7 @@ enum PostgresSchema {
     static let migrationLock: Int64 = 0x6D6C_7069_7065_0001
 
     /// Every migration, oldest first: (version, statements).
-    static let migrations: [(version: Int, sql: [String])] = [(1, version1), (2, version2), (3, version3)]
+    static let migrations: [(version: Int, sql: [String])] = [(1, version1), (2, version2), (3, version3), (4, version4)]
 
     /// Brings the database up to date.
     ///

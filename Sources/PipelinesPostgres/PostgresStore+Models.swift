@@ -104,8 +104,9 @@ extension PostgresStore {
     /// ```
     ///
     /// - Throws: ``Pipelines/StoreError/backend(_:)``.
-    /// - Complexity: one index-only scan to count, then one over at most half the matching
-    ///   models plus the page's own records.
+    /// - Complexity: the total read from `model_counts` for the whole registry, a pipeline or
+    ///   a repository (else one index-only scan to count), then one scan over at most half
+    ///   the matching models plus the page's own records.
     public func modelPage(matching filter: ModelFilter, offset: Int, limit: Int?) async throws -> (models: [ModelRecord], total: Int) {
         try await read("listing models") { connection in
             let total = try await Self.countModels(connection, filter, logger)
@@ -152,8 +153,10 @@ extension PostgresStore {
         try await readStatement("counting models") { connection in try await Self.countModels(connection, filter, logger) }
     }
 
-    /// The number of models matching `filter`, on `connection`.
+    /// The number of models matching `filter`, on `connection`: the total the database
+    /// keeps for the whole registry, a pipeline or a repository (`model_counts`), else a count.
     private static func countModels(_ connection: PostgresConnection, _ filter: ModelFilter, _ logger: Logger) async throws -> Int {
+        if let scope = countedScope(filter) { return try await countedTotal(connection, scope: scope, logger) }
         let (condition, bindings) = condition(filter)
         let query = PostgresQuery(unsafeSQL: "SELECT count(*) FROM models WHERE \(condition)", binds: bindings)
         return Int(try await connection.value(Int64.self, query, logger) ?? 0)

@@ -148,6 +148,7 @@ public enum StorageConformance {
         Check("modelsRequirePipeline", modelsRequirePipeline),
         Check("modelsFilterAndOrder", modelsFilterAndOrder),
         Check("modelsPaging", modelsPaging),
+        Check("modelsTotalsFollowChanges", modelsTotalsFollowChanges),
         Check("modelsFilterLinesAndDeployment", modelsFilterLinesAndDeployment),
         Check("modelsFilterFormerPipeline", modelsFilterFormerPipeline),
         Check("modelsUpdate", modelsUpdate),
