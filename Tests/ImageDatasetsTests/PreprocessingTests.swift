@@ -86,11 +86,17 @@ struct PreprocessingTests {
         #expect(try JSONDecoder().decode(ImagePreprocessing.self, from: json) == preprocessing)
         let text = String(decoding: json, as: UTF8.self)
         #expect(text.contains("\"color\":\"rgb\"") && text.contains("\"width\":28"))
-        #expect(throws: DecodingError.self) {
+        let badSize = #expect(throws: DecodingError.self) {
             try JSONDecoder().decode(ImagePreprocessing.self, from: Data(#"{"width":0,"height":2,"color":"grey"}"#.utf8))
         }
-        #expect(throws: DecodingError.self) {
+        guard case .dataCorrupted(let context)? = badSize, context.debugDescription.contains("width") else {
+            Issue.record("a width of 0 is not refused as corrupted data naming the width: \(String(describing: badSize))"); return
+        }
+        let badColor = #expect(throws: DecodingError.self) {
             try JSONDecoder().decode(ImagePreprocessing.self, from: Data(#"{"width":2,"height":2,"color":"cmyk"}"#.utf8))
+        }
+        guard case .dataCorrupted(let colorContext)? = badColor, colorContext.codingPath.last?.stringValue == "color" else {
+            Issue.record("the colour 'cmyk' is not refused as corrupted data at key color: \(String(describing: badColor))"); return
         }
     }
 

@@ -39,8 +39,11 @@ struct PostgresModelCountsTests {
             let listed = try await reopened.models(matching: filter, offset: 0, limit: nil).count
             #expect(try await reopened.modelPage(matching: filter, offset: 0, limit: 1).total == listed, "\(filter)")
         }
-        await #expect(throws: StoreError.self) {
+        let truncation = await #expect(throws: StoreError.self) {
             try await reopened.write("truncating models") { connection in try await connection.run("TRUNCATE models CASCADE", reopened.logger) }
+        }
+        guard case .backend(let message)? = truncation, message.contains("models cannot be truncated") else {
+            Issue.record("TRUNCATE models was not refused by its trigger: \(String(describing: truncation))"); return
         }
         await reopened.close()
     }

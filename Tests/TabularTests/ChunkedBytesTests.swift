@@ -126,6 +126,7 @@ struct ChunkedBytesTests {
         let mapped = try #require(try ChunkedBytes.mapping(fileAt: path, expectedSize: bytes.count))
         #expect(mapped.chunkCount == 1 && mapped.data == bytes)
         #expect(try ChunkedBytes.mapping(fileAt: path + ".gone", expectedSize: 1) == nil)
-        #expect(throws: ChunkedBytesError.self) { try ChunkedBytes.mapping(fileAt: path, expectedSize: 4_999) }
+        let wrongSize = #expect(throws: ChunkedBytesError.self) { try ChunkedBytes.mapping(fileAt: path, expectedSize: 4_999) }
+        #expect(wrongSize?.description == "\(path) has 5000 bytes, 4999 were expected")
     }
 }

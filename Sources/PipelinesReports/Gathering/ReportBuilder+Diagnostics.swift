@@ -42,7 +42,7 @@ extension ReportBuilder {
             let rows = evenSample(count: truth.count, limit: scatterLimit)
             kind = .regression(RegressionDiagnostics(
                 truth: rows.map { truth[$0] }, predicted: rows.map { evaluation.predicted[$0] },
-                scores: regressionScores(truth: truth, predicted: evaluation.predicted)))
+                scores: try regressionScores(truth: truth, predicted: evaluation.predicted)))
         case .classes(let truth):
             let classes = (evaluation.classes ?? []).map(\.description)
             kind = .classification(try classification(truth: truth, evaluation: evaluation, classes: classes))
@@ -69,8 +69,8 @@ extension ReportBuilder {
             for positive in positives {
                 let scores = (0..<probabilities.rows).map { probabilities[$0, positive] }
                 // A class absent from the testing rows (or the only one present) has no curve.
-                guard let rocCurve = try? rocCurve(truth, scores, positive: positive),
-                    let prCurve = try? precisionRecallCurve(truth, scores, positive: positive)
+                guard let rocCurve = try ifDefined({ () throws(ScoringError) in try rocCurve(truth, scores, positive: positive) }),
+                    let prCurve = try ifDefined({ () throws(ScoringError) in try precisionRecallCurve(truth, scores, positive: positive) })
                 else { continue }
                 roc.append(Curve(label: classes[positive], x: rocCurve.falsePositiveRates, y: rocCurve.truePositiveRates, area: rocCurve.area))
                 precisionRecall.append(Curve(label: classes[positive], x: prCurve.recalls, y: prCurve.precisions, area: prCurve.averagePrecision))
@@ -98,13 +98,34 @@ extension ReportBuilder {
         }
     }
 
-    /// RMSE, MAE and R² on every testing row (R² left out when the truth is constant).
-    static func regressionScores(truth: [Double], predicted: [Double]) -> [NamedScore] {
+    /// RMSE, MAE and R² on every testing row (each left out when it is not defined: no
+    /// rows, or R² on a constant truth).
+    ///
+    /// - Throws: ``PipelineError/scoring(_:)`` for any other failure (non-finite predictions).
+    static func regressionScores(truth: [Double], predicted: [Double]) throws(PipelineError) -> [NamedScore] {
         var scores: [NamedScore] = []
-        if let value = try? rootMeanSquaredError(truth, predicted) { scores.append(NamedScore(name: "rmse", value: value)) }
-        if let value = try? meanAbsoluteError(truth, predicted) { scores.append(NamedScore(name: "mae", value: value)) }
-        if let value = try? r2(truth, predicted), value.isFinite { scores.append(NamedScore(name: "r2", value: value)) }
+        if let value = try ifDefined({ () throws(ScoringError) in try rootMeanSquaredError(truth, predicted) }) {
+            scores.append(NamedScore(name: "rmse", value: value))
+        }
+        if let value = try ifDefined({ () throws(ScoringError) in try meanAbsoluteError(truth, predicted) }) {
+            scores.append(NamedScore(name: "mae", value: value))
+        }
+        if let value = try ifDefined({ () throws(ScoringError) in try r2(truth, predicted) }), value.isFinite {
+            scores.append(NamedScore(name: "r2", value: value))
+        }
         return scores
+    }
+
+    /// What `measure` gives, or nil when it is not defined for these rows (none, or one
+    /// class only); any other scoring failure is thrown, not hidden.
+    static func ifDefined<T>(_ measure: () throws(ScoringError) -> T) throws(PipelineError) -> T? {
+        do {
+            return try measure()
+        } catch .empty, .undefined {
+            return nil
+        } catch {
+            throw .scoring(error)
+        }
     }
 
     /// `limit` row indices spread evenly over `count` rows (all of them when fewer).
